@@ -1,0 +1,79 @@
+"""Counter-based uniform random numbers for Numba kernels.
+
+A draw is a pure function ``uniform(key, stream, a, b)`` of the run's 64-bit key, a
+stream id (which decision is being made) and two counters (which node / edge, which
+day / attempt). Nothing is stateful, so:
+
+* results never depend on the number of threads or the order of a loop;
+* two kernels that make the same decision with the same counters see the same draw.
+  This is how the social-commerce funnel with its extras switched off reproduces
+  ``classic.independent_cascade`` draw for draw: both decide "does the share over
+  edge e succeed?" with ``uniform(key, TRANSMIT, e, k)``.
+
+The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied in a
+two-round keyed construction; its output passes BigCrush as a counter-based
+generator. Uniforms have 53 random bits in [0, 1).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, uint64
+
+# Stream ids: one per kind of decision. Append only; never renumber (it changes draws).
+TRANSMIT = 1  # a share / infection attempt over edge e (counter b = attempt index)
+RECOVER = 2  # SIR recovery of node i on step t
+THRESHOLD = 3  # Linear Threshold: node i's threshold
+ADOPT = 4  # Bass / spontaneous adoption of node i on step t
+SEED_PICK = 5  # random choice of seeds inside kernels
+ONLINE = 6  # consumer i is online on day t
+PLATFORM = 7  # platform recommendation exposure
+KOL_REACH = 8  # a KOL post reaches follower edge e on day t
+EVALUATE = 9  # evaluation draw for non-edge exposures (i, day)
+SHARE = 10  # consumer i decides to share on day t
+SATISFY = 11  # consumer i's satisfaction after a purchase on day t
+REPEAT = 12  # repeat-purchase draw
+EVENT = 13  # campaign / event exposure
+PARTNER = 14  # partner-brand exposure
+GROUP = 15  # group-buy decisions
+BARGAIN = 16  # bargain (price-cut) help decisions
+NEGATIVE = 17  # negative word of mouth transmission over edge e
+INTEREST = 18  # interest (considering) draw
+CONTENT = 19  # user-generated content creation
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(inline="always", cache=True)
+def mix64(z):
+    """SplitMix64 finaliser: a bijective 64-bit mixer."""
+    z = uint64(z)
+    z = (z ^ (z >> uint64(30))) * _M1
+    z = (z ^ (z >> uint64(27))) * _M2
+    return z ^ (z >> uint64(31))
+
+
+@njit(inline="always", cache=True)
+def hash4(key, stream, a, b):
+    """Return 64 well-mixed bits from (key, stream, a, b); all integers."""
+    h = mix64(uint64(key) + uint64(stream) * _GOLDEN)
+    h = mix64(h ^ (uint64(a) * _M1 + _GOLDEN))
+    h = mix64(h ^ (uint64(b) * _M2 + _GOLDEN))
+    return h
+
+
+@njit(inline="always", cache=True)
+def uniform(key, stream, a, b):
+    """Return a uniform float in [0, 1) determined by (key, stream, a, b)."""
+    return float(hash4(key, stream, a, b) >> uint64(11)) * _INV53
+
+
+@njit(cache=True)
+def uniforms(key, stream, a0, n, b):
+    """Return ``uniform(key, stream, a0 + i, b)`` for i in 0..n-1 (for tests and Python)."""
+    out = np.empty(n, np.float64)
+    for i in range(n):
+        out[i] = uniform(key, stream, a0 + i, b)
+    return out
