@@ -58,8 +58,17 @@ class DiffusionResult:
 
 
 def run_keys(seed, runs: int) -> np.ndarray:
-    """Kernel keys (uint64, shape (runs,)) of runs 0..runs-1 of ``seed``."""
-    return np.array([seeding.kernel_key(ss) for ss in seeding.run_seeds(seed, runs)], dtype=np.uint64)
+    """Kernel keys (uint64, shape (runs,)) of runs 0..runs-1 of ``seed``.
+
+    Equal to ``kernel_key(run_seed(seed, k))``, built with one SeedSequence per run.
+    """
+    root = seeding.as_seed_sequence(seed)
+    base = tuple(root.spawn_key)
+    dyn = seeding.STREAMS["dynamics"]
+    return np.array(
+        [np.random.SeedSequence(root.entropy, spawn_key=base + (k, dyn)).generate_state(1, np.uint64)[0] for k in range(runs)],
+        dtype=np.uint64,
+    )
 
 
 def _as_graph(graph) -> CSRGraph:

@@ -39,3 +39,9 @@ def test_describe_reproduces():
     d = seeding.describe(ss)
     again = np.random.SeedSequence(d["entropy"], spawn_key=tuple(d["spawn_key"]))
     np.testing.assert_array_equal(again.generate_state(3), ss.generate_state(3))
+
+
+def test_classic_run_keys_equal_kernel_keys_of_run_seeds():
+    from simulation.classic import run_keys
+
+    np.testing.assert_array_equal(run_keys(31, 4), [seeding.kernel_key(ss) for ss in seeding.run_seeds(31, 4)])
