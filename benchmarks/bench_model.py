@@ -1,0 +1,86 @@
+"""Benchmark of the social-commerce model: all four operation models on, 180 days, three sizes.
+
+Each size runs in a fresh subprocess (one Numba thread) after a small warm-up run that
+compiles the kernels, so the figures are simulation time only: ``setup_s`` (population,
+ties, KOLs, operations) and ``run_s`` (the 180 days); the graph is built before timing
+(``graph_s``). Peak memory is the subprocess's maximum resident set size. Results go to
+``benchmarks/results/model.json``; cost should grow linearly in edges x days.
+
+Usage: ``python -m benchmarks model`` or ``python benchmarks/bench_model.py [--quick]``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "model.json"
+SIZES = [(100_000, 10), (300_000, 10), (1_000_000, 10)]  # (n, m): ~n*m edges (Barabasi-Albert)
+DAYS = 180
+
+ALL_ON = {
+    "operations.content.enabled": True,
+    "operations.relationship.enabled": True,
+    "operations.event.enabled": True,
+    "operations.event.coupon.enabled": True,
+    "operations.crossover.enabled": True,
+}
+
+
+def one(n: int, m: int, days: int) -> dict:
+    """Time one run of n people (Barabasi-Albert, m edges per node) in this process."""
+    import resource
+
+    from simulation.config.scenario import default_scenario
+    from simulation.engine import Engine
+    from simulation.seeding import run_seed, substream
+
+    over = {**ALL_ON, "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
+            "seeding.count": max(20, n // 1000), "kol.end_day": days}
+    warm = default_scenario({**over, "graph": {"generator": "barabasi_albert", "n": 2000, "m": 3}, "days": 20})
+    Engine(warm, run_seed(0, 0)).run()  # compile every kernel
+    sc = default_scenario(over)
+    ss = run_seed(1, 0)
+    t0 = time.perf_counter()
+    graph = sc.graph.build(substream(ss, "graph"))
+    t1 = time.perf_counter()
+    eng = Engine(sc, ss, graph=graph)
+    t2 = time.perf_counter()
+    eng.run()
+    t3 = time.perf_counter()
+    res = eng.result()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return {"n": n, "edges": graph.n_edges, "arcs": graph.m, "days": days, "graph_s": t1 - t0, "setup_s": t2 - t1,
+            "run_s": t3 - t2, "simulation_s": t3 - t1, "peak_rss_mb": peak_mb,
+            "buyers": res.summary["buyers"], "purchases": res.summary["purchases"],
+            "ns_per_arc_day": 1e9 * (t3 - t1) / (graph.m * days)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the three sizes (``--quick``: ten times smaller) and write ``benchmarks/results/model.json``."""
+    argv = sys.argv[1:] if argv is None else argv
+    sizes = [(n // 10, m) for n, m in SIZES] if "--quick" in argv else SIZES
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    rows = []
+    for n, m in sizes:
+        code = f"import json, benchmarks.bench_model as b; print(json.dumps(b.one({n}, {m}, {DAYS})))"
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+        if out.returncode != 0:
+            raise RuntimeError(f"benchmark n={n} failed:\n{out.stderr}")
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"n={row['n']:>9,} edges={row['edges']:>11,} days={DAYS}: simulation {row['simulation_s']:.2f} s "
+              f"(setup {row['setup_s']:.2f} + days {row['run_s']:.2f}), graph {row['graph_s']:.2f} s, "
+              f"peak {row['peak_rss_mb']:.0f} MB, {row['ns_per_arc_day']:.2f} ns/arc/day", flush=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    tmp = RESULTS.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"benchmark": "model", "days": DAYS, "operations": "all four on", "rows": rows}, indent=2))
+    os.replace(tmp, RESULTS)
+
+
+if __name__ == "__main__":
+    main()

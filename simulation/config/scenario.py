@@ -1,0 +1,215 @@
+"""The scenario: one TOML document validated by pydantic (unknown keys and bad values rejected).
+
+Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
+``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
+``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with the sub-tables
+``content``, ``relationship``, ``event``, ``crossover`` (each defined next to its runtime
+in ``simulation/operations/``). Every error names the dotted field path.
+"""
+from __future__ import annotations
+
+import copy
+import tomllib
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
+
+from ..kol import KOLConfig
+from ..operations.content import ContentConfig
+from ..operations.crossover import CrossoverConfig
+from ..operations.event import EventConfig
+from ..operations.relationship import RelationshipConfig
+from ..population import PopulationConfig
+from .base import Money, Probability, Strict
+
+try:  # the graph layer's schema (simulation/config/graph.py)
+    from .graph import GraphConfig
+except ImportError:  # pragma: no cover - only while the graph layer is being written
+    from typing import Literal
+
+    class GraphConfig(Strict):  # type: ignore[no-redef]
+        """Stand-in until ``simulation.config.graph`` exists: a generator name and its parameters."""
+
+        model_config = {"extra": "allow"}
+        generator: str
+
+        def build(self, seed, base_dir=None):
+            from ..graph.build import build_graph
+
+            return build_graph(self.generator, seed=seed, **(self.model_extra or {}))
+
+
+class ProductConfig(Strict):
+    """The product: list price, quality, service level, unit cost and repeat purchase."""
+
+    price: Money = 99.0
+    quality: Probability = 0.8
+    service: Probability = 0.8
+    unit_cost: Money = 40.0
+    repeat_rate: Probability = 0.0
+
+
+class SeedingConfig(Strict):
+    """Initial buyers (day 0): ``count`` random people or explicit node labels ``nodes``."""
+
+    count: int = Field(10, ge=0)
+    nodes: list[int | str] | None = None
+    free: bool = False
+
+    @model_validator(mode="after")
+    def _one(self):
+        if self.nodes is not None and "count" in self.model_fields_set:
+            raise ValueError("give either count or nodes, not both")
+        return self
+
+
+class FunnelConfig(Strict):
+    """Global evaluation, sharing and satisfaction weights (see ``simulation.engine``).
+
+    Every weight at its neutral value (0, or 1 for multipliers) makes its factor exactly 1.
+    """
+
+    trust_weight: float = Field(0.0, ge=-20.0, le=20.0)
+    interest_weight: float = Field(0.0, ge=-20.0, le=20.0)
+    social_proof_weight: float = Field(0.0, ge=0.0, le=50.0)
+    quality_weight: float = Field(0.0, ge=0.0, le=20.0)
+    reference_price: float = Field(100.0, gt=0.0)
+    interest_ratio: float = Field(3.0, ge=1.0)
+    interested_share_rate: Probability = 0.0
+    negative_impact: Probability = 0.0
+    negative_spread: Probability = 0.0
+    quality_share: Probability = 0.7
+    platform_rate: Probability = 0.0
+    platform_strength: Probability = 0.05
+
+
+class OperationsConfig(Strict):
+    """The four operation models; each is off unless ``enabled = true``."""
+
+    content: ContentConfig = Field(default_factory=ContentConfig)
+    relationship: RelationshipConfig = Field(default_factory=RelationshipConfig)
+    event: EventConfig = Field(default_factory=EventConfig)
+    crossover: CrossoverConfig = Field(default_factory=CrossoverConfig)
+
+
+class Scenario(Strict):
+    """A complete, validated scenario."""
+
+    name: str = "scenario"
+    description: str = ""
+    days: int = Field(90, ge=1, le=100_000)
+    seed: int = Field(0, ge=0)
+    replications: int = Field(1, ge=1)
+    graph: GraphConfig
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    product: ProductConfig = Field(default_factory=ProductConfig)
+    kol: KOLConfig = Field(default_factory=KOLConfig)
+    seeding: SeedingConfig = Field(default_factory=SeedingConfig)
+    funnel: FunnelConfig = Field(default_factory=FunnelConfig)
+    operations: OperationsConfig = Field(default_factory=OperationsConfig)
+
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """Directory relative graph files are resolved against (the TOML file's folder)."""
+        return self._base_dir
+
+
+def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -> None:
+    """Raise ValueError if the dotted ``path`` names no field of ``model``."""
+    cls: Any = model
+    node = raw
+    for depth, part in enumerate(parts):
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            if cls is GraphConfig or cls.__name__ == "GraphConfig":
+                return  # generator parameters are checked by GraphConfig itself
+            fields = cls.model_fields
+            if part not in fields:
+                where = ".".join(parts[:depth]) or "the scenario"
+                raise ValueError(f"override {path!r}: {part!r} is not a key of {where}; valid: {sorted(fields)}")
+            ann = fields[part].annotation
+            node = node.get(part) if isinstance(node, dict) else None
+            cls = _model_of(ann)
+            if cls is None and depth < len(parts) - 1:
+                if isinstance(node, list):
+                    cls = ("list", ann)
+                    continue
+                raise ValueError(f"override {path!r}: {'.'.join(parts[:depth + 1])!r} has no sub-keys")
+        elif isinstance(cls, tuple):  # inside a list: the part is an index
+            if not part.isdigit() or node is None or int(part) >= len(node):
+                raise ValueError(f"override {path!r}: {part!r} is not an index of {'.'.join(parts[:depth])}")
+            node = node[int(part)]
+            cls = _model_of(getattr(cls[1], "__args__", (None,))[0])
+        else:
+            return
+
+
+def _model_of(ann: Any) -> type[BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def apply_overrides(raw: dict, overrides: dict[str, object]) -> dict:
+    """Return a copy of the raw scenario dict with each dotted path set (paths checked against the schema)."""
+    out = copy.deepcopy(raw)
+    for path, value in overrides.items():
+        parts = path.split(".")
+        if not all(parts):
+            raise ValueError(f"override {path!r}: empty key in dotted path")
+        _check_path(Scenario, parts, out, path)
+        node: Any = out
+        for part in parts[:-1]:
+            if isinstance(node, list):
+                node = node[int(part)]
+            else:
+                node = node.setdefault(part, {})
+                if not isinstance(node, (dict, list)):
+                    raise ValueError(f"override {path!r}: {part!r} is a value, not a table")
+        if isinstance(node, list):
+            node[int(parts[-1])] = value
+        else:
+            node[parts[-1]] = value
+    return out
+
+
+def load_scenario(path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None) -> Scenario:
+    """Load and validate a scenario from a TOML file or a dict, after applying dotted-path overrides.
+
+    Raises ``ValueError`` (pydantic's ``ValidationError`` is one) naming the bad field
+    path, or the file and what is wrong with it.
+    """
+    base_dir = None
+    if isinstance(path_or_dict, dict):
+        raw = path_or_dict
+    else:
+        p = Path(path_or_dict)
+        try:
+            with open(p, "rb") as fh:
+                raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{p}: invalid TOML: {exc}") from None
+        base_dir = p.resolve().parent
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    scenario = Scenario.model_validate(raw)
+    scenario._base_dir = base_dir
+    return scenario
+
+
+def default_scenario_dict() -> dict:
+    """The embedded default scenario (``simulation/data/default.toml``) as a raw dict."""
+    text = resources.files("simulation").joinpath("data/default.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def default_scenario(overrides: dict[str, object] | None = None) -> Scenario:
+    """The embedded default scenario, validated (optionally with dotted-path overrides)."""
+    return load_scenario(default_scenario_dict(), overrides)

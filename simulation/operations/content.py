@@ -1,0 +1,78 @@
+"""Content-driven operation (种草): platform recommendation amplified by content quality and UGC.
+
+Each day in ``[start_day, end_day]`` the platform recommends the product to each person
+independently with probability
+
+    rate_t = min(1, recommend_rate * (1 + ugc_boost * ugc_{t-1} / n)),
+
+where ``ugc_{t-1}`` is the number of user posts (UGC) made up to yesterday (picks by
+geometric skipping on stream PLATFORM, b = 2t + 1). A recommendation is an exposure of
+channel "platform" with source strength ``strength * quality``. Every buyer of day t
+posts content with probability ``ugc_rate`` (draw ``uniform(key, CONTENT, i, t)``).
+``cost_per_day`` is booked as ``content_spend`` on every active day.
+"""
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..config.base import Money, Probability, Strict
+from ..kernels.funnel import CH_PLATFORM, draw_below, skip_sample
+from ..kernels.random import CONTENT, EVALUATE, PLATFORM
+from .base import Batch, Operation, Purchases
+
+SLOT = 2  # evaluation counter slot: b = 16 * day + SLOT
+
+
+class ContentConfig(Strict):
+    """Parameters of the content-driven model."""
+
+    enabled: bool = False
+    quality: Probability = 0.7
+    recommend_rate: Probability = 0.002
+    strength: Probability = 0.05
+    ugc_rate: Probability = 0.3
+    ugc_boost: float = Field(20.0, ge=0.0)
+    cost_per_day: Money = 0.0
+    start_day: int = Field(1, ge=1)
+    end_day: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end_day is not None and self.end_day < self.start_day:
+            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
+        return self
+
+
+class ContentOperation(Operation):
+    """Runtime of the content-driven model for one run."""
+
+    name = "content"
+
+    def __init__(self, cfg: ContentConfig, engine):
+        super().__init__(cfg, engine)
+        self.ugc = 0
+
+    def _active(self, day: int) -> bool:
+        c = self.cfg
+        return c.start_day <= day <= (c.end_day if c.end_day is not None else day)
+
+    def rate(self) -> float:
+        """Today's recommendation probability per person."""
+        n = self.engine.n
+        return min(1.0, self.cfg.recommend_rate * (1.0 + self.cfg.ugc_boost * self.ugc / n))
+
+    def exposures(self, day: int) -> list[Batch]:
+        if not self._active(day):
+            return []
+        eng = self.engine
+        if self.cfg.cost_per_day > 0:
+            eng.pay(day, "content_cost", np.array([-1]), np.array([self.cfg.cost_per_day]))
+        people = skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate())
+        return [Batch.per_person(CH_PLATFORM, EVALUATE, people, self.cfg.strength * self.cfg.quality,
+                                 eng.price_today, 16 * day + SLOT)]
+
+    def on_purchases(self, day: int, purchases: Purchases) -> None:
+        buyers = purchases["buyer"]
+        if len(buyers) and self.cfg.ugc_rate > 0:
+            self.ugc += int(draw_below(buyers, np.full(len(buyers), self.cfg.ugc_rate), self.engine.key, CONTENT, day).sum())

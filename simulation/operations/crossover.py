@@ -1,0 +1,91 @@
+"""Cross-over operation (跨界融合): a partner brand's audience reached by co-branded content.
+
+The partner's audience is ``partner_audience_share`` x n people: with
+``partner_audience = "community"`` a breadth-first ball of the graph around a random
+centre (a contiguous community the brand's own seeds need not reach; further random
+centres if the component is too small), with ``"random"`` a uniform sample (stream
+"partner"). The partner posts ``partner_posts_per_week`` times a week in
+``[start_day, end_day]`` (same schedule rule as KOLs); each post reaches each audience
+member with probability ``partner_reach`` (geometric skipping, stream PARTNER, b = day)
+as an exposure of channel "partner" with strength ``partner_credibility``. Each post
+costs ``partner_fee`` (``partner_spend``).
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..config.base import Money, Probability, Strict
+from ..kernels.funnel import CH_PARTNER, skip_sample
+from ..kernels.random import EVALUATE, PARTNER
+from ..kol import posts_on
+from .base import Batch, Operation
+
+SLOT = 7
+
+
+class CrossoverConfig(Strict):
+    """Parameters of the cross-over model."""
+
+    enabled: bool = False
+    partner_audience: Literal["community", "random"] = "community"
+    partner_audience_share: Probability = 0.2
+    partner_reach: Probability = 0.05
+    partner_credibility: Probability = 0.05
+    partner_posts_per_week: float = Field(2.0, ge=0.0, le=7.0)
+    partner_fee: Money = 0.0
+    start_day: int = Field(1, ge=1)
+    end_day: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end_day is not None and self.end_day < self.start_day:
+            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
+        return self
+
+
+def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return the sorted ids (int64) of the partner's audience."""
+    n = len(indptr) - 1
+    size = int(round(cfg.partner_audience_share * n))
+    if cfg.partner_audience == "random":
+        return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
+    seen = np.zeros(n, bool)
+    out: list[int] = []
+    while len(out) < size:
+        centre = int(rng.integers(n))
+        if seen[centre]:
+            continue
+        seen[centre] = True
+        queue = deque([centre])
+        while queue and len(out) < size:
+            u = queue.popleft()
+            out.append(u)
+            for v in indices[indptr[u]:indptr[u + 1]]:
+                if not seen[v]:
+                    seen[v] = True
+                    queue.append(int(v))
+    return np.sort(np.array(out, np.int64))
+
+
+class CrossoverOperation(Operation):
+    """Runtime of the cross-over model for one run."""
+
+    name = "crossover"
+
+    def __init__(self, cfg: CrossoverConfig, engine):
+        super().__init__(cfg, engine)
+        self.audience = partner_audience(cfg, engine.graph.indptr, engine.graph.indices, engine.rng("partner"))
+
+    def exposures(self, day: int) -> list[Batch]:
+        c, eng = self.cfg, self.engine
+        end = c.end_day if c.end_day is not None else day
+        if not (c.start_day <= day <= end and posts_on(day, c.partner_posts_per_week)):
+            return []
+        if c.partner_fee > 0:
+            eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))
+        people = self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)]
+        return [Batch.per_person(CH_PARTNER, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT)]

@@ -1,0 +1,344 @@
+"""Event-driven operation: campaign discounts, flash sales, coupons, group-buy (拼团), bargain (砍价).
+
+Sub-blocks (each with its own ``enabled``; all need ``operations.event.enabled``):
+
+* ``campaign`` — in ``[start_day, end_day]`` the list price is multiplied by
+  ``1 - discount`` and each person sees a campaign ad with probability ``reach`` per day
+  (channel "event", strength ``strength``; picks on stream EVENT, b = 4t).
+* ``flash_sale`` — on each day in ``days`` the price is further multiplied by
+  ``1 - discount`` while stock lasts (``stock`` units, 0 = unlimited; buyers beyond the
+  stock, in purchase order, pay the price without the flash discount); ad reach
+  ``reach`` (stream EVENT, b = 4t + 1).
+* ``coupon`` — in its window each person without a coupon who has not bought receives
+  one with probability ``reach`` per day (stream EVENT, b = 4t + 2); receiving it is an
+  exposure (strength ``strength``); the coupon takes ``value`` off the price the holder
+  sees and is paid by the brand (``incentive_spend``) when redeemed on their purchase.
+* ``groupbuy`` — a person who converts through any other channel opens a group with
+  probability ``initiate_prob`` (draw ``uniform(key, GROUP, i, 2t + 1)``) instead of
+  buying alone; the group needs ``size`` members (initiator included) by day
+  ``open_day + window_days``. Each member, on the day after joining, invites all
+  out-neighbours (channel "event", strength = tie strength, price = group price
+  ``price_today * (1 - discount)``, draw ``uniform(key, GROUP, e, 2t)``); an invitee who
+  converts joins the group. Members are pending (not buyers) until the end of the day
+  the group reaches ``size`` — then every member buys at the group price — or until the
+  deadline passes, when the group fails and its orders are cancelled (members may buy
+  again later). Every group is recorded (open_day, close_day, members, status).
+* ``bargain`` — a person who became interested but did not buy starts a bargain with
+  probability ``start_prob`` (draw ``uniform(key, BARGAIN, i, 3t + 2)``). The next day
+  each out-neighbour helps with probability ``help_prob`` (``uniform(key, BARGAIN, e,
+  3(t+1))``); a helper is exposed (channel "event", strength = tie strength, draw
+  ``uniform(key, BARGAIN, e, 3(t+1) + 1)``); the initiator then re-evaluates with
+  strength ``strength`` at price ``max(floor, price_today - step * helpers)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from pydantic import Field, model_validator
+
+from ..config.base import Money, Probability, Strict
+from ..kernels.funnel import CH_EVENT, TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
+from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
+from .base import Batch, Operation, Purchases, concat_purchases, select
+
+SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
+OPEN, SUCCESS, FAILED = 0, 1, 2
+
+
+class _Windowed(Strict):
+    start_day: int = Field(1, ge=1)
+    end_day: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end_day is not None and self.end_day < self.start_day:
+            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
+        return self
+
+    def active(self, day: int) -> bool:
+        """True on days inside the window."""
+        return self.start_day <= day <= (self.end_day if self.end_day is not None else day)
+
+
+class CampaignConfig(_Windowed):
+    """A time-limited discount with its ads."""
+
+    enabled: bool = False
+    discount: Probability = 0.1
+    reach: Probability = 0.01
+    strength: Probability = 0.05
+
+
+class FlashSaleConfig(Strict):
+    """Flash sales on given days with limited stock."""
+
+    enabled: bool = False
+    days: list[int] = Field(default_factory=list)
+    discount: Probability = 0.3
+    stock: int = Field(0, ge=0)
+    reach: Probability = 0.02
+    strength: Probability = 0.05
+
+    @model_validator(mode="after")
+    def _days(self):
+        bad = [d for d in self.days if d < 1]
+        if bad:
+            raise ValueError(f"days must be >= 1, got {bad}")
+        return self
+
+
+class CouponConfig(_Windowed):
+    """Coupons handed out during a window."""
+
+    enabled: bool = False
+    value: Money = 10.0
+    reach: Probability = 0.005
+    strength: Probability = 0.05
+
+
+class GroupBuyConfig(Strict):
+    """Group-buy (拼团)."""
+
+    enabled: bool = False
+    size: int = Field(3, ge=2)
+    window_days: int = Field(2, ge=1)
+    discount: Probability = 0.2
+    initiate_prob: Probability = 0.3
+
+
+class BargainConfig(Strict):
+    """Bargain / price cutting (砍价)."""
+
+    enabled: bool = False
+    start_prob: Probability = 0.1
+    help_prob: Probability = 0.3
+    step: Money = 5.0
+    floor: Money = 0.0
+    strength: Probability = 0.3
+
+
+class EventConfig(Strict):
+    """Parameters of the event-driven model."""
+
+    enabled: bool = False
+    campaign: CampaignConfig = Field(default_factory=CampaignConfig)
+    flash_sale: FlashSaleConfig = Field(default_factory=FlashSaleConfig)
+    coupon: CouponConfig = Field(default_factory=CouponConfig)
+    groupbuy: GroupBuyConfig = Field(default_factory=GroupBuyConfig)
+    bargain: BargainConfig = Field(default_factory=BargainConfig)
+
+
+@njit(cache=True)
+def route_groups(buyer, channel, price, ref, tag, day, key, initiate_prob, group_factor,
+                 pending, pend_channel, pend_price, pend_ref, next_member,
+                 g_open, g_close, g_members, g_status, g_head, n_groups):
+    """Send today's converting people into groups; return (keep mask, joiners, new n_groups).
+
+    Row r with tag TAG_GROUP joins open group ref[r]; any other row opens a new group
+    with probability ``initiate_prob``. Pending members keep their channel, group
+    price (``price * group_factor`` for initiators; invitees already saw it) and ref.
+    Group arrays must have room for len(buyer) more groups.
+    """
+    k = buyer.shape[0]
+    keep = np.ones(k, np.bool_)
+    joiners = np.empty(k, np.int64)
+    nj = 0
+    for r in range(k):
+        i = buyer[r]
+        g = -1
+        p = price[r]
+        if tag[r] == TAG_GROUP:
+            g = ref[r]
+            if g_status[g] != OPEN:
+                keep[r] = False  # the invitation expired: no order
+                continue
+        elif initiate_prob > 0.0 and uniform(key, GROUP, i, 2 * day + 1) < initiate_prob:
+            g = n_groups
+            n_groups += 1
+            g_open[g] = day
+            g_close[g] = -1
+            g_members[g] = 0
+            g_status[g] = OPEN
+            g_head[g] = -1
+            p = price[r] * group_factor
+        if g < 0:
+            continue
+        keep[r] = False
+        pending[i] = g
+        pend_channel[i] = channel[r]
+        pend_price[i] = p
+        pend_ref[i] = ref[r] if tag[r] != TAG_GROUP else -1
+        next_member[i] = g_head[g]
+        g_head[g] = i
+        g_members[g] += 1
+        joiners[nj] = i
+        nj += 1
+    return keep, joiners[:nj], n_groups
+
+
+@njit(cache=True)
+def resolve_groups(open_ids, day, size, window, pending, next_member, g_open, g_close, g_members, g_status, g_head):
+    """Close groups that are full (success) or past their deadline (failure).
+
+    Returns (completed members int64, still-open group ids int64).
+    """
+    done = np.empty(0, np.int64)
+    total = 0
+    for g in open_ids:
+        if g_members[g] >= size:
+            total += g_members[g]
+    done = np.empty(total, np.int64)
+    d = 0
+    still = np.empty(open_ids.shape[0], np.int64)
+    s = 0
+    for g in open_ids:
+        if g_members[g] >= size or day >= g_open[g] + window:
+            ok = g_members[g] >= size
+            g_status[g] = SUCCESS if ok else FAILED
+            g_close[g] = day
+            i = g_head[g]
+            while i >= 0:
+                if ok:
+                    done[d] = i
+                    d += 1
+                pending[i] = -1
+                i = next_member[i]
+        else:
+            still[s] = g
+            s += 1
+    return done[:d], still[:s]
+
+
+class EventOperation(Operation):
+    """Runtime of the event-driven model for one run."""
+
+    name = "event"
+
+    def __init__(self, cfg: EventConfig, engine):
+        super().__init__(cfg, engine)
+        n = engine.n
+        self.stock_left = cfg.flash_sale.stock if cfg.flash_sale.stock > 0 else -1
+        self.flash_days = set(cfg.flash_sale.days) if cfg.flash_sale.enabled else set()
+        self.pend_channel = np.zeros(n, np.int8)
+        self.pend_price = np.zeros(n)
+        self.pend_ref = np.full(n, -1, np.int64)
+        self.next_member = np.full(n, -1, np.int64)
+        cap = max(16, n // 8)
+        self.g_open = np.zeros(cap, np.int64)
+        self.g_close = np.zeros(cap, np.int64)
+        self.g_members = np.zeros(cap, np.int64)
+        self.g_status = np.zeros(cap, np.int64)
+        self.g_head = np.zeros(cap, np.int64)
+        self.n_groups = 0
+        self.open_ids = np.empty(0, np.int64)
+        self.joiners = np.empty(0, np.int64)  # joined yesterday: invite today
+        self.bargainers = np.empty(0, np.int64)  # started yesterday: ask friends today
+
+    # -- price rules -------------------------------------------------------------------
+    def _flash(self, day: int) -> bool:
+        return day in self.flash_days and self.stock_left != 0
+
+    def price_multiplier(self, day: int) -> float:
+        c = self.cfg
+        m = 1.0
+        if c.campaign.enabled and c.campaign.active(day):
+            m *= 1.0 - c.campaign.discount
+        if self._flash(day):
+            m *= 1.0 - c.flash_sale.discount
+        return m
+
+    # -- exposures ---------------------------------------------------------------------
+    def exposures(self, day: int) -> list[Batch]:
+        c, eng = self.cfg, self.engine
+        key, n, price = eng.key, eng.n, eng.price_today
+        out: list[Batch] = []
+        if c.campaign.enabled and c.campaign.active(day):
+            people = skip_sample(key, EVENT, 4 * day, n, c.campaign.reach)
+            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
+        if self._flash(day):
+            people = skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach)
+            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
+        if c.coupon.enabled and c.coupon.active(day):
+            people = skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach)
+            people = people[(eng.coupon[people] == 0) & ~eng.bought[people]]
+            eng.coupon[people] = c.coupon.value
+            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
+        if len(self.joiners):
+            heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)
+            groups = eng.pending[self.joiners][pos]
+            live = groups >= 0
+            heads, arcs, groups = heads[live], arcs[live], groups[live]
+            eng.shared[self.joiners] = True
+            gprice = price * (1.0 - c.groupbuy.discount)
+            out.append(Batch(CH_EVENT, GROUP, heads, eng.w[arcs], np.full(len(arcs), gprice), arcs,
+                             np.full(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
+        if len(self.bargainers):
+            b = self.bargainers
+            heads, arcs, pos = out_arcs(b, eng.graph.indptr, eng.graph.indices)
+            helps = draw_below(arcs, np.full(len(arcs), c.bargain.help_prob), key, BARGAIN, 3 * day)
+            helpers = np.bincount(pos[helps], minlength=len(b))
+            eng.shared[b] = True
+            out.append(Batch(CH_EVENT, BARGAIN, heads[helps], eng.w[arcs[helps]], np.full(int(helps.sum()), price),
+                             arcs[helps], np.full(int(helps.sum()), 3 * day + 1, np.int64),
+                             np.full(int(helps.sum()), -1, np.int64)))
+            cut = np.maximum(c.bargain.floor, price - c.bargain.step * helpers)
+            cut = np.minimum(cut, price)
+            out.append(Batch(CH_EVENT, EVALUATE, b.astype(np.int32), np.full(len(b), c.bargain.strength), cut, b,
+                             np.full(len(b), 16 * day + SLOT_BARGAIN, np.int64), np.full(len(b), -1, np.int64), TAG_BARGAIN))
+            self.bargainers = np.empty(0, np.int64)
+        self.joiners = np.empty(0, np.int64)
+        return out
+
+    # -- purchases ---------------------------------------------------------------------
+    def _grow(self, need: int) -> None:
+        cap = len(self.g_open)
+        if self.n_groups + need <= cap:
+            return
+        new = max(2 * cap, self.n_groups + need)
+        for name in ("g_open", "g_close", "g_members", "g_status", "g_head"):
+            arr = getattr(self, name)
+            grown = np.zeros(new, arr.dtype)
+            grown[:cap] = arr
+            setattr(self, name, grown)
+
+    def route(self, day: int, purchases: Purchases) -> Purchases:
+        c, eng = self.cfg, self.engine
+        if c.groupbuy.enabled:
+            self._grow(len(purchases["buyer"]))
+            keep, joiners, self.n_groups = route_groups(
+                purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
+                day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount,
+                eng.pending, self.pend_channel, self.pend_price, self.pend_ref, self.next_member,
+                self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self.n_groups)
+            new_ids = np.unique(eng.pending[joiners]) if len(joiners) else np.empty(0, np.int64)
+            self.open_ids = np.union1d(self.open_ids, new_ids).astype(np.int64)
+            purchases = select(purchases, keep)
+            done, self.open_ids = resolve_groups(self.open_ids, day, c.groupbuy.size, c.groupbuy.window_days,
+                                                 eng.pending, self.next_member, self.g_open, self.g_close,
+                                                 self.g_members, self.g_status, self.g_head)
+            self.joiners = joiners[eng.pending[joiners] >= 0]
+            if len(done):
+                done = np.sort(done)
+                purchases = concat_purchases(purchases, {
+                    "buyer": done, "channel": self.pend_channel[done], "price": self.pend_price[done],
+                    "ref": self.pend_ref[done], "tag": np.full(len(done), TAG_GROUP, np.int8)})
+        if day in self.flash_days and self.stock_left > 0:
+            k = len(purchases["buyer"])
+            if k > self.stock_left:
+                purchases["price"] = purchases["price"].copy()
+                purchases["price"][self.stock_left:] /= 1.0 - c.flash_sale.discount
+            self.stock_left = max(0, self.stock_left - k)
+        return purchases
+
+    def after_day(self, day: int, interested_today: np.ndarray) -> None:
+        c, eng = self.cfg, self.engine
+        if c.bargain.enabled and len(interested_today):
+            cand = interested_today[(eng.pending[interested_today] < 0) & ~eng.bought[interested_today]]
+            starts = draw_below(cand, np.full(len(cand), c.bargain.start_prob), eng.key, BARGAIN, 3 * day + 2)
+            self.bargainers = np.sort(cand[starts]).astype(np.int64)
+
+    def group_records(self) -> dict[str, np.ndarray]:
+        """Per-group records: open_day, close_day (-1 while open), members, status (0 open, 1 success, 2 failed)."""
+        k = self.n_groups
+        return {"open_day": self.g_open[:k].copy(), "close_day": self.g_close[:k].copy(),
+                "members": self.g_members[:k].copy(), "status": self.g_status[:k].copy()}

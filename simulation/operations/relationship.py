@@ -1,0 +1,58 @@
+"""Relationship-driven operation (裂变 / 分销): referral rewards and distribution commission.
+
+* ``referral_reward`` (currency) is paid to the inviter — the sharer whose share
+  converted the buyer — for every purchase through a friend's share;
+* ``invitee_discount`` (currency) is taken off the price the invitee sees on a friend's
+  share (it raises the purchase probability) and is paid by the brand when they buy;
+* ``commission_rate`` x the sale price is paid to that same sharer (distribution);
+* incentives raise everyone's share propensity by the factor
+  ``1 + share_sensitivity * (referral_reward + commission_rate * price) / reference_price``
+  (capped so the share probability stays <= 1).
+All three payments count in ``incentive_spend``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from ..config.base import Money, Probability, Strict
+from ..kernels.funnel import CH_FRIEND
+from .base import Operation, Purchases
+
+
+class RelationshipConfig(Strict):
+    """Parameters of the relationship-driven model."""
+
+    enabled: bool = False
+    referral_reward: Money = 0.0
+    invitee_discount: Money = 0.0
+    commission_rate: Probability = 0.0
+    share_sensitivity: float = Field(1.0, ge=0.0)
+
+
+class RelationshipOperation(Operation):
+    """Runtime of the relationship-driven model for one run."""
+
+    name = "relationship"
+
+    def share_multiplier(self) -> float:
+        c, eng = self.cfg, self.engine
+        bonus = c.referral_reward + c.commission_rate * eng.scenario.product.price
+        return 1.0 + c.share_sensitivity * bonus / eng.scenario.funnel.reference_price
+
+    def friend_discount(self) -> float:
+        return self.cfg.invitee_discount
+
+    def on_purchases(self, day: int, purchases: Purchases) -> None:
+        c, eng = self.cfg, self.engine
+        via = (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0) & (purchases["tag"] >= 0)
+        if not via.any():
+            return
+        inviters = purchases["ref"][via]
+        if c.referral_reward > 0:
+            eng.pay(day, "referral_reward", inviters, np.full(len(inviters), c.referral_reward))
+        if c.commission_rate > 0:
+            eng.pay(day, "commission", inviters, c.commission_rate * purchases["price"][via])
+        if c.invitee_discount > 0:
+            buyers = purchases["buyer"][via]
+            eng.pay(day, "invitee_discount", buyers, np.minimum(c.invitee_discount, purchases["price"][via]))

@@ -1,0 +1,79 @@
+"""The funnel kernels: evaluation probability, geometric skipping, negative word of mouth."""
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.kernels import funnel as F
+from simulation.kernels.random import EVALUATE, NEGATIVE, PLATFORM, uniforms
+
+KEY = np.uint64(987654321)
+
+
+def _run(n, strength, price=0.0, price_sens=0.0, neg_heard=0, fp_over=None, activity=1.0):
+    fp = np.zeros(F.FP_SIZE)
+    fp[F.FP_NEG_FACTOR] = 0.5
+    fp[F.FP_INV_REF_PRICE] = 1 / 100.0
+    fp[F.FP_QUALITY] = 1.0
+    fp[F.FP_INTEREST_RATIO] = 2.0
+    for k, v in (fp_over or {}).items():
+        fp[k] = v
+    people = np.arange(n, dtype=np.int32)
+    z = lambda dt=np.float64: np.zeros(n, dt)
+    st = dict(exposed=z(bool), interested=z(bool), cand_day=np.full(n, -1, np.int64), cand_channel=z(np.int8),
+              cand_price=z(), cand_ref=z(np.int64), cand_tag=z(np.int8), cand_list=z(np.int32),
+              int_day=np.full(n, -1, np.int64), int_list=z(np.int32), cnt=np.zeros(F.C_SIZE, np.int64))
+    F.evaluate(people, np.full(n, strength), np.full(n, price), people.astype(np.int64), np.full(n, 5, np.int64),
+               np.full(n, -1, np.int64), EVALUATE, F.CH_KOL, F.TAG_PLAIN, 3, KEY,
+               np.full(n, activity), np.ones(n), np.full(n, price_sens), z(), np.zeros(n, np.int32), z(),
+               np.full(n, neg_heard, np.int32), z(bool), np.full(n, -1, np.int64), fp, **st)
+    return st
+
+
+def test_neutral_factors_give_exactly_the_strength():
+    n = 5000
+    st = _run(n, 0.3)
+    u = uniforms(KEY, EVALUATE, 0, n, 5)
+    conv = st["cand_day"] == 3
+    np.testing.assert_array_equal(conv, u < 0.3)
+    np.testing.assert_array_equal(st["interested"], u < 0.6)  # interest_ratio 2
+    assert st["exposed"].all() and st["cnt"][F.C_CAND] == conv.sum()
+    assert (st["cand_channel"][conv] == F.CH_KOL).all()
+
+
+def test_price_and_negative_factors():
+    n = 5000
+    u = uniforms(KEY, EVALUATE, 0, n, 5)
+    st = _run(n, 0.5, price=100.0, price_sens=1.0)
+    np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5 * np.exp(-1.0))
+    st = _run(n, 0.5, neg_heard=2)
+    np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5 * 0.25)
+
+
+def test_offline_people_are_not_exposed():
+    n = 20000
+    st = _run(n, 0.5, activity=0.3)
+    frac = st["exposed"].mean()
+    assert abs(frac - 0.3) < 4 * np.sqrt(0.3 * 0.7 / n)  # 4 SE of a binomial proportion
+
+
+def test_skip_sample_rate():
+    n, rate = 200_000, 0.01
+    counts = []
+    for b in range(20):
+        s = F.skip_sample(KEY, PLATFORM, b, n, rate)
+        assert (np.diff(s) > 0).all() and (s < n).all() and (s >= 0).all()
+        counts.append(len(s))
+    mean = np.mean(counts)
+    assert abs(mean - n * rate) < 4 * np.sqrt(n * rate * (1 - rate) / 20)  # 4 SE of the mean count
+    assert len(F.skip_sample(KEY, PLATFORM, 0, n, 0.0)) == 0
+    assert len(F.skip_sample(KEY, PLATFORM, 0, 10, 1.0)) == 10
+
+
+def test_spread_negative_counts():
+    indptr = np.array([0, 3, 3, 3, 3], np.int64)
+    indices = np.array([1, 2, 3], np.int32)
+    heard = np.zeros(4, np.int32)
+    sent = F.spread_negative(np.array([0]), 7, KEY, indptr, indices, 0.5, heard)
+    expect = uniforms(KEY, NEGATIVE, 0, 3, 7) < 0.5
+    assert sent == expect.sum()
+    np.testing.assert_array_equal(heard[1:], expect.astype(np.int32))
