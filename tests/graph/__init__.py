@@ -1,0 +1,1 @@
+"""Tests of simulation.graph (mirrors the package layout)."""
