@@ -1,0 +1,89 @@
+"""The report on each kind of design: right sections, right winner, self-contained HTML."""
+import re
+
+import numpy as np
+import pytest
+from SALib.sample import sobol as sobol_sample
+
+from simulation.analysis.load import ResultsError
+from simulation.analysis.report import write_report
+from tests.analysis.fake_output import (ISHIGAMI_PROBLEM, grid_output, ishigami, scenarios_output,
+                                        sensitivity_output)
+
+
+def _html_is_self_contained(page: str):
+    assert "<img" in page
+    srcs = re.findall(r'src="([^"]+)"', page)
+    assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert not re.search(r'(href|src)="(?!data:)', page)
+    assert "<link" not in page and "<script" not in page
+
+
+def test_scenarios_report(tmp_path):
+    out = scenarios_output(tmp_path, replications=6)
+    md_path = write_report(out)
+    assert md_path == out / "report.md"
+    md = md_path.read_text()
+    assert "Which scenario sells most per unit of spend?" in md
+    assert "`scenarios`, 5 points × 6 replication(s) = 30 runs (29 ok, 1 failed)" in md
+    assert "common random numbers on" in md
+    # the fake model gives relationship the highest conversion, content the highest ROI
+    assert "**relationship** (point 2) has the highest conversion_rate" in md
+    assert "**content** (point 1) has the highest roi" in md
+    assert "relationship beats" in md and "paired t, 5 pairs of replications" in md
+    assert "its roi is undefined" in md  # the baseline spends nothing
+    assert "ValueError: simulated failure" in md
+    for fig in ("adoption", "funnel", "attribution", "roi_vs_spend"):
+        assert f"figures/{fig}.png" in md
+        assert (out / "figures" / f"{fig}.png").is_file() and (out / "figures" / f"{fig}.svg").is_file()
+    assert "heatmap" not in md.split("## Figures")[1].split("##")[0].replace("No heatmap", "")
+    assert "Sobol" not in md
+    _html_is_self_contained((out / "report.html").read_text())
+
+
+def test_unpaired_report_uses_welch(tmp_path):
+    md = write_report(scenarios_output(tmp_path, crn=False, errors=())).read_text()
+    assert "Welch t" in md and "common random numbers off" in md and "None: every run finished." in md
+
+
+def test_grid_report_has_heatmap(tmp_path):
+    out = grid_output(tmp_path)
+    md = write_report(out).read_text()
+    assert "figures/heatmap_0.png" in md
+    assert "**kol=4,reward=10** (point 8) has the highest conversion_rate" in md
+    assert "| kol.count | [0, 2, 4] |" in md
+    _html_is_self_contained((out / "report.html").read_text())
+
+
+def test_sobol_report_has_indices(tmp_path):
+    X = sobol_sample.sample(ISHIGAMI_PROBLEM, 64, calc_second_order=False, seed=0)
+    out = sensitivity_output(tmp_path, X, 0.1 + 0.01 * ishigami(X), "sobol", replications=2, noise=0.001)
+    md = write_report(out).read_text()
+    assert "### Sensitivity (Sobol indices)" in md
+    assert "figures/sobol_conversion_rate.png" in md
+    assert "figures/heatmap_0.png" in md  # three numeric parameters: pairs get heatmaps
+    assert "winner's curse" in md
+    assert "Showing the 25 of 320 points" in md
+
+
+def test_report_is_reproducible(tmp_path):
+    out = scenarios_output(tmp_path)
+    first = write_report(out).read_text()
+    assert write_report(out).read_text() == first
+
+
+def test_bad_directory_keeps_previous_report(tmp_path):
+    out = scenarios_output(tmp_path)
+    write_report(out)
+    before = (out / "report.md").read_text()
+    (out / "runs.parquet").write_bytes(b"garbage")
+    with pytest.raises(ResultsError, match="runs.parquet"):
+        write_report(out)
+    assert (out / "report.md").read_text() == before
+    assert not list(out.glob(".report*"))
+
+
+def test_all_runs_failed(tmp_path):
+    errors = tuple((p, r) for p in range(5) for r in range(2))
+    md = write_report(scenarios_output(tmp_path, replications=2, errors=errors)).read_text()
+    assert "No run finished successfully" in md and "10 run(s) failed" in md
