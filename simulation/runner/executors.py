@@ -1,0 +1,167 @@
+"""Where chunks run: one interface, two engines (a local process pool, Dask distributed).
+
+``executor.map_unordered(fn, items)`` yields ``fn(item)`` for every item, in the order
+they finish. Results do not depend on the engine: each run's randomness comes from its
+own seed, and the storage layer sorts rows by run id.
+
+* ``LocalExecutor(workers)``: ``workers == 1`` runs in this process (no start-up cost,
+  easy to debug); more uses a ``ProcessPoolExecutor`` with the ``spawn`` start method
+  (fork is unsafe once Numba's thread pool or Dask's threads exist in the parent).
+* ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
+  ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
+  ``LocalCluster`` of ``workers`` single-threaded worker processes; tasks go through
+  ``Client.submit`` and ``distributed.as_completed`` only.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import warnings
+from abc import ABC, abstractmethod
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Iterator, Sequence
+
+from simulation.runner.task import single_threaded_numba
+
+
+class Executor(ABC):
+    """Runs independent tasks and yields their results as they complete."""
+
+    name: str = ""
+
+    def __init__(self, workers: int):
+        if workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        self.workers = workers
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+    @property
+    def shares_machine(self) -> bool:
+        """True when several runs may share one machine's cores (Numba should then use one thread)."""
+        return True
+
+    @abstractmethod
+    def map_unordered(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """Yield ``fn(item)`` for each item, in completion order; a task's exception propagates."""
+
+
+class LocalExecutor(Executor):
+    """In-process (``workers == 1``) or a local pool of ``workers`` spawned processes."""
+
+    name = "local"
+
+    def __init__(self, workers: int):
+        super().__init__(workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def shares_machine(self) -> bool:
+        return self.workers > 1
+
+    def map_unordered(self, fn, items):
+        if self.workers == 1:
+            for item in items:
+                yield fn(item)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=single_threaded_numba,
+            )
+        futures = [self._pool.submit(fn, item) for item in items]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor(Executor):
+    """Dask distributed: an existing scheduler at ``scheduler``, or a fresh ``LocalCluster``.
+
+    workers: worker processes of the LocalCluster (ignored with ``scheduler``).
+    scheduler: address such as ``tcp://10.0.0.5:8786``; ``None`` starts a LocalCluster.
+    processes: LocalCluster workers as processes (default) or threads of this process.
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None, processes: bool = True):
+        super().__init__(workers)
+        self.scheduler = scheduler
+        self.processes = processes
+        self._cluster = None
+        self._client = None
+
+    def _connect(self):
+        from distributed import Client, LocalCluster
+
+        if self._client is None:
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                with warnings.catch_warnings():
+                    # "Port 8787 is already in use": harmless, the dashboard is not wanted.
+                    warnings.simplefilter("ignore", UserWarning)
+                    self._cluster = LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=self.processes,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                self._client = Client(self._cluster)
+        return self._client
+
+    def map_unordered(self, fn, items):
+        from distributed import as_completed as dask_completed
+
+        client = self._connect()
+        futures = [client.submit(fn, item, pure=False) for item in items]
+        try:
+            for fut in dask_completed(futures):
+                result = fut.result()
+                fut.release()
+                yield result
+        finally:
+            client.cancel([f for f in futures if not f.done()])
+
+    @property
+    def effective_workers(self) -> int:
+        """Worker threads the scheduler reports (the LocalCluster size when no address was given)."""
+        client = self._connect()
+        return sum(client.nthreads().values()) or self.workers
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_executor(backend: str, workers: int, scheduler: str | None = None) -> Executor:
+    """Return the executor for ``backend`` (``"local"`` or ``"dask"``)."""
+    if backend == "local":
+        if scheduler:
+            raise ValueError("--scheduler needs --backend dask")
+        return LocalExecutor(workers)
+    if backend == "dask":
+        return DaskExecutor(workers, scheduler)
+    raise ValueError(f"unknown backend {backend!r}; known: local, dask")
