@@ -1,4 +1,4 @@
-"""The ``socsim`` command: run, sweep, validate, report, demo.
+"""The ``socsim`` command: run, sweep, validate, report, demo, app.
 
 Every user error (bad file, bad value, output directory in the way) is one line on
 stderr and exit status 2, without a traceback.
@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: socsim demo --out results/demo",
     )
     p.add_argument("--out", type=Path, default=Path("results/demo"), help="output directory")
+    p.add_argument("--workers", type=_workers, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a key of the demo experiment, e.g. sweep.replications=3 (repeatable)")
+
+    p = sub.add_parser(
+        "app", formatter_class=fmt, help="open the interactive browser app (Mesa SolaraViz)",
+        description="Serve the interactive app with solara; open the printed address in a browser.",
+        epilog="example: socsim app --port 8765",
+    )
+    p.add_argument("--port", type=_positive, default=8765, help="port to serve on")
+    p.add_argument("--host", default="localhost", help="interface to listen on")
     return parser
 
 
@@ -208,12 +219,21 @@ def _report(args) -> int:
 
 
 def _demo(args) -> int:
-    try:
-        from simulation.demo import main as demo_main
-    except ImportError as e:
-        raise UserError(f"demo: not available in this build ({e})") from None
-    demo_main(args.out)
+    from simulation.demo import main as demo_main
+
+    demo_main(args.out, workers=args.workers, overrides=tuple(args.overrides))
     return 0
+
+
+def _app(args) -> int:
+    import subprocess
+
+    from simulation.app import app_path
+
+    solara = Path(sys.executable).with_name("solara")
+    cmd = [str(solara) if solara.exists() else "solara", "run", str(app_path()), "--host", args.host,
+           "--port", str(args.port)]
+    return subprocess.call(cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -231,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "report": _report,
         "demo": _demo,
+        "app": _app,
     }
     try:
         return handlers[args.command](args)
