@@ -21,13 +21,6 @@ RESULTS = Path(__file__).resolve().parent / "results" / "model.json"
 SIZES = [(100_000, 10), (300_000, 10), (1_000_000, 10)]  # (n, m): ~n*m edges (Barabasi-Albert)
 DAYS = 180
 
-ALL_ON = {
-    "operations.content.enabled": True,
-    "operations.relationship.enabled": True,
-    "operations.event.enabled": True,
-    "operations.event.coupon.enabled": True,
-    "operations.crossover.enabled": True,
-}
 
 
 def one(n: int, m: int, days: int) -> dict:
@@ -36,6 +29,7 @@ def one(n: int, m: int, days: int) -> dict:
 
     from simulation.config.scenario import default_scenario
     from simulation.engine import Engine
+    from simulation.operations import ALL_ON
     from simulation.seeding import run_seed, substream
 
     over = {**ALL_ON, "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},

@@ -100,7 +100,7 @@ from .kernels.cascade import pick_seeds
 from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT
 from .kol import build_kols, posts_on
 from .operations import REGISTRY
-from .operations.base import Batch, Purchases, empty_purchases
+from .operations.base import Batch, Purchases
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .ties import tie_strength
@@ -255,8 +255,7 @@ class Engine:
             out.append(Batch(F.CH_FRIEND, TRANSMIT, heads, self.w[arcs], np.full(len(arcs), self.price_today),
                              arcs, self.sharer_k[pos], self.sharers[pos]))
         k = sc.kol
-        end = k.end_day if k.end_day is not None else day
-        if self.kols.count and k.start_day <= day <= end and posts_on(day, k.posts_per_week):
+        if self.kols.count and k.active(day) and posts_on(day, k.posts_per_week):
             if k.fee_per_post > 0:
                 self.pay(day, "kol_fee", np.arange(self.kols.count), np.full(self.kols.count, k.fee_per_post))
             slots = np.arange(len(self.kols.followers), dtype=np.int64)
@@ -313,7 +312,7 @@ class Engine:
 
     def _book(self, day: int, p: Purchases, interested_today: np.ndarray) -> None:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
-        sc, g, d = self.scenario, self.graph, self.daily
+        sc, g = self.scenario, self.graph
         buyers = p["buyer"]
         # coupons redeemed
         held = self.coupon[buyers] > 0

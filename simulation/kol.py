@@ -35,13 +35,13 @@ import numpy as np
 from numba import njit
 from pydantic import Field, model_validator
 
-from .config.base import Money, Probability, Strict
+from .config.base import Money, Probability, Window
 from .graph.csr import CSRGraph
 
 STRATEGIES = ("top_degree", "pagerank", "engagement", "micro", "bridges", "random")
 
 
-class KOLConfig(Strict):
+class KOLConfig(Window):
     """The KOL plan."""
 
     count: int = Field(0, ge=0)
@@ -52,8 +52,6 @@ class KOLConfig(Strict):
     credibility: Probability = 0.05
     external: bool = False
     followers: int = Field(1000, ge=0)
-    start_day: int = Field(1, ge=1)
-    end_day: int | None = Field(None, ge=1)
     micro_band: tuple[Probability, Probability] = (0.90, 0.99)
     bridge_samples: int = Field(100, ge=1)
     exact_bridges_max_n: int = Field(2000, ge=0)
@@ -62,8 +60,6 @@ class KOLConfig(Strict):
     def _check(self):
         if self.micro_band[0] > self.micro_band[1]:
             raise ValueError(f"micro_band: low {self.micro_band[0]} > high {self.micro_band[1]}")
-        if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
         return self
 
 

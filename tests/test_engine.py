@@ -12,15 +12,8 @@ from simulation.config.scenario import load_scenario
 from simulation.engine import PAYMENT_KINDS, simulate
 from simulation.graph.build import build_graph
 from simulation.kernels.funnel import CHANNELS
+from simulation.operations import ALL_ON
 from simulation.seeding import run_seed
-
-ALL_ON = {
-    "operations.content.enabled": True,
-    "operations.relationship.enabled": True,
-    "operations.event.enabled": True,
-    "operations.event.coupon.enabled": True,
-    "operations.crossover.enabled": True,
-}
 
 
 def ic_scenario(p: float, seeds: list, days: int) -> dict:

@@ -25,21 +25,7 @@ from ..operations.relationship import RelationshipConfig
 from ..population import PopulationConfig
 from .base import Money, Probability, Strict
 
-try:  # the graph layer's schema (simulation/config/graph.py)
-    from .graph import GraphConfig
-except ImportError:  # pragma: no cover - only while the graph layer is being written
-    from typing import Literal
-
-    class GraphConfig(Strict):  # type: ignore[no-redef]
-        """Stand-in until ``simulation.config.graph`` exists: a generator name and its parameters."""
-
-        model_config = {"extra": "allow"}
-        generator: str
-
-        def build(self, seed, base_dir=None):
-            from ..graph.build import build_graph
-
-            return build_graph(self.generator, seed=seed, **(self.model_extra or {}))
+from .graph import GraphConfig
 
 
 class ProductConfig(Strict):

@@ -45,6 +45,23 @@ def pick_seeds(n, k, key, mark, out):
 
 
 @njit(cache=True)
+def _start(seeds, mark, order, when, record):
+    """Mark the distinct seeds active at step 0, list them in ``order``; return their count."""
+    if record:
+        when[:] = -1
+    total = 0
+    for j in range(seeds.shape[0]):
+        s = seeds[j]
+        if not mark[s]:
+            mark[s] = True
+            order[total] = s
+            total += 1
+            if record:
+                when[s] = 0
+    return total
+
+
+@njit(cache=True)
 def sir_run(indptr, indices, prob, gamma, seeds, key, curve, when, infected, order, surv, surv_age, surv2, surv2_age):
     """Run one discrete-time SIR / Independent Cascade from ``seeds``.
 
@@ -73,17 +90,7 @@ def sir_run(indptr, indices, prob, gamma, seeds, key, curve, when, infected, ord
     uniform_p = prob.shape[0] == 1
     p0 = prob[0]
     record = when.shape[0] == n
-    if record:
-        when[:] = -1
-    total = 0
-    for j in range(seeds.shape[0]):
-        s = seeds[j]
-        if not infected[s]:
-            infected[s] = True
-            order[total] = s
-            total += 1
-            if record:
-                when[s] = 0
+    total = _start(seeds, infected, order, when, record)
     curve[0] = total
     L = curve.shape[0]
     lo = 0  # order[lo:hi] were infected last step: infectious for the first time (k = 0)
@@ -165,17 +172,7 @@ def lt_run(indptr, indices, weight, seeds, key, curve, when, active, order, acc,
     """
     n = indptr.shape[0] - 1
     record = when.shape[0] == n
-    if record:
-        when[:] = -1
-    total = 0
-    for j in range(seeds.shape[0]):
-        s = seeds[j]
-        if not active[s]:
-            active[s] = True
-            order[total] = s
-            total += 1
-            if record:
-                when[s] = 0
+    total = _start(seeds, active, order, when, record)
     curve[0] = total
     L = curve.shape[0]
     lo = 0

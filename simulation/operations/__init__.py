@@ -18,4 +18,7 @@ REGISTRY = {
     "crossover": (CrossoverConfig, CrossoverOperation),
 }
 
-__all__ = ["REGISTRY", "Batch", "Operation", "ContentConfig", "RelationshipConfig", "EventConfig", "CrossoverConfig"]
+#: Scenario overrides (dotted path -> value) that switch every operation model on, coupons included.
+ALL_ON = {f"operations.{name}.enabled": True for name in REGISTRY} | {"operations.event.coupon.enabled": True}
+
+__all__ = ["ALL_ON", "REGISTRY", "Batch", "Operation", "ContentConfig", "RelationshipConfig", "EventConfig", "CrossoverConfig"]

@@ -14,9 +14,9 @@ posts content with probability ``ugc_rate`` (draw ``uniform(key, CONTENT, i, t)`
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from ..config.base import Money, Probability, Strict
+from ..config.base import Money, Probability, Window
 from ..kernels.funnel import CH_PLATFORM, draw_below, skip_sample
 from ..kernels.random import CONTENT, EVALUATE, PLATFORM
 from .base import Batch, Operation, Purchases
@@ -24,7 +24,7 @@ from .base import Batch, Operation, Purchases
 SLOT = 2  # evaluation counter slot: b = 16 * day + SLOT
 
 
-class ContentConfig(Strict):
+class ContentConfig(Window):
     """Parameters of the content-driven model."""
 
     enabled: bool = False
@@ -34,14 +34,6 @@ class ContentConfig(Strict):
     ugc_rate: Probability = 0.3
     ugc_boost: float = Field(20.0, ge=0.0)
     cost_per_day: Money = 0.0
-    start_day: int = Field(1, ge=1)
-    end_day: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _window(self):
-        if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
-        return self
 
 
 class ContentOperation(Operation):
@@ -54,8 +46,7 @@ class ContentOperation(Operation):
         self.ugc = 0
 
     def _active(self, day: int) -> bool:
-        c = self.cfg
-        return c.start_day <= day <= (c.end_day if c.end_day is not None else day)
+        return self.cfg.active(day)
 
     def rate(self) -> float:
         """Today's recommendation probability per person."""

@@ -16,9 +16,9 @@ from collections import deque
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from ..config.base import Money, Probability, Strict
+from ..config.base import Money, Probability, Window
 from ..kernels.funnel import CH_PARTNER, skip_sample
 from ..kernels.random import EVALUATE, PARTNER
 from ..kol import posts_on
@@ -27,7 +27,7 @@ from .base import Batch, Operation
 SLOT = 7
 
 
-class CrossoverConfig(Strict):
+class CrossoverConfig(Window):
     """Parameters of the cross-over model."""
 
     enabled: bool = False
@@ -37,14 +37,6 @@ class CrossoverConfig(Strict):
     partner_credibility: Probability = 0.05
     partner_posts_per_week: float = Field(2.0, ge=0.0, le=7.0)
     partner_fee: Money = 0.0
-    start_day: int = Field(1, ge=1)
-    end_day: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _window(self):
-        if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
-        return self
 
 
 def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -82,8 +74,7 @@ class CrossoverOperation(Operation):
 
     def exposures(self, day: int) -> list[Batch]:
         c, eng = self.cfg, self.engine
-        end = c.end_day if c.end_day is not None else day
-        if not (c.start_day <= day <= end and posts_on(day, c.partner_posts_per_week)):
+        if not (c.active(day) and posts_on(day, c.partner_posts_per_week)):
             return []
         if c.partner_fee > 0:
             eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))

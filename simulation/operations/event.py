@@ -36,7 +36,7 @@ import numpy as np
 from numba import njit
 from pydantic import Field, model_validator
 
-from ..config.base import Money, Probability, Strict
+from ..config.base import Money, Probability, Strict, Window
 from ..kernels.funnel import CH_EVENT, TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from .base import Batch, Operation, Purchases, concat_purchases, select
@@ -45,22 +45,7 @@ SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
 OPEN, SUCCESS, FAILED = 0, 1, 2
 
 
-class _Windowed(Strict):
-    start_day: int = Field(1, ge=1)
-    end_day: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _window(self):
-        if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
-        return self
-
-    def active(self, day: int) -> bool:
-        """True on days inside the window."""
-        return self.start_day <= day <= (self.end_day if self.end_day is not None else day)
-
-
-class CampaignConfig(_Windowed):
+class CampaignConfig(Window):
     """A time-limited discount with its ads."""
 
     enabled: bool = False
@@ -87,7 +72,7 @@ class FlashSaleConfig(Strict):
         return self
 
 
-class CouponConfig(_Windowed):
+class CouponConfig(Window):
     """Coupons handed out during a window."""
 
     enabled: bool = False

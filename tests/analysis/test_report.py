@@ -1,7 +1,6 @@
 """The report on each kind of design: right sections, right winner, self-contained HTML."""
 import re
 
-import numpy as np
 import pytest
 from SALib.sample import sobol as sobol_sample
 
