@@ -1,14 +1,20 @@
 """Run socsim's benchmarks: ``python -m benchmarks [name ...]`` (default: all).
 
 Each benchmark writes ``benchmarks/results/<name>.json`` and prints a summary; the
-README quotes the latest figures. Names: ic, graph, model, runner.
+README quotes the latest figures. Names: ic, graph, model, reference, runner.
 """
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = {"ic": "benchmarks.bench_ic", "graph": "benchmarks.bench_graph", "model": "benchmarks.bench_model", "runner": "benchmarks.bench_runner"}
+BENCHMARKS = {
+    "ic": "benchmarks.bench_ic",
+    "graph": "benchmarks.bench_graph",
+    "model": "benchmarks.bench_model",
+    "reference": "benchmarks.bench_reference",
+    "runner": "benchmarks.bench_runner",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
