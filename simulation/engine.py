@@ -72,8 +72,9 @@ only from day t+1)
    1 to ``bought_friends`` of each out-neighbour.
 3. **Sharing.** Each purchaser of today shares iff ``uniform(key, SHARE, i, t) <
    min(1, share_propensity_i * M)``, with M the product of the operations'
-   ``share_multiplier`` (incentives); each person newly interested today who did not
-   convert shares iff the same draw is below ``min(1, share_propensity_i * M *
+   ``share_multiplier`` (incentives); each person whom one of today's exposures made
+   interested (interest on earlier days does not matter) and who did not buy today —
+   including converters whose group-buy invitation lapsed — shares iff the same draw is below ``min(1, share_propensity_i * M *
    interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
    person's share index, which then grows by 1.
 4. **Satisfaction.** Each purchase is satisfying iff ``uniform(key, SATISFY, i, j) <

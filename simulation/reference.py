@@ -88,6 +88,7 @@ class Order:
     channel: int
     price: float
     referrer: int = -1
+    in_group: bool = False  # a group-buy order: its price was fixed when the group opened
 
 
 @dataclass
@@ -493,12 +494,12 @@ class ReferenceModel(mesa.Model):
             if offer.group is not None:  # accepting a friend's invitation
                 if offer.group.status != OPEN:
                     continue  # the group closed: no order
-                person.join(offer.group, Order(person, order.channel, order.price))
+                person.join(offer.group, Order(person, order.channel, order.price, in_group=True))
             elif gb.initiate_prob > 0 and self.random.random() < gb.initiate_prob:
                 group = Group(len(self.groups), day)
                 self.groups.append(group)
                 self.open_groups.append(group)
-                person.join(group, Order(person, order.channel, order.price * (1.0 - gb.discount), order.referrer))
+                person.join(group, Order(person, order.channel, order.price * (1.0 - gb.discount), order.referrer, True))
             else:
                 plain.append(order)
                 continue
@@ -519,11 +520,15 @@ class ReferenceModel(mesa.Model):
         return plain + sorted(filled, key=lambda o: o.buyer.index)
 
     def limit_stock(self, orders: list[Order]) -> None:
-        """Flash-sale stock: buyers beyond it (in order) pay the price without the flash discount."""
+        """Flash-sale stock: today's buyers beyond it (in order) pay the price without the flash discount.
+
+        Completed group-buys keep the price fixed when their group opened and use no stock.
+        """
         d = self.event.flash_sale.discount
-        for order in orders[self.stock_left:]:
+        today = [order for order in orders if not order.in_group]
+        for order in today[self.stock_left:]:
             order.price /= 1.0 - d
-        self.stock_left = max(0, self.stock_left - len(orders))
+        self.stock_left = max(0, self.stock_left - len(today))
 
     def repeat_orders(self, day: int, today: set[int]) -> list[Order]:
         """Earlier buyers satisfied with their last purchase buy again with probability ``repeat_rate``."""

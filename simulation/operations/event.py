@@ -7,12 +7,15 @@ Sub-blocks (each with its own ``enabled``; all need ``operations.event.enabled``
   (channel "event", strength ``strength``; picks on stream EVENT, b = 4t).
 * ``flash_sale`` — on each day in ``days`` the price is further multiplied by
   ``1 - discount`` while stock lasts (``stock`` units, 0 = unlimited; buyers beyond the
-  stock, in purchase order, pay the price without the flash discount); ad reach
+  stock, in purchase order, pay the price without the flash discount; completed
+  group-buys keep the price fixed when their group opened and use no stock); ad reach
   ``reach`` (stream EVENT, b = 4t + 1).
 * ``coupon`` — in its window each person without a coupon who has not bought receives
   one with probability ``reach`` per day (stream EVENT, b = 4t + 2); receiving it is an
   exposure (strength ``strength``); the coupon takes ``value`` off the price the holder
   sees and is paid by the brand (``incentive_spend``) when redeemed on their purchase.
+  Coupons are handed out in the event batch, after the day's friend, KOL, platform and
+  content exposures were evaluated: only later exposures see a coupon received today.
 * ``groupbuy`` — a person who converts through any other channel opens a group with
   probability ``initiate_prob`` (draw ``uniform(key, GROUP, i, 2t + 1)``) instead of
   buying alone; the group needs ``size`` members (initiator included) by day
@@ -59,7 +62,7 @@ class FlashSaleConfig(Strict):
 
     enabled: bool = False
     days: list[int] = Field(default_factory=list)
-    discount: Probability = 0.3
+    discount: float = Field(0.3, ge=0.0, lt=1.0)  # a flash sale sells, it does not give away
     stock: int = Field(0, ge=0)
     reach: Probability = 0.02
     strength: Probability = 0.05
@@ -308,11 +311,13 @@ class EventOperation(Operation):
                     "buyer": done, "channel": self.pend_channel[done], "price": self.pend_price[done],
                     "ref": self.pend_ref[done], "tag": np.full(len(done), TAG_GROUP, np.int8)})
         if day in self.flash_days and self.stock_left > 0:
-            k = len(purchases["buyer"])
-            if k > self.stock_left:
+            # completed group-buys keep the price fixed when their group opened and use no stock
+            today = np.flatnonzero(purchases["tag"] != TAG_GROUP)
+            over = today[self.stock_left:]
+            if len(over):
                 purchases["price"] = purchases["price"].copy()
-                purchases["price"][self.stock_left:] /= 1.0 - c.flash_sale.discount
-            self.stock_left = max(0, self.stock_left - k)
+                purchases["price"][over] /= 1.0 - c.flash_sale.discount
+            self.stock_left = max(0, self.stock_left - len(today))
         return purchases
 
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
