@@ -24,34 +24,24 @@ def _version() -> str:
         return "unknown"
 
 
-def _workers(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of workers, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"workers must be >= 1, got {n}")
-    return n
+def _whole_number(minimum: int, what: str):
+    """An argparse type: an integer >= ``minimum``, errors naming ``what``."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} (a whole number), got {text!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be >= {minimum}, got {n}")
+        return n
+
+    return parse
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
-    return n
-
-
-def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer seed, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"seed must be >= 0, got {n}")
-    return n
+_workers = _whole_number(1, "workers")
+_positive = _whole_number(1, "the value")
+_seed = _whole_number(0, "the seed")
 
 
 class _Parser(argparse.ArgumentParser):
