@@ -10,9 +10,10 @@ day / attempt). Nothing is stateful, so:
   ``classic.independent_cascade`` draw for draw: both decide "does the share over
   edge e succeed?" with ``uniform(key, TRANSMIT, e, k)``.
 
-The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied in a
-two-round keyed construction; its output passes BigCrush as a counter-based
-generator. Uniforms have 53 random bits in [0, 1).
+The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014): (key, stream, b) are
+mixed into a 64-bit state and ``a`` steps a SplitMix64 sequence from it (state + (a+1)
+× golden gamma, then the finaliser), the construction that passes BigCrush. Uniforms
+have 53 random bits in [0, 1).
 """
 from __future__ import annotations
 
@@ -57,11 +58,15 @@ def mix64(z):
 
 @njit(inline="always", cache=True)
 def hash4(key, stream, a, b):
-    """Return 64 well-mixed bits from (key, stream, a, b); all integers."""
-    h = mix64(uint64(key) + uint64(stream) * _GOLDEN)
-    h = mix64(h ^ (uint64(a) * _M1 + _GOLDEN))
+    """Return 64 well-mixed bits from (key, stream, a, b); all integers.
+
+    (key, stream, b) seed a SplitMix64 sequence and ``a`` indexes it: the first two
+    mixing rounds do not depend on ``a``, so a loop over the arcs of one node (fixed
+    b) costs one round per draw once the compiler hoists them.
+    """
+    h = mix64(uint64(key) ^ (uint64(stream) * _M1))
     h = mix64(h ^ (uint64(b) * _M2 + _GOLDEN))
-    return h
+    return mix64(h + (uint64(a) + uint64(1)) * _GOLDEN)
 
 
 @njit(inline="always", cache=True)
