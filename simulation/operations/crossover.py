@@ -12,10 +12,11 @@ costs ``partner_fee`` (``partner_spend``).
 """
 from __future__ import annotations
 
-from collections import deque
 from typing import Literal
 
 import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import breadth_first_order
 from pydantic import Field
 
 from ..config.base import Money, Probability, Window
@@ -40,27 +41,31 @@ class CrossoverConfig(Window):
 
 
 def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return the sorted ids (int64) of the partner's audience."""
+    """Return the sorted ids (int64) of the partner's audience.
+
+    ``community``: the breadth-first order of the graph from a random centre, truncated
+    at the audience size; when the centre's component is too small, the next centre (in
+    a random order of everyone) that lies in a component not yet taken continues it.
+    """
     n = len(indptr) - 1
     size = int(round(cfg.partner_audience_share * n))
     if cfg.partner_audience == "random":
         return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
-    seen = np.zeros(n, bool)
-    out: list[int] = []
-    while len(out) < size:
-        centre = int(rng.integers(n))
-        if seen[centre]:
+    adj = csr_array((np.ones(len(indices), np.int8), indices, indptr), shape=(n, n))
+    taken = np.zeros(n, bool)
+    parts: list[np.ndarray] = []
+    need = size
+    for centre in rng.permutation(n):
+        if need <= 0:
+            break
+        if taken[centre]:
             continue
-        seen[centre] = True
-        queue = deque([centre])
-        while queue and len(out) < size:
-            u = queue.popleft()
-            out.append(u)
-            for v in indices[indptr[u]:indptr[u + 1]]:
-                if not seen[v]:
-                    seen[v] = True
-                    queue.append(int(v))
-    return np.sort(np.array(out, np.int64))
+        # a whole component is taken at once, so a new centre is always in a fresh one
+        ball = breadth_first_order(adj, int(centre), directed=True, return_predecessors=False)
+        taken[ball] = True
+        parts.append(ball[:need])
+        need -= len(parts[-1])
+    return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.empty(0, np.int64)
 
 
 class CrossoverOperation(Operation):
