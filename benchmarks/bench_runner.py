@@ -29,7 +29,7 @@ from simulation.runner.sweep import run_experiment
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "runner.json"
 REPLICATIONS = int(os.environ.get("SOCSIM_BENCH_RUNNER_REPS", "40"))
-CHUNK = 5
+CHUNK = int(os.environ.get("SOCSIM_BENCH_RUNNER_CHUNK", "20"))
 
 
 class Timed(Executor):

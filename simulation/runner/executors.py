@@ -148,12 +148,20 @@ class DaskExecutor(Executor):
         return sum(client.nthreads().values()) or self.workers
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
+        # Closing races with the workers' heartbeats; the "stream is closed" errors that
+        # distributed logs meanwhile are expected, not failures worth a traceback.
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+            if self._cluster is not None:
+                self._cluster.close()
+                self._cluster = None
+        finally:
+            quiet.setLevel(level)
 
 
 def make_executor(backend: str, workers: int, scheduler: str | None = None) -> Executor:
