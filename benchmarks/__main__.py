@@ -1,7 +1,8 @@
 """Run socsim's benchmarks: ``python -m benchmarks [name ...]`` (default: all).
 
 Each benchmark writes ``benchmarks/results/<name>.json`` and prints a summary; the
-README quotes the latest figures. Names: ic, graph, model, reference, runner.
+README quotes the latest figures; ``benchmarks.figures`` then draws
+``benchmarks/results/*.png``. Names: ic, graph, model, reference, runner.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         print(f"== benchmark: {name}", flush=True)
         importlib.import_module(BENCHMARKS[name]).main()
+    importlib.import_module("benchmarks.figures").main()
     return 0
 
 
