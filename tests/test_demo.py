@@ -20,6 +20,10 @@ def test_demo_writes_results_figures_and_report(tmp_path):
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 12 and (runs["status"] == "ok").all()
     assert report.exists() and (out / "report.html").exists()
+    summary = pd.read_csv(out / "summary.csv")
+    row = summary[(summary.point_name == "combined") & (summary.metric == "buyers")].iloc[0]
+    assert row["mean"] == runs[runs.point_name == "combined"]["buyers"].mean()
+    assert row["ci_low"] <= row["mean"] <= row["ci_high"]
     for fig in ("adoption", "funnel", "attribution"):
         assert (out / "figures" / f"{fig}.png").stat().st_size > 0
     # the combined variant reaches at least as many buyers as the baseline, on average

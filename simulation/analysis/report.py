@@ -547,8 +547,9 @@ def write_report(out_dir: Path | str, seed: int = 0) -> Path:
     out_dir : directory written by ``socsim sweep FILE --out DIR``.
     seed : seed of every bootstrap in the report (same seed, same numbers).
 
-    Returns the path of ``report.md`` (``report.html`` lies beside it). Both files are
-    written to a temporary name and renamed, so a failure leaves any earlier report whole.
+    Returns the path of ``report.md`` (``report.html`` and ``summary.csv`` — every metric's
+    mean and 95 % CI per design point, long format — lie beside it). Each file is written
+    to a temporary name and renamed, so a failure leaves any earlier report whole.
     """
     out_dir = Path(out_dir)
     results = labelled(load_results(out_dir))
@@ -556,6 +557,8 @@ def write_report(out_dir: Path | str, seed: int = 0) -> Path:
     blocks = build_blocks(results, fig_dir, seed)
     md = render_markdown(blocks, out_dir)
     page = render_html(blocks)
+    table = summarize(results.runs, seed=seed).to_csv(index=False, float_format="%.6g")
+    _atomic_write(out_dir / "summary.csv", table)
     _atomic_write(out_dir / "report.md", md)
     _atomic_write(out_dir / "report.html", page)
     return out_dir / "report.md"
