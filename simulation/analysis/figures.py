@@ -246,6 +246,56 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, path: Path | str,
     return save(fig, path)
 
 
+def main_effects(runs: pd.DataFrame, params: list[str], path: Path | str,
+                 metrics: tuple[str, ...] = ("conversion_rate", "roi"), bins: int = 8) -> list[Path]:
+    """Response of each metric to each swept parameter, the others pooled (main effects).
+
+    One column per parameter, one row per metric: the mean over every run with that value
+    (continuous designs cut into ``bins`` quantile bins) with its 95 % t interval; ROI is
+    the ratio of means per value, drawn without an interval.
+    """
+    from simulation.analysis.stats import t_interval
+
+    def defined(m: str) -> bool:
+        if m == "roi" and "total_spend" in runs:
+            return bool((runs["total_spend"] > 0).any())
+        return bool(np.isfinite(runs[m].to_numpy(float)).any())
+
+    metrics = tuple(m for m in metrics if m in runs and defined(m))
+    if not params or not metrics:
+        raise ValueError("main_effects needs at least one swept parameter and one defined metric in runs")
+    fig, axes = plt.subplots(len(metrics), len(params), figsize=(max(5.5, 4.2 * len(params)), 3.4 * len(metrics)),
+                             squeeze=False)
+    for j, param in enumerate(params):
+        xs, labels = _axis_values(runs[param], bins)
+        df = runs.assign(_x=xs.to_numpy())
+        keys = np.sort(df["_x"].unique())
+        for i, metric in enumerate(metrics):
+            ax = axes[i, j]
+            scale = 100.0 if metric in ("conversion_rate", "exposed_conversion", "reach") else 1.0
+            mean, low, high = [], [], []
+            for key in keys:
+                cell = df[df["_x"] == key]
+                if metric == "roi" and {"revenue", "total_spend"} <= set(cell):
+                    spend = cell["total_spend"].mean()
+                    m = (cell["revenue"].mean() - spend) / spend if spend > 0 else np.nan
+                    mean.append(m), low.append(m), high.append(m)
+                else:
+                    iv = t_interval(cell[metric].to_numpy(float))
+                    mean.append(iv.estimate), low.append(iv.low), high.append(iv.high)
+            pos = np.arange(len(keys))
+            mean, low, high = (scale * np.asarray(v, float) for v in (mean, low, high))
+            ax.plot(pos, mean, "o-", color="C0")
+            ax.fill_between(pos, low, high, color="C0", alpha=0.2, linewidth=0)
+            ax.set_xticks(pos, labels, rotation=30 if len(keys) > 5 else 0, fontsize=8)
+            ax.set_xlabel(param)
+            ax.set_ylabel(_metric_label(metric) + (" in %" if scale == 100 else ""))
+            ax.grid(alpha=0.3)
+    fig.suptitle("Main effects (mean, 95 % band; other parameters pooled)", fontsize=10)
+    fig.tight_layout()
+    return save(fig, path)
+
+
 def roi_points(runs: pd.DataFrame, confidence: float = 0.95, seed=0) -> pd.DataFrame:
     """Per point: mean spend and net return (currency, t-CIs), ROI (ratio of means, bootstrap CI).
 

@@ -288,6 +288,12 @@ def figure_blocks(results: Results, fig_dir: Path, seed: int) -> tuple[list[Bloc
         add(figs.attribution(runs, fig_dir / "attribution"),
             "Purchases by the channel of the exposure that triggered them (mean per run).")
     numeric = results.numeric_swept if results.design_type != "scenarios" else []
+    if numeric:
+        shown = influence_order(runs, numeric)[:4] if len(numeric) > 4 else numeric
+        add(figs.main_effects(runs, shown, fig_dir / "main_effects"),
+            "Main effects: mean conversion and ROI against each swept parameter, other parameters "
+            "and replications pooled (band: 95 % t interval; ROI as ratio of means per value)."
+            + (" The four parameters most rank-correlated with conversion are shown." if len(numeric) > 4 else ""))
     if len(numeric) >= 2:
         if len(numeric) > 3:  # heatmaps for the pairs among the three most influential
             numeric = influence_order(runs, numeric)

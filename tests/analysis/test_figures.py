@@ -111,3 +111,26 @@ def test_network_snapshot_cuts_large_graphs(tmp_path):
     state = {"bought": np.arange(600) % 7 == 0}
     svg = check(figs.network_snapshot(g, state, tmp_path / "big", max_nodes=200))
     assert "(200 of 600 people)" in svg
+
+
+def test_main_effects_plots_pooled_means(grid, tmp_path):
+    import matplotlib.pyplot as plt
+
+    captured = {}
+    real_plot = plt.Axes.plot
+
+    def spy(self, x, y, *a, **k):
+        captured.setdefault(self.get_xlabel() or len(captured), []).append(np.asarray(y, float))
+        return real_plot(self, x, y, *a, **k)
+
+    plt.Axes.plot = spy
+    try:
+        paths = figs.main_effects(grid.runs, ["kol.count"], tmp_path / "main", metrics=("conversion_rate",))
+    finally:
+        plt.Axes.plot = real_plot
+    check(paths, "kol.count", "conversion_rate")
+    # the plotted line is the mean conversion (in %) per KOL count, other parameters pooled
+    expected = 100 * grid.runs.groupby("kol.count")["conversion_rate"].mean().to_numpy()
+    np.testing.assert_allclose(np.concatenate(list(captured.values())).ravel(), expected)
+    with pytest.raises(ValueError, match="at least one swept parameter"):
+        figs.main_effects(grid.runs, [], tmp_path / "none")
