@@ -149,16 +149,18 @@ def _mean(sc, key, reps=6):
 
 
 def test_more_referral_reward_no_fewer_shares():
-    lo = small_scenario({"operations.relationship.referral_reward": 0.0}, n=1500, days=30)
-    hi = small_scenario({"operations.relationship.referral_reward": 40.0}, n=1500, days=30)
-    # same seeds (common random numbers): the share multiplier only rises, so sharers do too
-    assert _mean(hi, "sharers") >= _mean(lo, "sharers")
+    on = {"operations.relationship.enabled": True}
+    lo = small_scenario({**on, "operations.relationship.referral_reward": 0.0}, n=1500, days=30)
+    hi = small_scenario({**on, "operations.relationship.referral_reward": 40.0}, n=1500, days=30)
+    # same seeds (common random numbers): the share multiplier only rises, so sharers do too;
+    # strictly more here, so the comparison is not vacuous
+    assert _mean(hi, "sharers") > _mean(lo, "sharers")
 
 
 def test_higher_price_no_more_buyers():
     lo = small_scenario({"product.price": 49.0}, n=1500, days=30)
     hi = small_scenario({"product.price": 199.0}, n=1500, days=30)
-    assert _mean(hi, "buyers") <= _mean(lo, "buyers")
+    assert _mean(hi, "buyers") < _mean(lo, "buyers")
 
 
 def test_better_quality_less_negative_wom():
