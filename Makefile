@@ -9,7 +9,7 @@ BENCH_STAMP := $(VENV)/.socsim-bench-installed
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: all install demo test bench clean
+.PHONY: all install demo test bench clean clean-cache
 
 all: test
 
@@ -35,5 +35,10 @@ test: $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
-clean:
+# Numba's on-disk cache does not notice edits to a function inlined from another module
+# (e.g. simulation/kernels/random.py): drop it after changing a kernel.
+clean-cache:
+	find simulation -name '*.nbi' -delete -o -name '*.nbc' -delete
+
+clean: clean-cache
 	rm -rf $(VENV) build *.egg-info .pytest_cache
