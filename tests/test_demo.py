@@ -26,8 +26,10 @@ def test_demo_writes_results_figures_and_report(tmp_path):
     assert row["ci_low"] <= row["mean"] <= row["ci_high"]
     for fig in ("adoption", "funnel", "attribution"):
         assert (out / "figures" / f"{fig}.png").stat().st_size > 0
-    # the combined variant reaches at least as many buyers as the baseline, on average
-    mean = runs.groupby("point_name")["buyers"].mean()
-    assert mean["combined"] >= mean["baseline"]
+    # the combined variant reaches more buyers than the baseline in each replication: with common
+    # random numbers the two are equal draw for draw if the operation models add nothing, so ">="
+    # could not fail (here about 200 vs 100)
+    by_rep = runs.pivot(index="replication", columns="point_name", values="buyers")
+    assert (by_rep["combined"] > by_rep["baseline"]).all()
     # a rerun replaces the earlier demo instead of refusing
     demo.main(out, workers=1, overrides=("sweep.replications=2", "days=30", "graph.n=2000"))

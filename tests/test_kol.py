@@ -45,6 +45,20 @@ def test_micro_engagement_bridges_random(graph):
         select_kols(KOLConfig(count=601), graph, ones, ones, rng)
 
 
+def test_bridges_pick_the_node_between_communities():
+    # Two 10-cliques joined through one middle node (label 10): it lies on every path between
+    # the cliques (highest betweenness) though its degree is 2; top_degree would pick clique nodes.
+    g = build_graph(nx.barbell_graph(10, 1))
+    ones = np.ones(g.n)
+    rng = np.random.default_rng(0)
+    middle, ends = g.ids([10])[0], set(g.ids([9, 11]).tolist())  # ends: clique nodes attached to it
+    assert select_kols(KOLConfig(count=1, strategy="bridges"), g, ones, ones, rng).tolist() == [middle]
+    assert middle not in select_kols(KOLConfig(count=3, strategy="top_degree"), g, ones, ones, rng)
+    # the proxy d(d-1)/2 - triangles: 9 for each clique end, 1 for the middle, 0 inside a clique
+    proxy = select_kols(KOLConfig(count=3, strategy="bridges", exact_bridges_max_n=0), g, ones, ones, rng)
+    assert set(proxy.tolist()) == ends | {middle}
+
+
 def test_audiences(graph):
     ones = np.ones(graph.n)
     k = build_kols(KOLConfig(count=3), graph, ones, ones, np.random.default_rng(0))

@@ -51,11 +51,33 @@ def test_select_points_spreads_over_ranking(grid):
 
 
 def test_heatmap_values(grid, tmp_path):
-    svg = check(figs.heatmap(grid.runs, "kol.count", "operations.relationship.referral_reward",
-                             tmp_path / "heat"), "kol.count", "conversion_rate", "roi")
-    # the annotated cell for kol=4, reward=10: mean conversion in %, hand-checked from the runs
-    cell = grid.runs[(grid.runs["kol.count"] == 4) & (grid.runs["operations.relationship.referral_reward"] == 10)]
-    assert f"{100 * cell['conversion_rate'].mean():.3g}" in svg
+    import matplotlib.pyplot as plt
+
+    captured = []
+    real_text = plt.Axes.text
+
+    def spy(self, x, y, s, *a, **k):
+        captured.append((self.get_title(), x, y, s))
+        return real_text(self, x, y, s, *a, **k)
+
+    plt.Axes.text = spy
+    try:
+        paths = figs.heatmap(grid.runs, "kol.count", "operations.relationship.referral_reward", tmp_path / "heat")
+    finally:
+        plt.Axes.text = real_text
+    svg = check(paths, "kol.count", "conversion_rate", "roi")
+    # every annotated cell (column j = kol.count, row i = reward, origin lower) is the mean conversion
+    # in % of that cell's runs, hand-computed here
+    kols, rewards = [0, 2, 4], [0.0, 5.0, 10.0]
+    cells = {(j, i): s for title, j, i, s in captured if title == "mean conversion_rate"}
+    assert sorted(cells) == [(j, i) for j in range(3) for i in range(3)]
+    for (j, i), s in cells.items():
+        cell = grid.runs[(grid.runs["kol.count"] == kols[j])
+                         & (grid.runs["operations.relationship.referral_reward"] == rewards[i])]
+        assert s == f"{100 * cell['conversion_rate'].mean():.3g}", (kols[j], rewards[i])
+    # and the SVG carries the kol=4, reward=10 annotation as text (matplotlib writes "<!-- text -->";
+    # a bare number would also match glyph outlines and coordinates)
+    assert f"<!-- {cells[(2, 2)]} -->" in svg
     with pytest.raises(KeyError, match="nope"):
         figs.heatmap(grid.runs, "nope", "kol.count", tmp_path / "x")
 
