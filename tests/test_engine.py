@@ -191,3 +191,23 @@ def test_keep_state_arrays():
     assert set(res.daily) >= {"exposed", "interested", "buyers", "sharers", "new_buyers", "purchases", "revenue",
                               "incentive_spend", "kol_spend", "negative_wom"} | {f"attr_{c}" for c in CHANNELS}
     assert all(v.shape == (11,) for v in res.daily.values())
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"seeding.count": 500}, "seeding.count: cannot pick 500 seeds among 100 people"),
+    ({"kol.count": 500}, "kol.count: cannot choose 500 KOLs among 100 people"),
+    ({"kol.count": 2, "kol.external": True, "kol.followers": 500}, "kol.followers: 500 followers exceed"),
+    ({"seeding.count": 0, "seeding.nodes": [1, "nobody"]}, "unknown node label 'nobody'"),
+])
+def test_run_time_bad_input_names_the_field(overrides, message):
+    sc = small_scenario(overrides, n=100, days=5)
+    with pytest.raises(ValueError, match=message):
+        simulate(sc, run_seed(0, 0))
+
+
+def test_a_graph_without_edges_runs_with_only_the_seeds():
+    g = build_graph(nx.empty_graph(50))
+    sc = small_scenario({"seeding.count": 5, "kol.count": 0, "product.repeat_rate": 0.0}, n=50, days=10)
+    res = simulate(sc, run_seed(0, 0), graph=g)
+    # nobody has a friend to hear from; platform discovery may still sell a little
+    assert res.summary["attr_friend"] == 0 and res.summary["attr_seed"] == 5

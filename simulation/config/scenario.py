@@ -39,7 +39,11 @@ class ProductConfig(Strict):
 
 
 class SeedingConfig(Strict):
-    """Initial buyers (day 0): ``count`` random people or explicit node labels ``nodes``."""
+    """Initial buyers (day 0): ``count`` random people or explicit node labels ``nodes``.
+
+    With ``nodes`` given, ``count`` must be left out or 0 (so ``--set seeding.count=0
+    --set seeding.nodes=[1,2]`` switches a scenario from random to chosen seeds).
+    """
 
     count: int = Field(10, ge=0)
     nodes: list[int | str] | None = None
@@ -47,8 +51,8 @@ class SeedingConfig(Strict):
 
     @model_validator(mode="after")
     def _one(self):
-        if self.nodes is not None and "count" in self.model_fields_set:
-            raise ValueError("give either count or nodes, not both")
+        if self.nodes is not None and "count" in self.model_fields_set and self.count != 0:
+            raise ValueError(f"give either count or nodes, not both (count = {self.count}; set it to 0 to use nodes)")
         return self
 
 

@@ -74,6 +74,8 @@ def test_toml_file_and_errors(tmp_path):
 def test_seeding_count_and_nodes_exclusive():
     with pytest.raises(ValueError, match="seeding"):
         default_scenario({"seeding.nodes": [1, 2]})
+    # count = 0 switches the default scenario from random to chosen seeds
+    assert default_scenario({"seeding.count": 0, "seeding.nodes": [1, 2]}).seeding.nodes == [1, 2]
     raw = default_scenario_dict()
     raw["seeding"] = {"nodes": [1, 2]}
     assert load_scenario(raw).seeding.nodes == [1, 2]
@@ -84,3 +86,12 @@ def test_windows_checked():
         default_scenario({"operations.event.campaign.end_day": 3, "operations.event.campaign.start_day": 10})
     with pytest.raises(ValueError, match="kol"):
         default_scenario({"kol.micro_band": [0.9, 0.5]})
+
+
+@pytest.mark.parametrize("path,value,where", [
+    ("operations.event.flash_sale.discount", 1.0, "operations.event.flash_sale.discount"),
+    ("operations.event.flash_sale.days", [0, 3], "operations.event.flash_sale"),
+])
+def test_event_values_rejected_with_path(path, value, where):
+    with pytest.raises(ValueError, match=where.replace(".", r"\.")):
+        default_scenario({path: value})
