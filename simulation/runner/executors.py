@@ -5,8 +5,9 @@ they finish. Results do not depend on the engine: each run's randomness comes fr
 own seed, and the storage layer sorts rows by run id.
 
 * ``LocalExecutor(workers)``: ``workers == 1`` runs in this process (no start-up cost,
-  easy to debug); more uses a ``ProcessPoolExecutor`` with the ``spawn`` start method
-  (fork is unsafe once Numba's thread pool or Dask's threads exist in the parent).
+  easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
+  server with the model preloaded (plain fork is unsafe once Numba's thread pool or
+  Dask's threads exist in the parent; ``spawn`` re-imports everything per worker).
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
   ``LocalCluster`` of ``workers`` single-threaded worker processes; tasks go through
@@ -53,6 +54,22 @@ class Executor(ABC):
         """Yield ``fn(item)`` for each item, in completion order; a task's exception propagates."""
 
 
+def _worker_context():
+    """Start method for pool workers: a fork server that has imported the model once.
+
+    Workers fork from a single-threaded server process whose imports (numpy, numba,
+    pandas, the engine) are already done, instead of each re-importing everything from
+    scratch as under ``spawn``; no Numba or Dask thread exists in the server, so forking
+    it is safe. Falls back to ``spawn`` where there is no fork server (Windows).
+    """
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(["simulation.runner.task", "simulation.engine", "simulation.config.scenario"])
+    return ctx
+
+
 class LocalExecutor(Executor):
     """In-process (``workers == 1``) or a local pool of ``workers`` spawned processes."""
 
@@ -74,7 +91,7 @@ class LocalExecutor(Executor):
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_worker_context(),
                 initializer=single_threaded_numba,
             )
         futures = [self._pool.submit(fn, item) for item in items]
