@@ -322,8 +322,8 @@ def figure_blocks(results: Results, fig_dir: Path, seed: int) -> tuple[list[Bloc
         blocks += _morris_blocks(results, fig_dir, seed, notes)
     snap = _network_snapshot(results, fig_dir, notes)
     if snap:
-        add(snap, "One small run of the base scenario (same rules, fewer people), each person "
-                  "coloured by final state; stars are KOLs.")
+        add(snap[0], f"One small run of the point with the highest conversion ({snap[1]}; same rules, "
+                     f"{SNAPSHOT_PEOPLE} people), each person coloured by final state; stars are KOLs.")
     return blocks, notes
 
 
@@ -385,19 +385,38 @@ def _morris_blocks(results: Results, fig_dir: Path, seed: int, notes: list[str])
 SNAPSHOT_PEOPLE = 400
 
 
-def _network_snapshot(results: Results, fig_dir: Path, notes: list[str]) -> list[Path] | None:
-    """Run the base scenario at ``SNAPSHOT_PEOPLE`` people and draw it (skipped if impossible)."""
+def _snapshot_point(results: Results) -> tuple[str, dict] | None:
+    """The design point with the highest mean conversion: (name, its swept values)."""
+    runs = results.runs
+    if "conversion_rate" not in runs or runs.empty:
+        return None
+    best = int(runs.groupby("point")["conversion_rate"].mean().idxmax())
+    for p in results.design.get("points", []):
+        if int(p["point"]) == best:
+            return results.point_name(best), dict(p.get("params", {}))
+    return results.point_name(best), {}
+
+
+def _network_snapshot(results: Results, fig_dir: Path, notes: list[str]) -> tuple[list[Path], str] | None:
+    """Run the best point's scenario at ``SNAPSHOT_PEOPLE`` people and draw it (skipped if impossible).
+
+    Returns the figure paths and the name of the point shown.
+    """
     scenario = results.manifest.get("scenario")
     if not isinstance(scenario, dict):
         notes.append("No network snapshot: the manifest holds no base scenario.")
         return None
+    name, params = _snapshot_point(results) or ("the base scenario", {})
     try:
         from simulation.analysis.snapshot import small_run
+        from simulation.config.scenario import apply_overrides
+
+        scenario = apply_overrides(scenario, params)
         graph, state = small_run(scenario, SNAPSHOT_PEOPLE, results.manifest.get("base_seed", 0))
     except Exception as exc:  # the snapshot is an illustration; never let it sink the report
         notes.append(f"No network snapshot: the small run failed ({type(exc).__name__}: {exc}).")
         return None
-    return figs.network_snapshot(graph, state, fig_dir / "network")
+    return figs.network_snapshot(graph, state, fig_dir / "network"), name
 
 
 def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:

@@ -54,6 +54,16 @@ def test_grid_report_has_heatmap(tmp_path):
     _html_is_self_contained((out / "report.html").read_text())
 
 
+def test_network_snapshot_shows_the_best_point(tmp_path):
+    from simulation.analysis.load import load_results
+    from simulation.analysis.report import _snapshot_point
+
+    out = grid_output(tmp_path)
+    name, params = _snapshot_point(load_results(out))
+    # point 8 (kol=4, reward=10) has the highest mean conversion in the fake grid
+    assert params == {"kol.count": 4, "operations.relationship.referral_reward": 10}
+
+
 def test_sobol_report_has_indices(tmp_path):
     X = sobol_sample.sample(ISHIGAMI_PROBLEM, 64, calc_second_order=False, seed=0)
     out = sensitivity_output(tmp_path, X, 0.1 + 0.01 * ishigami(X), "sobol", replications=2, noise=0.001)
