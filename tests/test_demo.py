@@ -20,6 +20,7 @@ def test_demo_writes_results_figures_and_report(tmp_path):
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 12 and (runs["status"] == "ok").all()
     assert report.exists() and (out / "report.html").exists()
+    assert "point with the highest conversion (combined" in report.read_text()
     summary = pd.read_csv(out / "summary.csv")
     row = summary[(summary.point_name == "combined") & (summary.metric == "buyers")].iloc[0]
     assert row["mean"] == runs[runs.point_name == "combined"]["buyers"].mean()
