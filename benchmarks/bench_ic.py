@@ -26,6 +26,17 @@ def _examined(G_deg: np.ndarray, active_nodes) -> int:
     return int(G_deg[np.fromiter(active_nodes, dtype=np.int64)].sum())
 
 
+def _record(runs: int, seconds: float, examined: int, finals: list, note: str) -> dict:
+    """The result record of a peer timed cascade by cascade (seconds = timed total)."""
+    return {
+        "cascades": runs,
+        "seconds_per_cascade": seconds / runs,
+        "edge_examinations_per_second": examined / seconds,
+        "mean_final": float(np.mean(finals)),
+        "note": note,
+    }
+
+
 def bench_socsim(g, k: int, runs: int) -> dict:
     """socsim's public ``classic.independent_cascade``, ``runs`` cascades in one call."""
     import numba
@@ -100,13 +111,7 @@ def bench_ndlib(G, deg, k: int, runs: int) -> dict:
         active = [v for v, s in model.status.items() if s != 0]
         finals.append(len(active))
         examined += _examined(deg, active)
-    return {
-        "cascades": runs,
-        "seconds_per_cascade": total_time / runs,
-        "edge_examinations_per_second": examined / total_time,
-        "mean_final": float(np.mean(finals)),
-        "note": "configuration (per-edge thresholds) excluded from the timing",
-    }
+    return _record(runs, total_time, examined, finals, "configuration (per-edge thresholds) excluded from the timing")
 
 
 def bench_mesa(G, deg, k: int, runs: int) -> dict:
@@ -152,13 +157,7 @@ def bench_mesa(G, deg, k: int, runs: int) -> dict:
         active = [i for i, a in enumerate(model.people) if a.active]
         finals.append(len(active))
         examined += _examined(deg, active)
-    return {
-        "cascades": runs,
-        "seconds_per_cascade": total_time / runs,
-        "edge_examinations_per_second": examined / total_time,
-        "mean_final": float(np.mean(finals)),
-        "note": "agent construction excluded from the timing",
-    }
+    return _record(runs, total_time, examined, finals, "agent construction excluded from the timing")
 
 
 def main(quick: bool = False) -> dict:

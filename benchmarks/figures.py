@@ -21,6 +21,15 @@ def _load(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _save(fig, name: str) -> Path:
+    """Write ``fig`` to ``benchmarks/results/<name>.png`` and close it."""
+    fig.tight_layout()
+    out = RESULTS / f"{name}.png"
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
 def ic_figure(data: dict) -> Path:
     """Seconds per cascade of each IC implementation (log scale)."""
     names = ["socsim", "cynetdiff", "mesa_objects", "ndlib"]
@@ -34,11 +43,7 @@ def ic_figure(data: dict) -> Path:
     ax.set_title(f"Independent Cascade, BA n={w['n']:,} m={w['m']}, p={w['p']}, {w['seeds']:,} seeds", fontsize=10)
     for bar, s in zip(bars, secs):
         ax.text(s, bar.get_y() + bar.get_height() / 2, f" {s * 1e6:,.0f} µs", va="center", fontsize=8)
-    fig.tight_layout()
-    out = RESULTS / "ic.png"
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return _save(fig, "ic")
 
 
 def model_figure(data: dict) -> Path:
@@ -56,11 +61,7 @@ def model_figure(data: dict) -> Path:
     ax.set_title(f"Social-commerce model, all four operation models, {data['days']} days", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = RESULTS / "model.png"
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return _save(fig, "model")
 
 
 def runner_figure(data: dict) -> Path:
@@ -75,11 +76,7 @@ def runner_figure(data: dict) -> Path:
     ax.invert_yaxis()
     ax.set_xlabel("runs per second (quick.toml-sized runs)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = RESULTS / "runner.png"
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return _save(fig, "runner")
 
 
 def main() -> list[Path]:
