@@ -16,7 +16,6 @@ import html
 import re
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis import figures as figs
+from simulation.atomic import atomic_write
 from simulation.analysis.load import METRIC_UNITS, Results, load_results
 from simulation.analysis.stats import MIN_BOOTSTRAP_N, Best, Comparison, best_point, summarize
 
@@ -553,17 +553,6 @@ def render_html(blocks: list[Block]) -> str:
             + "\n".join(body) + "\n</body></html>\n")
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(out_dir: Path | str, seed: int = 0) -> Path:
     """Write ``report.md``, ``report.html`` and ``figures/`` into a sweep's output directory.
 
@@ -583,7 +572,7 @@ def write_report(out_dir: Path | str, seed: int = 0) -> Path:
     md = render_markdown(blocks, out_dir)
     page = render_html(blocks)
     table = summarize(results.runs, seed=seed).to_csv(index=False, float_format="%.6g")
-    _atomic_write(out_dir / "summary.csv", table)
-    _atomic_write(out_dir / "report.md", md)
-    _atomic_write(out_dir / "report.html", page)
+    atomic_write(out_dir / "summary.csv", table)
+    atomic_write(out_dir / "report.md", md)
+    atomic_write(out_dir / "report.html", page)
     return out_dir / "report.md"

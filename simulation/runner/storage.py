@@ -29,13 +29,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from simulation.atomic import TMP_PREFIX, atomic_write
 from simulation.runner.task import KEYS_META, RUN_COLUMNS, STATUS_COLUMNS, TS_COLUMNS, ChunkResult
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 PARTS = "parts"
-TMP_PREFIX = ".tmp-"
 #: Manifest entries that must match for ``--resume`` to continue a sweep.
 RESUME_KEYS = ("design", "replications", "base_seed", "crn", "scenario")
 
@@ -44,28 +44,14 @@ class OutputDirError(ValueError):
     """The output directory cannot be used as asked (exists, belongs to another sweep, incomplete)."""
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
-    tmp.write_bytes(data)
-    _fsync(tmp)
-    os.replace(tmp, path)
+    atomic_write(path, data)
 
 
 def atomic_write_table(path: Path, table: pa.Table) -> None:
     """Write an Arrow table as Parquet through a temporary file and a rename."""
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
-    pq.write_table(table, tmp)
-    _fsync(tmp)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _normal(data: Any) -> Any:
