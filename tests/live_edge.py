@@ -62,20 +62,23 @@ def exact_curve(n, weighted_live_sets, seeds, length):
 def exact_spreads(n, arcs, seed_sets):
     """Exact expected IC spread of each seed set (float array), vectorised over all worlds.
 
-    Node v's reach in world w is a bitmask ``reach[w, v]``, grown over live arcs to a
+    Node v's reach in world w is a bitmask ``reach[v, w]``, grown over live arcs to a
     fixpoint; a set's spread in w is the popcount of its members' union.
     """
     prob, live = ic_worlds(arcs)
-    reach = np.tile(np.int64(1) << np.arange(n, dtype=np.int64), (len(prob), 1))
+    dtype = np.uint16 if n <= 16 else np.uint64
+    # node-major, so that each node's masks over all worlds are contiguous
+    reach = np.tile((np.ones(1, dtype) << np.arange(n, dtype=dtype))[:, None], (1, len(prob)))
+    gate = [np.where(live[:, j], dtype(~dtype(0)), dtype(0)) for j in range(len(arcs))]
     changed = True
     while changed:
         before = reach.copy()
         for j, (u, v, _) in enumerate(arcs):
-            reach[:, u] |= np.where(live[:, j], reach[:, v], 0)
+            reach[u] |= reach[v] & gate[j]
         changed = not np.array_equal(before, reach)
     out = []
     for s in seed_sets:
-        union = np.bitwise_or.reduce(reach[:, list(s)], axis=1)
+        union = np.bitwise_or.reduce(reach[list(s)], axis=0)
         out.append(float(prob @ np.bitwise_count(union)))
     return np.array(out)
 
