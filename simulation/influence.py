@@ -8,7 +8,7 @@
   ``classic.independent_cascade`` with the same seed, so its spread is theirs exactly.
 * ``degree_discount`` — DegreeDiscountIC (Chen, Wang & Yang, KDD 2009), the fast heuristic.
 * ``top_degree`` — the k highest out-degrees.
-* ``rr_spread`` / ``ic_spread`` — a seed set's expected spread by RR sets / by Monte Carlo.
+* ``rr_spread`` / ``ic_spread`` (``ic_finals``) — a seed set's expected spread by RR sets / by Monte Carlo.
 
 Arc probabilities ``p``: one probability for every arc, the name of a numeric edge
 attribute, or ``"weighted_cascade"`` (arc u→v live with 1 / in-degree(v), Kempe et al.
@@ -224,15 +224,21 @@ def rr_spread(graph, seeds, p=0.1, samples: int = 100_000, seed=None) -> tuple[f
     return g.n * f, g.n * math.sqrt(f * (1 - f) / samples)
 
 
-def ic_spread(graph, seeds, p=0.1, runs: int = 10_000, seed=None) -> tuple[float, float]:
-    """Expected IC spread of ``seeds`` by Monte Carlo: (mean final size, its standard error).
+def ic_finals(graph, seeds, p=0.1, runs: int = 10_000, seed=None) -> np.ndarray:
+    """Final IC sizes (int64, one per run) of ``seeds``: ``classic.independent_cascade``'s runs, any ``p`` of ``imm``.
 
-    The runs are ``classic.independent_cascade``'s (accepting ``"weighted_cascade"`` too).
+    Two seed sets evaluated with the same ``seed`` share their live-arc draws run by run
+    (common random numbers), so their per-run difference has a small variance.
     """
     g = _as_graph(graph)
     prob = arc_probabilities(g, p)
-    res = _cascade(cascade_kernels.sir_many, g, prob, (1.0,), list(seeds), runs, seed, "independent_cascade", {"p": p})
-    return float(res.final.mean()), float(res.final.std(ddof=1) / math.sqrt(runs)) if runs > 1 else math.nan
+    return _cascade(cascade_kernels.sir_many, g, prob, (1.0,), list(seeds), runs, seed, "independent_cascade", {"p": p}).final
+
+
+def ic_spread(graph, seeds, p=0.1, runs: int = 10_000, seed=None) -> tuple[float, float]:
+    """Expected IC spread of ``seeds`` by Monte Carlo: (mean final size, its standard error); see ``ic_finals``."""
+    final = ic_finals(graph, seeds, p, runs, seed)
+    return float(final.mean()), float(final.std(ddof=1) / math.sqrt(len(final))) if len(final) > 1 else math.nan
 
 
 # --- heuristics --------------------------------------------------------------------------
