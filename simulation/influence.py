@@ -74,9 +74,9 @@ def arc_probabilities(g: CSRGraph, p) -> np.ndarray:
     return _arc_probabilities(g, p)
 
 
-def _check_k(k, n: int) -> int:
+def _check_k(k, n: int, what: str = "the node count") -> int:
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= n:
-        raise ValueError(f"k must be an integer in 1..{n} (the node count), got {k!r}")
+        raise ValueError(f"k must be an integer in 1..{n} ({what}), got {k!r}")
     return int(k)
 
 
@@ -201,7 +201,7 @@ def imm(graph, k: int, p=0.1, eps: float = 0.1, ell: float = 1.0, seed=None) -> 
     theta = math.ceil(b["lambda_star"] / lower)
     ptr, nodes = sampler.draw(theta)
     ids, gains = ris_kernels.max_coverage(ptr, nodes, n, k)
-    params = {"k": k, "p": p, "eps": eps, "ell": ell, "seed": seed, "theta": theta, "lower_bound": lower,
+    params = {"k": k, "p": p, "eps": eps, "ell": ell, "seed": seed, "theta": theta, "lower_bound": float(lower),
               "rr_sets_drawn": sampler.drawn, "mean_rr_size": len(nodes) / theta}
     return _selection(g, ids, n * gains.sum() / theta, n * gains / theta, "imm", params)
 
@@ -337,7 +337,7 @@ def celf(graph, k: int, p=0.1, runs: int = 200, seed=None, candidates=None) -> S
     g = _as_graph(graph)
     prob = arc_probabilities(g, p)
     cand = np.arange(g.n, dtype=np.int64) if candidates is None else g.ids(list(candidates))
-    k = _check_k(k, len(cand))
+    k = _check_k(k, len(cand), "the number of candidates")
     oracle = WorldSpread(g, prob, runs, seed)
     res = lazy_greedy(oracle.gain, cand.tolist(), k, first_gains=oracle.gains(cand))
     oracle._sync(tuple(res.picks))

@@ -242,3 +242,13 @@ def test_graph_arguments_like_the_other_classic_functions():
 def test_invalid_arguments_raise_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call(nx.path_graph(5))
+
+
+def test_weighted_cascade_equals_the_same_probabilities_as_an_edge_attribute():
+    g = nx.gnm_random_graph(300, 900, seed=3, directed=True)
+    indeg = dict(g.in_degree)
+    nx.set_edge_attributes(g, {(u, v): 1 / indeg[v] for u, v in g.edges}, "wc")
+    a = classic.imm(g, 5, p="weighted_cascade", eps=0.3, seed=4)
+    b = classic.imm(g, 5, p="wc", eps=0.3, seed=4)
+    assert a.seeds == b.seeds and a.spread == b.spread
+    assert classic.degree_discount(g, 5, "weighted_cascade").seeds == classic.degree_discount(g, 5, "wc").seeds
