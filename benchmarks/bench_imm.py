@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"    {'method':28s} {'seconds':>9s} {'spread':>10s} {'± SE':>7s} {'- IMM':>8s} {'± SE':>6s}")
         for name, r in res["methods"].items():
             print(f"    {name:28s} {r['seconds']:9.2f} {r['spread']:10.1f} {r['spread_se']:7.1f} "
-                  f"{r['minus_imm']:8.1f} {r['minus_imm_se']:6.1f}", flush=True)
+                  f"{r['minus_imm']:8.2f} {r['minus_imm_se']:6.2f}", flush=True)
     result = {
         "benchmark": "imm",
         "command": "python -m benchmarks.bench_imm" + (" --quick" if args.quick else ""),
