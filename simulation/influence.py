@@ -149,7 +149,7 @@ def imm(graph, k: int, p=0.1, eps: float = 0.1, ell: float = 1.0, seed=None) -> 
 
     Sampling (the paper's Algorithm 2), with λ' and λ* from ``imm_bounds``:
 
-    1. for i = 1, 2, … while i < log₂ n: x = n / 2^i; grow the RR collection R to
+    1. for i = 1, …, log₂ n − 1: x = n / 2^i; grow the RR collection R to
        θ_i = ⌈λ'/x⌉ sets; S_i = NodeSelection(R, k); if n·F_R(S_i) ≥ (1 + ε')·x then
        LB = n·F_R(S_i) / (1 + ε') and stop (LB = 1 if no i passes).
     2. θ = ⌈λ*/LB⌉ (Theorem 1, θ ≥ λ*/OPT suffices since LB ≤ OPT w.h.p.).
@@ -187,7 +187,7 @@ def imm(graph, k: int, p=0.1, eps: float = 0.1, ell: float = 1.0, seed=None) -> 
     ptr, nodes = np.zeros(1, np.int64), np.empty(0, np.int32)
     lower = 1.0
     i = 1
-    while i < math.log2(n):
+    while i <= math.log2(n) - 1:
         x = n / 2.0**i
         theta_i = math.ceil(b["lambda_prime"] / x)
         ptr, nodes = _concat([(ptr, nodes), sampler.draw(theta_i - (len(ptr) - 1))])
