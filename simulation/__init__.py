@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "classic": ("simulation.classic", None),
+    "influence": ("simulation.influence", None),
     "build_graph": ("simulation.graph.build", "build_graph"),
     "CSRGraph": ("simulation.graph.csr", "CSRGraph"),
     "Scenario": ("simulation.config.scenario", "Scenario"),

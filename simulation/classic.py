@@ -7,6 +7,8 @@ and the same seeding as the social-commerce model with its extras switched off:
 * ``linear_threshold`` — Granovetter (1978); Kempe et al. (2003).
 * ``sir`` — discrete-time SIR on a network (IC is SIR with a one-step infectious period).
 * ``bass`` / ``bass_network`` — Bass (1969), mean-field and on a graph.
+* ``imm``, ``celf``, ``degree_discount``, ``top_degree``, ``rr_spread``, ``ic_spread`` / ``ic_finals`` —
+  influence maximisation for IC, from ``simulation.influence`` (re-exported lazily).
 
 Reproducibility: ``seed`` feeds ``numpy.random.SeedSequence``; run k uses its k-th
 spawned child (``simulation.seeding.run_seed``), so run k's result is identical
@@ -265,3 +267,16 @@ def percolation_final_size(c: float, T: float) -> float:
     if r <= 1.0:
         return 0.0
     return brentq(lambda s: s - 1.0 + np.exp(-r * s), 1e-12, 1.0)
+
+
+# simulation.influence builds on this module; its functions are re-exported lazily
+# (PEP 562) so that importing either module never runs the other's import first.
+_INFLUENCE = ("imm", "celf", "degree_discount", "top_degree", "rr_spread", "ic_spread", "ic_finals")
+
+
+def __getattr__(name: str):
+    if name in _INFLUENCE:
+        from . import influence
+
+        return getattr(influence, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,7 @@ import pytest
 
 from simulation import classic
 from simulation.graph.build import build_graph
+from tests.live_edge import exact_curve, ic_live_sets
 
 # A small directed graph with heterogeneous arc probabilities and a cycle (exact values
 # by enumerating all 2^9 live-arc subsets).
@@ -25,49 +26,6 @@ def small_digraph():
     for u, v, p in ARCS:
         g.add_edge(u, v, p=p)
     return g
-
-
-def bfs_steps(n, live, seeds):
-    """Activation step per node in the live-arc graph (-1 = never)."""
-    step = [-1] * n
-    front = list(seeds)
-    for s in seeds:
-        step[s] = 0
-    t = 0
-    while front:
-        t += 1
-        nxt = []
-        for u in front:
-            for a, b in live:
-                if a == u and step[b] < 0:
-                    step[b] = t
-                    nxt.append(b)
-        front = nxt
-    return step
-
-
-def exact_curve(n, weighted_live_sets, seeds, length):
-    """Exact P(node active) and E[cumulative active after step t] from weighted live-arc sets."""
-    p_active = np.zeros(n)
-    curve = np.zeros(length)
-    for prob, live in weighted_live_sets:
-        step = bfs_steps(n, live, seeds)
-        for v in range(n):
-            if step[v] >= 0:
-                p_active[v] += prob
-                curve[step[v]:] += prob
-    return p_active, curve
-
-
-def ic_live_sets():
-    for mask in itertools.product([0, 1], repeat=len(ARCS)):
-        prob = 1.0
-        live = []
-        for on, (u, v, p) in zip(mask, ARCS):
-            prob *= p if on else 1 - p
-            if on:
-                live.append((u, v))
-        yield prob, live
 
 
 def lt_live_sets(g):
@@ -96,7 +54,7 @@ def test_ic_activation_probabilities_equal_live_edge_enumeration():
     runs = 40_000
     res = classic.independent_cascade(g, "p", seeds=[0], runs=runs, seed=2024)
     length = 7
-    p_exact, curve_exact = exact_curve(6, ic_live_sets(), [0], length)
+    p_exact, curve_exact = exact_curve(6, ic_live_sets(ARCS), [0], length)
     # E[active after step t]: SE from the sample SD of the curve at step t
     curve = np.pad(res.curve, ((0, 0), (0, max(0, length - res.curve.shape[1]))), mode="edge")[:, :length]
     assert_within_se(curve.mean(0), curve_exact, curve.std(0), runs, "IC E[active after step t]")
@@ -107,7 +65,7 @@ def test_ic_per_node_activation_probabilities_are_exact():
     g = small_digraph()
     runs = 40_000
     res = classic.independent_cascade(g, "p", [0], runs=runs, seed=11, record_nodes=True)
-    p_exact, _ = exact_curve(6, ic_live_sets(), [0], 7)
+    p_exact, _ = exact_curve(6, ic_live_sets(ARCS), [0], 7)
     active = (res.when >= 0).mean(0)
     # Bernoulli indicator per node: exact SE = sqrt(p(1-p)/R)
     assert_within_se(active, p_exact, np.sqrt(p_exact * (1 - p_exact)), runs, "IC P(node active)")
@@ -129,7 +87,7 @@ def test_lt_activation_equals_live_edge_enumeration():
 def test_ic_and_lt_differ_on_this_graph():
     # Guards against a test that cannot fail: the two exact curves are distinguishable.
     g = small_digraph()
-    _, ic = exact_curve(6, ic_live_sets(), [0], 7)
+    _, ic = exact_curve(6, ic_live_sets(ARCS), [0], 7)
     _, lt = exact_curve(6, lt_live_sets(g), [0], 7)
     assert abs(ic[-1] - lt[-1]) > 0.1
 
