@@ -86,15 +86,15 @@ def test_same_graph_as_networkx_reader(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("a,b\nb,c\n# ok\n\nx\n", r"bad\.csv line 5: expected 2 or 3 fields, got 1"),
-        ("a,b,1,2\n", r"bad\.csv line 1: expected 2 or 3 fields, got 4"),
-        ("a,b\n,c\n", r"bad\.csv line 2: field 1 is empty"),
-        ("a,b,1\nb,c,\n", r"bad\.csv line 2: field 3 is empty"),
-        ("a,b,1\nb,c\n", r"bad\.csv line 2: expected 3 fields like line 1, got 2"),
-        ("source,target,weight\na,b,1\nb,c,abc\nc,d,2\n", r"bad\.csv line 3: weight 'abc' is not a number"),
-        ("a,b,1\n" * 100 + "b,c,1,5\n", r"bad\.csv line 101: expected 2 or 3 fields, got 4"),
-        ("a,b,1\n" * 1000 + "b,c,x1\n", r"bad\.csv line 1001: weight 'x1' is not a number"),
-        ("a,b,nan\n", r"bad\.csv line 1: weight 'nan' is not a finite number"),
+        ("a,b\nb,c\n# ok\n\nx\n", r"bad\.csv:5: expected 2 or 3 fields \(source target \[weight\]\), got 1"),
+        ("a,b,1,2\n", r"bad\.csv:1: expected 2 or 3 fields \(source target \[weight\]\), got 4"),
+        ("a,b\n,c\n", r"bad\.csv:2: field 1 is empty"),
+        ("a,b,1\nb,c,\n", r"bad\.csv:2: field 3 is empty"),
+        ("a,b,1\nb,c\n", r"bad\.csv:2: expected 3 fields like line 1, got 2"),
+        ("source,target,weight\na,b,1\nb,c,abc\nc,d,2\n", r"bad\.csv:3: weight 'abc' is not a number"),
+        ("a,b,1\n" * 100 + "b,c,1,5\n", r"bad\.csv:101: expected 2 or 3 fields \(source target \[weight\]\), got 4"),
+        ("a,b,1\n" * 1000 + "b,c,x1\n", r"bad\.csv:1001: weight 'x1' is not a number"),
+        ("a,b,nan\n", r"bad\.csv:1: weight 'nan' is not a finite number"),
     ],
 )
 def test_malformed_lines_name_file_and_line(tmp_path, text, message):
@@ -107,7 +107,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, text, message):
 
 def test_whitespace_file_field_count_error(tmp_path):
     f = write(tmp_path, "edges.txt", "1 2\n2 3 0.5 9\n")
-    with pytest.raises(ValueError, match=r"edges\.txt line 2: expected 2 or 3 fields, got 4"):
+    with pytest.raises(ValueError, match=r"edges\.txt:2: expected 2 or 3 fields \(source target \[weight\]\), got 4"):
         read_edgelist(f)
 
 
@@ -133,7 +133,7 @@ def test_double_quoted_csv_fields(tmp_path):
     f = write(tmp_path, "r.csv", '"source","target","weight"\n"a","b",1.5\n"b", "c" ,"2"\n')
     g = read_edgelist(f)
     assert g.labels.tolist() == ["a", "b", "c"] and weights(g)[("c", "b")] == 2.0
-    with pytest.raises(ValueError, match=r"r2\.csv line 1: field 2 is empty"):
+    with pytest.raises(ValueError, match=r"r2\.csv:1: field 2 is empty"):
         read_edgelist(write(tmp_path, "r2.csv", 'a,""\n'))
 
 
