@@ -123,6 +123,8 @@ class Experiment:
     design: Any  # simulation.runner.design.Design
     scenarios: tuple[dict, ...]
     overrides: tuple[str, ...] = field(default_factory=tuple)
+    #: Estimated peak bytes of one run (``simulation.config.preflight.run_memory``).
+    run_bytes: int = 0
 
     @property
     def stem(self) -> str:
@@ -164,7 +166,7 @@ def _format_validation(err: ValidationError, prefix: str = "") -> str:
         loc = f"{prefix}{'.'.join(parts)}" if parts else prefix.rstrip(".") or "value"
         msg = e["msg"].removeprefix("Value error, ")
         if re.match(r"^[\w.\[\]-]+: ", msg):  # our validators name the sub-field first
-            msgs.append(f"{loc}.{msg}")
+            msgs.append(f"{loc}.{msg}" if parts or prefix else msg)
         else:
             msgs.append(f"{loc}: {msg}")
     return "; ".join(msgs)
@@ -340,7 +342,7 @@ def load_experiment(
             raise ExperimentError(f"design point {point.name} ({label}): {_format_validation(e)}") from None
         scenarios.append(scenario_dict(sc))
     try:
-        check_scenarios(scenarios, base_dir, names=[p.name for p in design.points], check_memory=check_memory)
+        run_bytes = check_scenarios(scenarios, base_dir, names=[p.name for p in design.points], check_memory=check_memory)
     except PreflightError as e:
         raise ExperimentError(str(e)) from None
 
@@ -362,6 +364,7 @@ def load_experiment(
         design=design,
         scenarios=tuple(scenarios),
         overrides=tuple(overrides),
+        run_bytes=run_bytes,
     )
 
 
