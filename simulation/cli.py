@@ -230,13 +230,16 @@ def _run(args, *, single: bool) -> int:
     exp = load_experiment(args.file, overrides, sweep_forbidden=single, sweep_required=not single,
                           check_memory=args.check_memory)
     out = args.out or Path("results") / exp.stem
-    note = compile_note()
-    if note:
-        log.info("%s", note)
+
+    def announce() -> None:
+        note = compile_note()
+        if note:
+            log.info("%s", note)
+
     outcome = run_experiment(
         exp, out, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
         resume=args.resume, overwrite=args.overwrite, progress=not args.quiet,
-        chunk_size=args.chunk_size, check_memory=args.check_memory,
+        chunk_size=args.chunk_size, check_memory=args.check_memory, on_start=announce,
     )
     for path in outcome.corrupt:
         log.warning("%s was corrupted: moved to parts/corrupt/ and its runs run again", path)
@@ -276,7 +279,9 @@ def _report(args) -> int:
     except ImportError as e:
         raise UserError(f"report: the analysis package is not available ({e})") from None
     from simulation.runner.lock import FolderLock
+    from simulation.runner.storage import OutputDir
 
+    OutputDir(args.dir).read_manifest()  # a malformed manifest is refused before the folder is touched
     with FolderLock(args.dir, "report"):
         print(write_report(args.dir))
     return EXIT_OK

@@ -221,7 +221,8 @@ def _load_base(ref: Any, inline: dict, cli: dict[str, Any], path: Path | None):
     elif not isinstance(ref, str) or not ref:
         raise ExperimentError(f"scenario: expected \"default\" or a path to a scenario TOML, got {ref!r}")
     elif ref == "default":
-        raw, base_dir = default_scenario_dict(), None
+        # relative files in the experiment's own tables are relative to the experiment file
+        raw, base_dir = default_scenario_dict(), (path.parent.resolve() if path else None)
     else:
         ref_path = Path(ref)
         if not ref_path.is_absolute() and path is not None:

@@ -118,7 +118,7 @@ class GraphConfig(BaseModel):
             return generate(self.generator, seed=seed, **self.params)
         path = self.path(base_dir)
         if not path.is_file():
-            raise ValueError(f"[graph] file {str(path)!r} does not exist")
+            raise ValueError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
         return read_edgelist(path, directed=bool(self.directed), header=self.header)
 
     def flat(self) -> dict[str, Any]:

@@ -43,10 +43,12 @@ class FolderLock:
         self.path = self.folder / LOCK_NAME
         self.what = what
         self._fd: int | None = None
+        self._created = False
 
     def acquire(self) -> None:
         """Take the lock or raise ``FolderLocked`` naming the holder's PID."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -65,6 +67,7 @@ class FolderLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()} {self.what}\n".encode())
         self._fd = fd
+        self._created = created
 
     def _read_pid(self) -> int | None:
         try:
@@ -72,15 +75,19 @@ class FolderLock:
         except (OSError, ValueError, IndexError):
             return None
 
-    def release(self) -> None:
+    def release(self, discard: bool = False) -> None:
         """Release the lock, emptying the lock file (an empty file is a lock released in good order).
 
-        The file itself stays: removing it would let a waiting opener lock the old inode
-        while a newcomer locks a new file.
+        The file normally stays: removing it could let a process that opened the old file
+        lock it while a newcomer locks a new one. ``discard`` removes a lock file this lock
+        created (a command refused before writing anything leaves the folder as it was).
         """
         if self._fd is None:
             return
-        os.ftruncate(self._fd, 0)
+        if discard and self._created:
+            self.path.unlink(missing_ok=True)
+        else:
+            os.ftruncate(self._fd, 0)
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
@@ -89,5 +96,5 @@ class FolderLock:
         self.acquire()
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.release()
+    def __exit__(self, kind, value, tb) -> None:
+        self.release(discard=kind is not None)

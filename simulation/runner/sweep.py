@@ -72,6 +72,7 @@ def run_experiment(
     executor: Executor | None = None,
     model: str = DEFAULT_MODEL,
     check_memory: bool = True,
+    on_start=None,
 ) -> SweepOutcome:
     """Run every run of ``exp`` not yet stored in ``out`` and write the final tables.
 
@@ -86,6 +87,7 @@ def run_experiment(
     model: ``"module:function"`` taking ``(scenario_dict, SeedSequence, base_dir)`` and returning
         ``(summary, daily)``; the default runs the social-commerce engine.
     check_memory: refuse when ``workers`` concurrent runs would not fit in the memory available.
+    on_start: called without arguments once the folder is ready, just before runs start.
     Raises ``FolderLocked`` when another process writes to ``out``.
     """
     workers = int(workers or executor and executor.workers or os.cpu_count() or 1)
@@ -100,23 +102,26 @@ def run_experiment(
         raise OutputDirError(f"{store.path}: exists and is not a directory")
     created = not store.path.exists()
     manifest = build_manifest(exp, backend=backend, workers=workers)
+    # Refuse what can be refused before touching the folder; checked again under the lock.
+    store.check(manifest, resume=resume, overwrite=overwrite)
     lock = FolderLock(store.path, "sweep")
     lock.acquire()
     try:
-        try:
-            mode = store.check(manifest, resume=resume, overwrite=overwrite)
-        except OutputDirError:
-            if created:
-                (store.path / ".socsim.lock").unlink(missing_ok=True)
-                store.path.rmdir()
-            raise
+        mode = store.check(manifest, resume=resume, overwrite=overwrite)
+    except OutputDirError:
+        lock.release(discard=True)
+        if created:
+            store.path.rmdir()
+        raise
+    try:
         return _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progress, chunk_size,
-                           executor, model)
+                           executor, model, on_start)
     finally:
         lock.release()
 
 
-def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progress, chunk_size, executor, model):
+def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progress, chunk_size, executor, model,
+                on_start):
     if mode == "complete":
         store.clear_parts()
         errors, messages = _error_counts(store.runs_path)
@@ -135,6 +140,8 @@ def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progres
     todo = [s for s in specs if s.run not in done]
     size = chunk_size or default_chunk_size(len(todo), workers, exp.replications)
     own = executor is None
+    if todo and on_start is not None:
+        on_start()
     if own and todo:
         executor = make_executor(backend, workers, scheduler)
     bar = tqdm(
