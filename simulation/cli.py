@@ -29,8 +29,8 @@ EXIT_CODES = f"""exit status:
 log = logging.getLogger("socsim")
 
 
-class Terminated(Exception):
-    """SIGTERM received: handled like Ctrl-C."""
+class Terminated(BaseException):
+    """SIGTERM received: handled like Ctrl-C (a BaseException, so a run's error handler lets it through)."""
 
 
 def _on_sigterm(signum, frame):  # noqa: ARG001 - signal API
