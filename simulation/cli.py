@@ -211,6 +211,10 @@ def _describe(exp) -> str:
     crn = "common random numbers" if exp.crn else "independent seeds"
     lines.append(f"replications: {exp.replications} per point ({crn}), base seed {exp.seed}")
     lines.append(f"runs: {exp.n_runs}")
+    if exp.run_bytes:
+        from simulation.config.preflight import describe_bytes
+
+        lines.append(f"memory: about {describe_bytes(exp.run_bytes)} per run (one run per worker at a time)")
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ any corrupted one -> merge the parts into ``runs.parquet`` and ``timeseries.parq
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections import Counter
@@ -28,6 +29,9 @@ from simulation.runner.plan import chunk_runs, default_chunk_size, plan_runs
 from simulation.runner.lock import FolderLock
 from simulation.runner.storage import OutputDir, OutputDirError
 from simulation.runner.task import DEFAULT_MODEL, RUN_COLUMNS, STATUS_COLUMNS, Chunk, execute_chunk
+
+
+log = logging.getLogger(__name__)
 
 
 class WorkerFailure(RuntimeError):
@@ -138,6 +142,9 @@ def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progres
     done = store.completed_runs() if mode == "resume" else set()
     reused = len(done)
     todo = [s for s in specs if s.run not in done]
+    if mode == "resume":
+        log.info("%s: resuming, %d of %d runs already stored", store.path, reused, len(specs))
+    log.debug("%s: %d runs to execute on %s with %d worker(s)", store.path, len(todo), backend, workers)
     size = chunk_size or default_chunk_size(len(todo), workers, exp.replications)
     own = executor is None
     if todo and on_start is not None:
