@@ -142,3 +142,14 @@ def test_run_prints_key_metrics_with_intervals(tmp_path, capsys):
     rows = {line.split("  ")[0]: line for line in out[3:]}
     assert {"buyers", "conversion rate", "revenue", "spend", "profit", "ROI"} <= set(rows)
     assert all("[" in line and "]" in line for line in rows.values())
+
+
+def test_debug_shows_the_traceback_of_a_user_error(tmp_path):
+    from simulation.config.experiment import ExperimentError
+
+    bad = write(tmp_path / "bad.toml", 'scenario = "default"\ndays = true\n')
+    assert main(["validate", str(bad)]) == 2
+    with pytest.raises(ExperimentError, match="days: must be a whole number"):
+        main(["--debug", "validate", str(bad)])
+    with pytest.raises(ExperimentError):
+        main(["validate", str(bad), "--debug"])

@@ -49,7 +49,7 @@ from pydantic import BaseModel, ValidationError
 from simulation.config.paths import PathError, deep_merge, flatten_paths, get_path, parse_override, set_path, split_path
 from simulation.config.preflight import PreflightError, check_scenarios
 from simulation.config.sweep import _TAGS, MAX_SEED, RANGE_KEYS, Range, Sweep, Variant
-from simulation.config.toml import ConfigFileError, read_toml, read_toml_bytes
+from simulation.config.toml import ConfigFileError, read_toml, read_toml_bytes, unreadable
 
 #: Top-level keys of an experiment file that are not scenario keys.
 EXPERIMENT_KEYS = ("scenario", "sweep")
@@ -271,10 +271,8 @@ def load_experiment(
         path = Path(source)
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            raise ExperimentError(f"{path}: no such file") from None
         except OSError as e:
-            raise ExperimentError(f"{path}: cannot read ({e.strerror or e})") from None
+            raise ExperimentError(unreadable(path, e, "a TOML file")) from None
         sha = hashlib.sha256(data).hexdigest()
         try:
             raw = read_toml_bytes(data, path)

@@ -100,17 +100,14 @@ def _gib(b: float) -> str:
 def read_graph_file(graph: dict, base_dir: str | os.PathLike | None) -> GraphSize:
     """Read and parse an edge-list file in full; raise ``PreflightError`` naming file:line."""
     from simulation.config.graph import GraphConfig
+    from simulation.config.toml import unreadable
 
     cfg = GraphConfig.model_validate(graph)
     path = cfg.path(base_dir)
     try:
         g = cfg.build(base_dir=base_dir)
-    except FileNotFoundError:
-        raise PreflightError(f"graph.file: {path}: no such file") from None
-    except IsADirectoryError:
-        raise PreflightError(f"graph.file: {path}: is a directory, not an edge list") from None
-    except PermissionError:
-        raise PreflightError(f"graph.file: {path}: permission denied") from None
+    except OSError as e:
+        raise PreflightError(f"graph.file: {unreadable(path, e, 'an edge list')}") from None
     except ValueError as e:
         raise PreflightError(f"graph.file: {e}") from None
     arcs = int(g.indptr[-1])

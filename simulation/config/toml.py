@@ -38,15 +38,20 @@ def read_toml_text(text: str, where: str | Path) -> dict:
         raise ConfigFileError(f"{where}: invalid TOML: {msg}") from None
 
 
+def unreadable(path: str | Path, error: OSError, what: str) -> str:
+    """One line saying why ``path`` (expected to be ``what``, e.g. "a TOML file") could not be read."""
+    if isinstance(error, FileNotFoundError):
+        return f"{path}: no such file"
+    if isinstance(error, IsADirectoryError):
+        return f"{path}: is a directory, not {what}"
+    return f"{path}: cannot read ({error.strerror or error})"
+
+
 def read_toml(path: str | Path) -> dict:
     """Read and parse a TOML file; errors name the file (and line)."""
     path = Path(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigFileError(f"{path}: is a directory, not a TOML file") from None
     except OSError as e:
-        raise ConfigFileError(f"{path}: cannot read ({e.strerror or e})") from None
+        raise ConfigFileError(unreadable(path, e, "a TOML file")) from None
     return read_toml_bytes(data, path)

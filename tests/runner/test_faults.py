@@ -38,23 +38,24 @@ def wait_for_parts(proc: subprocess.Popen, parts: Path, count: int) -> None:
 
 
 def test_second_sweep_into_a_busy_folder_is_refused_at_once_and_the_first_completes(tmp_path):
-    path = grid_file(tmp_path, replications=60, n=1500, days=40)  # 240 runs
+    path = grid_file(tmp_path, replications=25, n=1500, days=40)  # 100 runs
     clean, busy = tmp_path / "clean", tmp_path / "busy"
     first = socsim("sweep", str(path), "--out", str(busy), "--workers", "1", "--chunk-size", "1", "-q")
     try:
         wait_for_parts(first, busy / "parts", 1)
+        first.send_signal(signal.SIGSTOP)  # paused mid-sweep, holding the lock, however slow the others start
         for extra in (["--overwrite"], ["--resume"]):
             started = time.monotonic()
             second = socsim("sweep", str(path), "--out", str(busy), "--workers", "1", "-q", *extra)
             out, err = second.communicate(timeout=120)
             took = time.monotonic() - started
-            assert first.poll() is None, "the first sweep ended before the second could be refused"
             assert second.returncode == EXIT_USAGE, (out, err)
             assert err.strip().splitlines() == [
                 f"socsim: error: {busy}: in use by process {first.pid} (another socsim sweep or report); "
                 "wait for it or use another --out"
             ]
             assert took < 30  # refused at once: interpreter start and config check, no waiting on the lock
+        first.send_signal(signal.SIGCONT)
         _, err = first.communicate(timeout=600)
         assert first.returncode == 0, err
     finally:
