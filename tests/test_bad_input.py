@@ -75,6 +75,9 @@ CASES = [
     ("seeding-both", {"s.toml": scenario(tables="[seeding]\ncount = 3\nnodes = [1, 2]\n")}, RUN, "seeding"),
     ("seeding-label-nul", {"s.toml": scenario(tables='[seeding]\ncount = 0\nnodes = ["a\\u0000"]\n')}, RUN,
      "seeding.nodes"),
+    ("segment-name-control", {"s.toml": scenario(tables='[[population.segments]]\nname = "a\\u0001"\nshare = 1.0\n')},
+     RUN, "population.segments.0.name: must not contain control characters"),
+    ("description-nul", {"s.toml": scenario('description = "x\\u0000"')}, RUN, "description"),
     # ---------------------------------------------------------------- scenario TOML: against the graph
     ("kol-count-above-n", {"s.toml": scenario(tables="[kol]\ncount = 301\n")}, RUN, "kol.count: 301 KOLs"),
     ("seeding-count-above-n", {"s.toml": scenario(tables="[seeding]\ncount = 1000\n")}, RUN, "seeding.count"),

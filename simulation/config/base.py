@@ -2,7 +2,8 @@
 
 Strict means: a boolean field takes only a boolean (TOML ``true``/``false``, never
 ``"yes"`` or ``1``); an integer or float field never takes a boolean or a string; a text
-field takes only text; every float is finite (``nan``/``inf`` are refused with "must be
+field takes only text, without control characters other than line breaks and tabs
+(names and labels: none at all, ``Label``); every float is finite (``nan``/``inf`` are refused with "must be
 a finite number") unless its field documents infinity. Lists from TOML still fill tuple
 fields. Operation configs (``simulation/operations/``) derive from ``Strict`` and get the
 same rules without doing anything.
@@ -74,6 +75,10 @@ def strict_scalar_error(kinds: set[type], value: Any) -> str | None:
         return None
     if isinstance(value, str) and kinds & {int, float} and str not in kinds:
         return f"must be {_what(kinds)}, got the text {value!r}"
+    if isinstance(value, str):
+        bad = next((c for c in value if (ord(c) < 32 and c not in "\n\t\r") or ord(c) == 127), None)
+        if bad is not None:
+            return f"must not contain control characters, found {bad!r}"
     return None
 
 

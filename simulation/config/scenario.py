@@ -160,9 +160,15 @@ def apply_overrides(raw: dict, overrides: dict[str, object]) -> dict:
     return out
 
 
-def load_scenario(path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None) -> Scenario:
+def load_scenario(
+    path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None, *, preflight: bool = True
+) -> Scenario:
     """Load and validate a scenario from a TOML file or a dict, after applying dotted-path overrides.
 
+    preflight: also check it against its graph and this machine without building the graph
+        (``simulation.config.preflight.check_scenarios`` with ``read_files=False``: sizes
+        against a generator's n, memory, an edge-list file's existence; ``load_experiment``
+        reads edge lists in full).
     Raises ``ValueError`` (pydantic's ``ValidationError`` is one) naming the bad field
     path, or the file and what is wrong with it.
     """
@@ -177,6 +183,10 @@ def load_scenario(path_or_dict: str | PathLike | dict, overrides: dict[str, obje
         raw = apply_overrides(raw, overrides)
     scenario = Scenario.model_validate(raw)
     scenario._base_dir = base_dir
+    if preflight:
+        from .preflight import check_scenarios
+
+        check_scenarios([scenario.model_dump(mode="json")], base_dir, read_files=False)
     return scenario
 
 
