@@ -14,7 +14,6 @@ Generator graphs are not built: their node and edge counts follow from the param
 """
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +68,7 @@ def generator_size(name: str, params: dict) -> GraphSize:
             e = n * (n - 1) / 2
         else:
             e = 10 * n
-    e = int(math.ceil(e))
+    e = int(round(e))
     return GraphSize(n, e, 2 * e)
 
 

@@ -142,3 +142,21 @@ def test_utf8_byte_order_mark_before_header(tmp_path):
     f.write_bytes(b"\xef\xbb\xbfsource,target\n\xc3\xa9mile,zo\xc3\xa9\n")
     g = read_edgelist(f)
     assert g.labels.tolist() == ["émile", "zoé"]
+
+
+@pytest.mark.parametrize("head", ["source,target", "from,to", "FROM,TO", "src,dst", "u,v", "from,to,weight"])
+def test_recognised_headers_are_skipped_and_labels_stay_ints(tmp_path, head):
+    body = "1,2,0.5\n2,3,1.5\n" if head.endswith("weight") else "1,2\n2,3\n"
+    g = read_edgelist(write(tmp_path, "h.csv", f"{head}\n{body}"))
+    assert g.labels.tolist() == [1, 2, 3] and g.n == 3
+
+
+def test_declared_header_and_bom(tmp_path):
+    f = write(tmp_path, "d.csv", "person,friend\n1,2\n2,3\n")
+    with pytest.raises(ValueError, match=r"d\.csv:1: 'person,friend' looks like a header"):
+        read_edgelist(f)
+    assert read_edgelist(f, header=True).labels.tolist() == [1, 2, 3]
+    assert read_edgelist(f, header=False).labels.tolist() == ["person", "friend", "1", "2", "3"]
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfsource,target\n1,2\n")
+    assert read_edgelist(bom).labels.tolist() == [1, 2]
