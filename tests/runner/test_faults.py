@@ -117,10 +117,20 @@ def test_sigterm_keeps_finished_parts_says_so_and_exits_143(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == EXIT_TERMINATED
+    assert proc.returncode == EXIT_TERMINATED, err
     assert err.strip().splitlines() == [
         "socsim: terminated (SIGTERM); finished parts are kept (rerun with --resume)"
     ]
     assert len(list((out / "parts").glob("runs-*.parquet"))) >= 3
     assert json.loads((out / "manifest.json").read_text())["finished"] is None
     assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--resume", "-q"]) == 0
+
+
+def test_an_interrupt_wrapped_by_compiled_code_stops_the_sweep_instead_of_failing_a_run():
+    from simulation.runner.task import _reraise_interrupt
+
+    wrapped = SystemError("CPUDispatcher(...) returned a result with an exception set")
+    wrapped.__cause__ = KeyboardInterrupt()
+    with pytest.raises(KeyboardInterrupt):
+        _reraise_interrupt(wrapped)
+    _reraise_interrupt(ValueError("an ordinary failure"))  # stays a failed run
