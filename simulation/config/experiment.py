@@ -229,12 +229,12 @@ def _load_base(ref: Any, inline: dict, cli: dict[str, Any], path: Path | None):
             ref_path = path.parent / ref_path
         if not ref_path.is_file():
             raise ExperimentError(f"scenario: no scenario file {str(ref_path)!r}")
-        load_scenario(ref_path, preflight=False)  # the file's own errors, named against it
+        load_scenario(ref_path)  # the file's own errors, named against it
         raw, base_dir = read_toml(ref_path), ref_path.resolve().parent
     overrides = {**(_inline_overrides(inline) if ref is not None else {}), **cli}
     if overrides:
         raw = apply_overrides(raw, overrides)
-    base = load_scenario(raw, preflight=False)
+    base = load_scenario(raw)
     if base_dir is not None:
         base._base_dir = base_dir  # as load_scenario does for a scenario read from a file
     return base, raw, base_dir

@@ -161,14 +161,15 @@ def apply_overrides(raw: dict, overrides: dict[str, object]) -> dict:
 
 
 def load_scenario(
-    path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None, *, preflight: bool = True
+    path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None, *, preflight: bool = False
 ) -> Scenario:
     """Load and validate a scenario from a TOML file or a dict, after applying dotted-path overrides.
 
     preflight: also check it against its graph and this machine without building the graph
         (``simulation.config.preflight.check_scenarios`` with ``read_files=False``: sizes
-        against a generator's n, memory, an edge-list file's existence; ``load_experiment``
-        reads edge lists in full).
+        against a generator's n, memory, an edge-list file's existence). Off by default:
+        ``simulate(scenario, graph=g)`` may run it on another graph than its own.
+        ``load_experiment`` (validate, run, sweep) always checks, edge lists read in full.
     Raises ``ValueError`` (pydantic's ``ValidationError`` is one) naming the bad field
     path, or the file and what is wrong with it.
     """
