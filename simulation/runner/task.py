@@ -137,6 +137,22 @@ def _ordered_keys(rows: list[dict]) -> list[str]:
     return first + rest
 
 
+def _reraise_interrupt(error: BaseException) -> None:
+    """Re-raise a Ctrl-C or SIGTERM that compiled code wrapped into an ordinary error.
+
+    A signal handler's exception raised while a Numba dispatcher runs comes out as
+    ``SystemError: ... returned a result with an exception set``, the interrupt chained
+    inside it; it must stop the sweep, not become a failed run.
+    """
+    seen = set()
+    e: BaseException | None = error
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if not isinstance(e, Exception):
+            raise e
+        e = e.__cause__ or e.__context__
+
+
 def execute_chunk(chunk: Chunk) -> ChunkResult:
     """Run every run of the chunk in order; errors become rows with status "error"."""
     if chunk.single_thread:
@@ -153,6 +169,7 @@ def execute_chunk(chunk: Chunk) -> ChunkResult:
             row = _summary_row(summary)
             arrays = _daily_arrays(daily)
         except Exception as e:  # a failing run is data, not a crash of the sweep
+            _reraise_interrupt(e)
             statuses.append("error")
             errors.append(f"{type(e).__name__}: {e}")
             summaries.append({})
