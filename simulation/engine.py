@@ -93,13 +93,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import ledger
 from . import metrics as metrics_mod
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
 from .kernels.cascade import pick_seeds
-from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT
+from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_on
+from .ledger import PAYMENT_KINDS
 from .operations import REGISTRY
 from .operations.base import Batch, Purchases
 from .population import draw_population
@@ -108,18 +110,6 @@ from .ties import tie_strength
 
 SLOT_KOL = 1
 SLOT_PLATFORM = 8
-
-#: Payment kinds and the spend series each one counts in.
-PAYMENT_KINDS = {
-    "referral_reward": "incentive_spend",
-    "commission": "incentive_spend",
-    "invitee_discount": "incentive_spend",
-    "coupon": "incentive_spend",
-    "kol_fee": "kol_spend",
-    "partner_fee": "partner_spend",
-    "content_cost": "content_spend",
-}
-
 
 @dataclass
 class RunResult:
@@ -160,6 +150,7 @@ class Engine:
         indeg = np.bincount(g.indices, minlength=n)
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
         self.kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"))
+        self.kol_of_slot = np.repeat(np.arange(self.kols.count, dtype=np.int64), np.diff(self.kols.indptr))
         # State (per person).
         self.bought = np.zeros(n, bool)
         self.exposed = np.zeros(n, bool)
@@ -194,6 +185,7 @@ class Engine:
         self.fp[F.FP_INTEREST_RATIO] = fn.interest_ratio
         self.sharers = np.empty(0, np.int64)
         self.sharer_k = np.empty(0, np.int64)
+        self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
         self.daily = metrics_mod.new_daily(self.days)
         self._purchases: list[dict] = []
@@ -213,7 +205,8 @@ class Engine:
     def pay(self, day: int, kind: str, payees: np.ndarray, amounts: np.ndarray) -> None:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
-        amounts = np.asarray(amounts, np.float64)
+        amounts = np.atleast_1d(np.asarray(amounts, np.float64))
+        payees = np.broadcast_to(np.asarray(payees, np.int64), amounts.shape)
         self._payments.append({"day": np.full(len(amounts), day, np.int64),
                                "kind": np.full(len(amounts), list(PAYMENT_KINDS).index(kind), np.int8),
                                "payee": np.asarray(payees, np.int64), "amount": amounts})
@@ -264,7 +257,7 @@ class Engine:
             slots = slots[reached]
             out.append(Batch(F.CH_KOL, EVALUATE, self.kols.followers[slots], np.full(len(slots), k.credibility),
                              np.full(len(slots), self.price_today), slots,
-                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), np.full(len(slots), -1, np.int64)))
+                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots]))
         if sc.funnel.platform_rate > 0:
             people = F.skip_sample(self.key, PLATFORM, 2 * day, self.n, sc.funnel.platform_rate)
             out.append(Batch.per_person(F.CH_PLATFORM, EVALUATE, people, sc.funnel.platform_strength,
@@ -293,17 +286,17 @@ class Engine:
         c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
+        if sc.product.repeat_rate > 0:
+            p = _concat(p, self._repeats(day))
         for op in self.ops:
             p = op.route(day, p)
-        if sc.product.repeat_rate > 0:
-            p = _concat(p, self._repeats(day, p["buyer"]))
         interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
 
-    def _repeats(self, day: int, today: np.ndarray) -> Purchases:
-        self.purchase_day[today] = day  # today's other purchasers are not repeat candidates
+    def _repeats(self, day: int) -> Purchases:
+        # today's converters have not bought before (bought people ignore exposures) and
+        # pending group members are excluded, so nobody is both a converter and a repeater
         pool = np.flatnonzero(self.bought & self.satisfied & (self.pending < 0))
-        pool = pool[self.purchase_day[pool] != day]
         # the (rare) repeat draw first, then the online draw only for those
         pool = pool[F.draw_below(pool, np.full(len(pool), self.scenario.product.repeat_rate), self.key, REPEAT, day)]
         act = self.pop.activity[pool]
@@ -315,11 +308,13 @@ class Engine:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
         buyers = p["buyer"]
-        # coupons redeemed
-        held = self.coupon[buyers] > 0
-        if held.any():
-            self.pay(day, "coupon", buyers[held], np.minimum(self.coupon[buyers[held]], p["price"][held]))
-            self.coupon[buyers[held]] = 0.0
+        # the price paid: price rules and purchase path (p["price"]), invitee discount, coupon
+        cut = np.zeros(len(buyers))
+        for op in self.ops:
+            cut = cut + op.price_cut(p)
+        paid, redeemed = ledger.price_paid(sc.product.price, p["price"], cut, self.coupon[buyers])
+        self.coupon[buyers[redeemed > 0]] = 0.0
+        p = dict(p, price=paid, discount=sc.product.price - paid)
         for op in self.ops:
             op.on_purchases(day, p)
         new = buyers[~self.bought[buyers]]
@@ -331,23 +326,8 @@ class Engine:
         self.purchase_day[buyers] = day
         self._purchases.append({"day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
                                 "channel": p["channel"].astype(np.int8), "price": p["price"].astype(np.float64),
-                                "ref": p["ref"].astype(np.int64)})
-        # 3. sharing
-        mult = self.share_mult
-        q = np.minimum(1.0, self.pop.share_propensity[buyers] * mult)
-        shares = F.draw_below(buyers, q, self.key, SHARE, day)
-        sharers = buyers[shares]
-        rate = sc.funnel.interested_share_rate
-        if rate > 0 and len(interested_today):
-            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            qi = np.minimum(1.0, self.pop.share_propensity[cand] * mult * rate)
-            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
-        sharers = np.sort(sharers)
-        self.sharers = sharers
-        self.sharer_k = self.share_count[sharers].copy()
-        self.share_count[sharers] += 1
-        self.shared[sharers] = True
-        # 4. satisfaction
+                                "discount": p["discount"].astype(np.float64), "ref": p["ref"].astype(np.int64)})
+        # 3. satisfaction: known before the buyer decides what to say
         p_sat = sc.funnel.quality_share * sc.product.quality + (1 - sc.funnel.quality_share) * sc.product.service
         sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
         self.purchase_count[buyers] += 1
@@ -355,10 +335,39 @@ class Engine:
         unhappy = buyers[~sat]
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
+        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+        mult = self.share_mult
+        happy = buyers[sat]
+        q = np.minimum(1.0, self.pop.share_propensity[happy] * mult)
+        sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]
+        rate = sc.funnel.interested_share_rate
+        if rate > 0 and len(interested_today):
+            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
+            qi = np.minimum(1.0, self.pop.share_propensity[cand] * mult * rate)
+            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
+        self._set_sharers(day, np.unique(sharers))
         # 5. end of day
         for op in self.ops:
             op.after_day(day, interested_today)
         metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+
+    def _set_sharers(self, day: int, new: np.ndarray) -> None:
+        """Make ``new`` (sorted ids) and the adopters still talking the sharers heard tomorrow (phase 1a)."""
+        fn = self.scenario.funnel
+        if fn.wom_days != 1 or fn.wom_decay > 0:
+            adopters = new[self.bought[new]]
+            self.talk_until[adopters] = day + fn.wom_days if fn.wom_days > 0 else np.iinfo(np.int64).max
+            old = self.sharers[(self.talk_until[self.sharers] > day) & ~self.negative[self.sharers]]
+            old = np.setdiff1d(old, new)
+            if fn.wom_decay > 0:
+                stop = F.draw_below(old, np.full(len(old), fn.wom_decay), self.key, WOM, day)
+                self.talk_until[old[stop]] = -1
+                old = old[~stop]
+            new = np.union1d(new, old)
+        self.sharers = new
+        self.sharer_k = self.share_count[new].copy()
+        self.share_count[new] += 1
+        self.shared[new] = True
 
     def run(self) -> None:
         """Step to the horizon."""
@@ -368,7 +377,8 @@ class Engine:
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
         records = {"purchases": _stack(self._purchases, {"day": np.int64, "buyer": np.int64, "channel": np.int8,
-                                                         "price": np.float64, "ref": np.int64}),
+                                                         "price": np.float64, "discount": np.float64,
+                                                         "ref": np.int64}),
                    "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
                                                         "amount": np.float64})}
         ev = next((op for op in self.ops if op.name == "event"), None)
@@ -384,6 +394,7 @@ class Engine:
                      "negative": self.negative.copy(), "first_day": self.first_day.copy(),
                      "first_channel": self.first_channel.copy()}
         daily = {k: v[: self.days + 1].copy() for k, v in self.daily.items()}
+        daily["roas"] = metrics_mod.daily_roas(daily)
         return RunResult(summary, daily, self.graph, state, records)
 
 

@@ -40,6 +40,7 @@ BARGAIN = 16  # bargain (price-cut) help decisions
 NEGATIVE = 17  # negative word of mouth transmission over edge e
 INTEREST = 18  # interest (considering) draw
 CONTENT = 19  # user-generated content creation
+WOM = 20  # a talking adopter keeps talking tomorrow (persistent word of mouth), person i on day t
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
