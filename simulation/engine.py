@@ -93,6 +93,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import counterfactual as cf
 from . import ledger
 from . import metrics as metrics_mod
 from .config.scenario import Scenario
@@ -408,7 +409,8 @@ def _stack(parts: list[dict], dtypes: dict) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]).astype(t) for k, t in dtypes.items()}
 
 
-def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None) -> RunResult:
+def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,
+             counterfactual: bool = False) -> RunResult:
     """Run ``scenario`` once from ``seed`` (a run's SeedSequence or an int) and return its result.
 
     Parameters
@@ -417,7 +419,15 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     seed : the run's ``numpy.random.SeedSequence`` (e.g. ``seeding.run_seed(base, k)``) or int.
     keep_state : also return per-node state arrays.
     graph : a prebuilt CSRGraph to use instead of building ``scenario.graph``.
+    counterfactual : also run the paired no-marketing counterfactual (same graph, seed and
+        random numbers; ``simulation.counterfactual``) and add the incremental metrics.
     """
     eng = Engine(scenario, seed, graph=graph)
     eng.run()
-    return eng.result(keep_state)
+    res = eng.result(keep_state)
+    if counterfactual:
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph)
+        base.run()
+        b = base.result()
+        res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)
+    return res

@@ -55,8 +55,9 @@ SCENARIOS = {
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
                "operations.crossover.partner_audience_share": 0.4, **EVENTS},
 }
-METRICS = ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "incentive_spend", "kol_spend",
-           "partner_spend", "content_spend", "negative_wom", "groups_opened", "groupbuy_success_rate",
+METRICS = ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "cogs", "discount_cost",
+           "incentive_spend", "kol_spend", "partner_spend", "content_spend", "event_spend", "spend", "profit",
+           "negative_wom", "groups_opened", "groupbuy_success_rate",
            "t50", "buyers_day10") + tuple(f"attr_{c}" for c in CHANNELS)
 
 
@@ -151,7 +152,8 @@ def test_scenarios_exercise_their_mechanics():
     assert engine_runs("kols")["attr_kol"].mean() > 5
     assert engine_runs("relationship")["incentive_spend"].mean() > 100
     ev = engine_runs("events")
-    assert ev["attr_event"].mean() > 5 and ev["groups_opened"].mean() > 5 and ev["incentive_spend"].mean() > 50
+    assert ev["attr_event"].mean() > 5 and ev["groups_opened"].mean() > 5 and ev["event_spend"].mean() > 1000
+    assert ev["discount_cost"].mean() > ev["attr_event"].mean() * 10  # campaign, flash, group, bargain, coupons
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
     allon = engine_runs("all_on")

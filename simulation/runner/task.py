@@ -39,7 +39,7 @@ def simulate_scenario(
     sc = Scenario.model_validate(scenario)
     if base_dir is not None:
         sc._base_dir = Path(base_dir)  # what load_scenario sets for a scenario read from a file
-    result = simulate(sc, seed)
+    result = simulate(sc, seed, counterfactual=sc.counterfactual)
     return result.summary, result.daily
 
 
