@@ -1,7 +1,7 @@
 """The paired counterfactual: the same world without its marketing levers, and the incremental effect.
 
 A run's counterfactual is the same scenario with every marketing lever off — no KOLs
-(``kol.count = 0``), no operation model (content, relationship, event, cross-over all
+(no count, budget or roster), no operation model (content, relationship, event, cross-over all
 disabled) — on the same graph, population, tie strengths, seeds and random numbers
 (the same run seed: every draw is a pure function of the run key and its counters, so a
 person facing the same exposure decides the same way). What stays is organic: seeds,
@@ -32,7 +32,7 @@ INCREMENTAL = ("incremental_buyers", "incremental_revenue", "incremental_profit"
 def organic(scenario: Scenario) -> Scenario:
     """``scenario`` with every marketing lever off (no KOLs, no operation model); all else unchanged."""
     sc = scenario.model_copy(deep=True)
-    sc.kol.count = 0
+    sc.kol.count, sc.kol.budget, sc.kol.roster, sc.kol.roster_file = 0, None, [], None
     for name in REGISTRY:
         getattr(sc.operations, name).enabled = False
     sc._base_dir = scenario.base_dir

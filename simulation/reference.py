@@ -5,7 +5,7 @@ This module is for reading, teaching and checking, not for speed. Every consumer
 friends are a Python list of ``(Consumer, tie strength)`` pairs; each phase of the day
 is one short loop over the people it concerns, calling a method named for the phase:
 
-    expose -> evaluate -> purchase -> share -> satisfy
+    expose -> evaluate -> purchase -> satisfy -> share
 
 The rules are those written in the docstring of ``simulation.engine`` (the
 specification of a day) and in the operation modules' docstrings
@@ -33,10 +33,12 @@ proof, negative word of mouth and shares only from tomorrow):
    recommendation, events (coupons handed out first, then campaign, flash-sale and
    coupon ads, group-buy invitations, bargain helpers, bargain initiators), partner
    posts. A person converts at most once a day: the first converting exposure wins;
-2. purchase: today's converters in the order they converted go through group-buy
-   routing and flash-sale stock; then repeat purchases; then each purchase is booked;
-3. sharing by today's purchasers and by interested non-buyers;
-4. satisfaction, and negative word of mouth from dissatisfied purchasers;
+2. purchase: today's converters in the order they converted, then repeat buyers, go
+   through group-buy routing and flash-sale stock; then each purchase is booked at the
+   price paid (``simulation.ledger``: routed price, less invitee discount, less coupon);
+3. satisfaction, and negative word of mouth from dissatisfied purchasers;
+4. sharing by today's satisfied purchasers and by interested non-buyers, plus adopters
+   still talking (persistent word of mouth);
 5. end of day: bargains start among the interested non-buyers; the day is recorded.
 """
 from __future__ import annotations
@@ -54,7 +56,7 @@ from .config.scenario import Scenario
 from .engine import RunResult
 from .graph.csr import CSRGraph
 from .kernels.funnel import CH_EVENT, CH_FRIEND, CH_KOL, CH_PARTNER, CH_PLATFORM, CH_SEED, CHANNELS
-from .kol import build_kols, posts_on
+from .kol import build_kols, posts_in_window, posts_on
 from .operations.crossover import partner_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, substream
@@ -70,7 +72,7 @@ class Exposure:
     channel : where it came from (``kernels.funnel.CH_*``), credited if it converts.
     strength : purchase probability at neutral factors (tie strength, credibility, ...).
     price : list price seen (currency, after the day's discounts).
-    referrer : id of the friend whose share this is (-1 otherwise).
+    referrer : id of the friend whose share this is, or the index of the posting KOL (-1 otherwise).
     group : the group-buy this invitation is for (None otherwise).
     """
 
@@ -116,6 +118,7 @@ class Consumer(mesa.Agent):
         self.activity = activity  # probability of being online on a day
         self.price_sensitivity = price_sensitivity
         self.share_propensity = share_propensity
+        self.interest = interest
         fn = model.scenario.funnel
         # trust and interest enter the purchase probability as one fixed factor
         self.static = math.exp(fn.trust_weight * (trust - 0.5) + fn.interest_weight * (interest - 0.5))
@@ -216,6 +219,10 @@ class Consumer(mesa.Agent):
         order.discount = list_price - order.price
         if m.content is not None and m.content.ugc_rate > 0 and self.random.random() < m.content.ugc_rate:
             m.ugc += 1
+        if order.channel == CH_KOL and order.referrer >= 0:
+            rate = m.influencers[order.referrer].terms["commission_rate"]
+            if rate > 0:
+                m.pay(day, "kol_commission", rate * order.price)
         if rel is not None and via_share:
             if rel.referral_reward > 0:
                 m.pay(day, "referral_reward", rel.referral_reward)
@@ -256,20 +263,35 @@ class Consumer(mesa.Agent):
 
 
 class Influencer(mesa.Agent):
-    """A KOL: posts on schedule; each post reaches each follower with probability ``engagement_rate``."""
+    """A KOL: posts on schedule; each post reaches each follower with the KOL's engagement rate.
 
-    def __init__(self, model: "ReferenceModel", followers: list[Consumer]):
+    terms : the KOL's engagement_rate, credibility, fit, fee_per_post, cpm, commission_rate
+    (``simulation.kol``); fit multiplies credibility for followers interested enough.
+    """
+
+    def __init__(self, model: "ReferenceModel", index: int, followers: list[Consumer], terms: dict[str, float]):
         super().__init__(model)
+        self.index = index
         self.followers = followers
+        self.terms = terms
+        self.reached = 0  # follower impressions so far
 
     def post(self, day: int) -> None:
-        """Post once: pay the fee, then expose every reached follower."""
-        k, m = self.model.scenario.kol, self.model
-        if k.fee_per_post > 0:
-            m.pay(day, "kol_fee", k.fee_per_post)
+        """Post once: pay the flat fee, expose every reached follower, pay the CPM on those reached."""
+        m, t = self.model, self.terms
+        if t["fee_per_post"] > 0:
+            m.pay(day, "kol_fee", t["fee_per_post"])
+        fit_interest = m.scenario.kol.fit_interest
+        reached = 0
         for follower in self.followers:
-            if self.random.random() < k.engagement_rate:
-                follower.expose(Exposure(CH_KOL, k.credibility, m.price_today), day)
+            if self.random.random() < t["engagement_rate"]:
+                reached += 1
+                fit = t["fit"] if follower.interest >= fit_interest else 1.0
+                follower.expose(Exposure(CH_KOL, min(1.0, t["credibility"] * fit), m.price_today, referrer=self.index),
+                                day)
+        self.reached += reached
+        if t["cpm"] > 0:
+            m.pay(day, "kol_cpm", t["cpm"] * reached / 1000.0)
 
 
 class ReferenceModel(mesa.Model):
@@ -306,10 +328,11 @@ class ReferenceModel(mesa.Model):
                 friend = self.consumers[indices[e]]
                 person.friends.append((friend, strengths[e]))
                 friend.in_degree += 1
-        kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"))
+        kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
+                          posts=posts_in_window(sc.kol, sc.days), base_dir=sc.base_dir)
         followers = kols.followers.tolist()
-        self.influencers = [Influencer(self, [self.consumers[f] for f in followers[kols.indptr[k]:kols.indptr[k + 1]]])
-                            for k in range(kols.count)]
+        self.influencers = [Influencer(self, k, [self.consumers[f] for f in followers[kols.indptr[k]:kols.indptr[k + 1]]],
+                                       {t: float(v[k]) for t, v in kols.terms.items()}) for k in range(kols.count)]
         ops = sc.operations
         self.content = ops.content if ops.content.enabled else None
         self.relationship = ops.relationship if ops.relationship.enabled else None
@@ -625,6 +648,8 @@ class ReferenceModel(mesa.Model):
             pop=SimpleNamespace(segment=np.array([c.segment for c in self.consumers], np.int8),
                                 names=self.segment_names))
         summary = metrics_mod.summarize(view, {"groups": groups})
+        summary["kol_count"] = float(len(self.influencers))
+        summary["kol_reached"] = float(sum(k.reached for k in self.influencers))
         daily = {k: v[: self.days + 1].copy() for k, v in self.daily.items()}
         daily["roas"] = metrics_mod.daily_roas(daily)
         return RunResult(summary, daily, self.graph, None, {"groups": groups})

@@ -33,7 +33,6 @@ def test_models():
 
 def test_strong_weak_ties_follow_embeddedness():
     from simulation.graph.generators import generate
-    from simulation.ties import TieConfig, common_neighbours, tie_strength
 
     g = generate("stochastic_block", seed=2, sizes=[8] * 30, p_in=1.0, p_out=0.01)
     w = tie_strength(TieConfig(model="strong_weak", strong=0.3, weak=0.01, min_shared=3), g, np.random.default_rng(0))
