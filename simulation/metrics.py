@@ -13,7 +13,7 @@ Summary: ``n``, ``days``, final ``exposed`` / ``interested`` / ``buyers`` / ``sh
 exposed, ``reach`` = exposed / n, the ledger's run totals (``revenue``, ``cogs``,
 ``discount_cost``, the five spend series, ``spend``, ``profit = revenue - cogs -
 spend``, ``roas = revenue / spend``, ``net_revenue_per_spend``; NaN ratios without
-spend), ``viral_coefficient`` = buyers whose first purchase came through a friend's share /
+spend; ``total_spend`` is a deprecated alias of ``spend``), ``viral_coefficient`` = buyers whose first purchase came through a friend's share /
 buyers, ``t10`` / ``t50`` = first day cumulative buyers reach 10 % / 50 % of the final
 buyers (NaN without buyers), ``groupbuy_success_rate`` = successful / closed groups (NaN
 if none closed), ``groups_opened``, ``negative_wom``, ``attr_*`` (summing to purchases),
@@ -82,6 +82,8 @@ def summarize(eng, records: dict) -> dict[str, float]:
     s["exposed_conversion"] = buyers / exposed if exposed else math.nan
     s["reach"] = exposed / n
     s.update(ledger.summarize(d))
+    # deprecated alias of spend, kept only until the report, app and notebooks read "spend"
+    s["total_spend"] = s["spend"]
     via_friend = float(np.count_nonzero(eng.first_channel == CH_FRIEND))
     s["viral_coefficient"] = via_friend / buyers if buyers else math.nan
     curve = d["buyers"][: last + 1]
