@@ -4,7 +4,8 @@ Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
 ``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with the sub-tables
 ``content``, ``relationship``, ``event``, ``crossover`` (each defined next to its runtime
-in ``simulation/operations/``). Every error names the dotted field path.
+in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
+no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
 """
 from __future__ import annotations
 
