@@ -59,7 +59,8 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) ->
 def daily_roas(daily: dict[str, np.ndarray]) -> np.ndarray:
     """Per-day revenue / spend (NaN on days without spend)."""
     spend = daily["spend"]
-    return np.where(spend > 0, daily["revenue"] / np.where(spend > 0, spend, 1.0), np.nan)
+    with np.errstate(over="ignore"):  # a vanishing spend gives an infinite ROAS, not a warning
+        return np.where(spend > 0, daily["revenue"] / np.where(spend > 0, spend, 1.0), np.nan)
 
 
 def _first_day_reaching(curve: np.ndarray, level: float) -> float:
