@@ -158,7 +158,7 @@ def test_every_kol_purchase_records_its_kol_and_the_table_adds_up():
     np.testing.assert_allclose(t["profit_last"], t["revenue_last"] - sc.product.unit_cost * t["purchases_last"] - t["fees"])
 
 
-T_995_15 = 2.947  # Student t 99.5 % quantile, 15 degrees of freedom
+T_MIN = 3.0  # |t| > 3 as the issue asks (above the two-sided 1 % quantile 2.947 of t with 15 d.o.f.)
 
 
 @pytest.mark.slow
@@ -187,5 +187,5 @@ def test_equal_budget_kocs_beat_top_degree_on_incremental_profit_top_degree_wins
         d = np.array([y[key] - x[key] for x, y in zip(a, b)])  # common random numbers: paired SE
         return d.mean() / (d.std(ddof=1) / np.sqrt(reps))
 
-    assert paired_t("incremental_profit") > T_995_15 > 0  # KOCs earn more incremental profit
-    assert paired_t("kol_reached") < -T_995_15  # top-degree reaches more followers
+    assert paired_t("incremental_profit") > T_MIN  # KOCs earn more incremental profit
+    assert paired_t("kol_reached") < -T_MIN  # top-degree reaches more followers
