@@ -38,12 +38,12 @@ def kol_table(kols: KOLs, stats: dict[str, np.ndarray], purchases: dict[str, np.
            "tier": np.array(kols.tiers, dtype=object), "node": kols.nodes.copy(),
            "followers": np.diff(kols.indptr).astype(np.int64)}
     for s in KOL_STATS:
-        out[s] = stats[s].copy()
+        out[s] = stats[s].astype(np.float64)
     for touch, col in (("last", purchases["kol"]), ("root", np.where(purchases["root_channel"] == CH_KOL,
                                                                       purchases["root_kol"], -1))):
         mine = col >= 0
         n_buy = np.bincount(col[mine], minlength=k).astype(np.float64)[:k]
-        rev = np.bincount(col[mine], weights=purchases["price"][mine], minlength=k)[:k]
+        rev = np.bincount(col[mine], weights=purchases["price"][mine], minlength=k)[:k].astype(np.float64)
         out[f"purchases_{touch}"] = n_buy
         out[f"revenue_{touch}"] = rev
         out[f"profit_{touch}"] = rev - unit_cost * n_buy - out["fees"]

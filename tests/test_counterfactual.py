@@ -44,8 +44,9 @@ def test_counterfactual_is_the_same_world_without_levers():
 
 def test_sweeps_pair_by_default_and_one_key_skips_it():
     sc = scenario({"kol.count": 2})
-    on, _ = simulate_scenario(sc.model_dump(), run_seed(1, 0))
+    on, _, kols = simulate_scenario(sc.model_dump(), run_seed(1, 0))
     assert set(INCREMENTAL) <= set(on)
-    off, _ = simulate_scenario(scenario({"kol.count": 2, "counterfactual": False}).model_dump(), run_seed(1, 0))
+    off, _, _ = simulate_scenario(scenario({"kol.count": 2, "counterfactual": False}).model_dump(), run_seed(1, 0))
     assert not set(INCREMENTAL) & set(off)
     assert off["buyers"] == on["buyers"]
+    assert len(kols["kol"]) == 2  # the per-KOL table travels with the run

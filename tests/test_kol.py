@@ -189,3 +189,22 @@ def test_equal_budget_kocs_beat_top_degree_on_incremental_profit_top_degree_wins
 
     assert paired_t("incremental_profit") > T_MIN  # KOCs earn more incremental profit
     assert paired_t("kol_reached") < -T_MIN  # top-degree reaches more followers
+
+
+def test_a_sweep_writes_one_kols_row_per_run_and_kol(tmp_path):
+    import pandas as pd
+
+    from simulation.config.experiment import load_experiment
+    from simulation.runner.sweep import run_experiment
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    exp = load_experiment(root / "experiments" / "quick.toml", ["graph.n=800", "days=15", "sweep.replications=2"])
+    run_experiment(exp, tmp_path / "q", workers=1, progress=False)
+    runs = pd.read_parquet(tmp_path / "q" / "runs.parquet")
+    kols = pd.read_parquet(tmp_path / "q" / "kols.parquet")
+    assert len(kols) == runs["kol_count"].sum() > 0
+    per_run = kols.groupby("run")[["purchases_last", "fees"]].sum()
+    with_kols = runs.set_index("run").loc[per_run.index]
+    assert (per_run["purchases_last"] == with_kols["attr_kol"]).all()
+    assert np.allclose(per_run["fees"], with_kols["kol_spend"])
+    assert list(kols.columns[:5]) == ["run", "point", "point_name", "replication", "kol"]

@@ -7,6 +7,7 @@ Layout::
                                one pair per finished chunk (NNNNNNNN = its first run id)
     DIR/runs.parquet           one row per run, sorted by run (= point, replication)
     DIR/timeseries.parquet     one row per (run, day), sorted by run then day
+    DIR/kols.parquet           one row per (run, KOL) when the model reports KOLs (parts: kols-NNNNNNNN)
 
 Every file is written to a hidden temporary name and ``os.replace``d into place, so a
 reader (or a killed sweep) only ever sees whole files. A chunk is complete when its
@@ -35,6 +36,7 @@ from simulation.runner.task import KEYS_META, RUN_COLUMNS, STATUS_COLUMNS, TS_CO
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
+KOLS = "kols.parquet"
 PARTS = "parts"
 #: Manifest entries that must match for ``--resume`` to continue a sweep.
 RESUME_KEYS = ("design", "replications", "base_seed", "crn", "scenario")
@@ -176,6 +178,8 @@ class OutputDir:
     def write_part(self, result: ChunkResult) -> None:
         """Store one finished chunk: the timeseries part, then the runs part that marks it complete."""
         first = min(result.run_ids)
+        if result.kols is not None:
+            atomic_write_table(self.parts / f"kols-{first:08d}.parquet", result.kols)
         atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries)
         atomic_write_table(self.parts / f"runs-{first:08d}.parquet", result.runs)
 
@@ -202,10 +206,21 @@ class OutputDir:
     def finish(self, runs: pa.Table, timeseries: pa.Table, manifest: dict) -> None:
         """Write the final tables and the finished manifest, then remove the parts."""
         atomic_write_table(self.timeseries_path, timeseries)
+        kols = self._merged_kols()
+        if kols is not None:
+            atomic_write_table(self.path / KOLS, kols)
         atomic_write_table(self.runs_path, runs)
         self.write_manifest(manifest)
         if self.parts.is_dir():
             shutil.rmtree(self.parts)
+
+    def _merged_kols(self) -> pa.Table | None:
+        """The per-KOL rows of the complete chunks, sorted by run then KOL (None if no chunk has any)."""
+        parts = [self.parts / f"kols-{r.name.removeprefix('runs-')}" for r, _ in self._part_files()]
+        tables = [pq.read_table(p) for p in parts if p.is_file()]
+        if not tables:
+            return None
+        return pa.concat_tables(tables, promote_options="default").sort_by([("run", "ascending"), ("kol", "ascending")])
 
     def clear_parts(self) -> None:
         """Remove leftover parts of an already finished sweep."""
