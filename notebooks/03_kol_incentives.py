@@ -45,7 +45,7 @@ print(exp.question)
 run_experiment(exp, out, workers=1, progress=False)
 res = load_results(out)
 res.runs.groupby(["kol.count", "operations.relationship.referral_reward"])[
-    ["conversion_rate", "total_spend", "roi"]].mean().round(3)
+    ["conversion_rate", "spend", "roas"]].mean().round(3)
 
 # %% [markdown]
 # ## Heatmaps of conversion and ROI

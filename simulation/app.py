@@ -356,7 +356,7 @@ def key_figures_markdown(model: SocialCommerceModel) -> str:
         ("buyers / exposed", fmt(100 * s["exposed_conversion"], ".1f") + " %"),
         ("revenue", fmt(s["revenue"], ",.0f")),
         ("spend (incentives + KOL + partner + content)", fmt(s["total_spend"], ",.0f")),
-        ("ROI (revenue − spend) / spend", fmt(s["roi"], ".2f")),
+        ("ROAS revenue / spend", fmt(s["roas"], ".2f")),
         ("viral coefficient (buyers via a friend / buyers)", fmt(s["viral_coefficient"], ".2f")),
         ("group-buy success rate", fmt(s["groupbuy_success_rate"], ".2f")),
     ]

@@ -4,7 +4,8 @@ Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
 ``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with the sub-tables
 ``content``, ``relationship``, ``event``, ``crossover`` (each defined next to its runtime
-in ``simulation/operations/``). Every error names the dotted field path.
+in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
+no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
 """
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ class FunnelConfig(Strict):
     quality_share: Probability = 0.7
     platform_rate: Probability = 0.0
     platform_strength: Probability = 0.05
+    wom_days: int = Field(1, ge=0)  # days an adopter's share keeps reaching friends (0 = until stopped by decay)
+    wom_decay: Probability = 0.0  # per-day probability a talking adopter stops, after the first day
 
 
 class OperationsConfig(Strict):
@@ -100,6 +103,8 @@ class Scenario(Strict):
     seeding: SeedingConfig = Field(default_factory=SeedingConfig)
     funnel: FunnelConfig = Field(default_factory=FunnelConfig)
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
+    #: pair every sweep run with its no-marketing counterfactual (``simulation.counterfactual``)
+    counterfactual: bool = True
 
     _base_dir: Path | None = PrivateAttr(default=None)
 

@@ -5,11 +5,13 @@ Layout::
     DIR/manifest.json          the experiment, its resolved design, seeds, versions, times
     DIR/parts/runs-NNNNNNNN.parquet, timeseries-NNNNNNNN.parquet, sums-NNNNNNNN.json
                                one triple per finished chunk (NNNNNNNN = its first run id):
-                               the two tables and their SHA-256 checksums
+                               the two tables and their SHA-256 checksums (plus
+                               kols-NNNNNNNN.parquet, checksummed too, when the model reports KOLs)
     DIR/parts/corrupt/         parts whose checksum failed, moved aside (their runs re-run)
     DIR/.socsim.lock           the writer's lock (``simulation.runner.lock``)
     DIR/runs.parquet           one row per run, sorted by run (= point, replication)
     DIR/timeseries.parquet     one row per (run, day), sorted by run then day
+    DIR/kols.parquet           one row per (run, KOL) when the model reports KOLs (parts: kols-NNNNNNNN)
 
 Every file is written to a hidden temporary name and ``os.replace``d into place, so a
 reader (or a killed sweep) only ever sees whole files. A chunk is complete when its
@@ -44,6 +46,7 @@ from simulation.runner.task import KEYS_META, RUN_COLUMNS, STATUS_COLUMNS, TS_CO
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
+KOLS = "kols.parquet"
 PARTS = "parts"
 CORRUPT = "corrupt"
 log = logging.getLogger(__name__)
@@ -124,7 +127,7 @@ class OutputDir:
         return [p for p in self.path.iterdir() if p.name != LOCK_NAME]
 
     def _ours(self) -> list[Path]:
-        names = {MANIFEST, RUNS, TIMESERIES, PARTS}
+        names = {MANIFEST, RUNS, TIMESERIES, KOLS, PARTS}
         return [p for p in self.path.iterdir() if p.name in names or p.name.startswith(TMP_PREFIX)]
 
     def check(self, manifest: dict, *, resume: bool, overwrite: bool) -> str:
@@ -193,6 +196,9 @@ class OutputDir:
         for tail in runs - ts:
             (self.parts / f"runs-{tail}").unlink()
             (self.parts / _sums_name(tail)).unlink(missing_ok=True)
+        for p in self.parts.glob("kols-*.parquet"):
+            if p.name.removeprefix("kols-") not in runs & ts:
+                p.unlink()
         for p in self.parts.glob("sums-*.json"):
             if p.name.removeprefix("sums-").removesuffix(".json") + ".parquet" not in runs:
                 p.unlink()
@@ -200,10 +206,10 @@ class OutputDir:
 
     def report_strays(self) -> list[Path]:
         """Log (and return) files in the folder that socsim did not write; they are never read."""
-        known = {MANIFEST, RUNS, TIMESERIES, PARTS, LOCK_NAME}
+        known = {MANIFEST, RUNS, TIMESERIES, KOLS, PARTS, LOCK_NAME}
         strays = [p for p in self._entries() if p.name not in known and not p.name.startswith(TMP_PREFIX)]
         if self.parts.is_dir():
-            ok = re.compile(r"^(runs|timeseries)-\d{8}\.parquet$|^sums-\d{8}\.json$")
+            ok = re.compile(r"^(runs|timeseries|kols)-\d{8}\.parquet$|^sums-\d{8}\.json$")
             strays += [p for p in self.parts.iterdir() if p.name != CORRUPT and not ok.match(p.name)]
         for p in strays:
             log.warning("%s: unknown file, ignored", p)
@@ -221,8 +227,10 @@ class OutputDir:
             why = None
             try:
                 sums = json.loads(sums_path.read_text(encoding="utf-8"))
-                for f, key in ((runs, "runs"), (ts, "timeseries")):
-                    if file_sha256(f) != sums.get(key):
+                kols = self.parts / f"kols-{tail}"
+                checks = [(runs, "runs"), (ts, "timeseries")] + ([(kols, "kols")] if "kols" in sums else [])
+                for f, key in checks:
+                    if not f.is_file() or file_sha256(f) != sums.get(key):
                         why = f"{f}: checksum mismatch (corrupted)"
                         break
             except (OSError, ValueError, AttributeError):
@@ -230,7 +238,7 @@ class OutputDir:
             if why:
                 dest = self.parts / CORRUPT
                 dest.mkdir(exist_ok=True)
-                for f in (runs, ts, sums_path):
+                for f in (runs, ts, self.parts / f"kols-{tail}", sums_path):
                     if f.exists():
                         f.replace(dest / f.name)
                 log.warning("%s; moved to %s, its runs will be run again", why, dest)
@@ -264,10 +272,11 @@ class OutputDir:
         """Store one finished chunk: the timeseries part, then the runs part that marks it complete."""
         first = min(result.run_ids)
         runs = _parquet_bytes(result.runs)
-        sums = {
-            "timeseries": atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries),
-            "runs": hashlib.sha256(runs).hexdigest(),
-        }
+        sums = {}
+        if result.kols is not None:
+            sums["kols"] = atomic_write_table(self.parts / f"kols-{first:08d}.parquet", result.kols)
+        sums["timeseries"] = atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries)
+        sums["runs"] = hashlib.sha256(runs).hexdigest()
         atomic_write(self.parts / _sums_name(f"{first:08d}.parquet"), json.dumps(sums))
         atomic_write(self.parts / f"runs-{first:08d}.parquet", runs)
 
@@ -294,9 +303,20 @@ class OutputDir:
     def finish(self, runs: pa.Table, timeseries: pa.Table, manifest: dict) -> None:
         """Write the final tables and the finished manifest, then remove the parts (corrupt ones kept)."""
         atomic_write_table(self.timeseries_path, timeseries)
+        kols = self._merged_kols()
+        if kols is not None:
+            atomic_write_table(self.path / KOLS, kols)
         atomic_write_table(self.runs_path, runs)
         self.write_manifest(manifest)
         self.clear_parts()
+
+    def _merged_kols(self) -> pa.Table | None:
+        """The per-KOL rows of the complete chunks, sorted by run then KOL (None if no chunk has any)."""
+        parts = [self.parts / f"kols-{r.name.removeprefix('runs-')}" for r, _ in self._part_files()]
+        tables = [pq.read_table(p) for p in parts if p.is_file()]
+        if not tables:
+            return None
+        return pa.concat_tables(tables, promote_options="default").sort_by([("run", "ascending"), ("kol", "ascending")])
 
     def clear_parts(self) -> None:
         """Remove the parts of a finished sweep; ``parts/corrupt/`` stays for the user to inspect."""

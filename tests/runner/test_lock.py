@@ -47,4 +47,4 @@ def test_resume_of_a_folder_left_with_only_a_temporary_manifest(tmp_path, capsys
     (out / ".tmp-manifest.json.abc123.tmp").write_text('{"design": ')  # killed during the first write
     assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--resume", "-q"]) == 0
     assert (out / "runs.parquet").is_file()
-    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME, "manifest.json", "runs.parquet", "timeseries.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME, "kols.parquet", "manifest.json", "runs.parquet", "timeseries.parquet"]
