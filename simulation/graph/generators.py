@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from simulation.graph.build import csr_from_edges
+from simulation.graph.arcs import csr_from_edges
 from simulation.graph.csr import CSRGraph
 from simulation.seeding import SeedLike, as_seed_sequence
 
