@@ -6,23 +6,43 @@ own seed, and the storage layer sorts rows by run id.
 
 * ``LocalExecutor(workers)``: ``workers == 1`` runs in this process (no start-up cost,
   easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
-  server with the model preloaded (plain fork is unsafe once Numba's thread pool or
-  Dask's threads exist in the parent; ``spawn`` re-imports everything per worker).
+  server that has imported the model and loaded its compiled kernels once
+  (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
+  threads exist in the parent; ``spawn`` re-imports everything per worker).
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
-  ``LocalCluster`` of ``workers`` single-threaded worker processes; tasks go through
-  ``Client.submit`` and ``distributed.as_completed`` only.
+  ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
+  the kernels (``dask_preload``); tasks go through ``Client.submit`` and
+  ``distributed.as_completed`` only.
+
+Process hygiene: whatever starts here ends with the process that started it, however
+that process dies (SIGKILL included; ``simulation.runner.lifeline``). The fork server
+and each LocalCluster worker get Linux's parent-death signal; each pool worker gets it
+too (its parent is the fork server) and watches a lifeline pipe whose only write end
+this process holds; each LocalCluster worker watches its parent's pid. Caveat of the
+parent-death signal: it follows the *thread* that started the child, so start a pool
+from a thread that outlives it (the main thread, as the CLI does).
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import warnings
 from abc import ABC, abstractmethod
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterator, Sequence
 
+from simulation.runner import lifeline
 from simulation.runner.task import single_threaded_numba
+
+#: Modules the fork server imports before forking (the last one also arms and warms it).
+FORKSERVER_PRELOAD = [
+    "simulation.runner.task",
+    "simulation.engine",
+    "simulation.config.scenario",
+    "simulation.runner.forkserver_preload",
+]
 
 
 class Executor(ABC):
@@ -64,10 +84,28 @@ def _worker_context():
     """
     try:
         ctx = multiprocessing.get_context("forkserver")
-    except ValueError:
+        from multiprocessing import forkserver
+    except (ValueError, ImportError):
         return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(["simulation.runner.task", "simulation.engine", "simulation.config.scenario"])
+    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+    # start it now, with SOCSIM_SWEEP_PID telling forkserver_preload whose server it is
+    old = os.environ.get(lifeline.SWEEP_PID)
+    os.environ[lifeline.SWEEP_PID] = str(os.getpid())
+    try:
+        forkserver.ensure_running()
+    finally:
+        if old is None:
+            del os.environ[lifeline.SWEEP_PID]
+        else:
+            os.environ[lifeline.SWEEP_PID] = old
     return ctx
+
+
+def _init_pool_worker(lifeline_end) -> None:
+    """Pool worker start-up: die with the fork server and with the sweep; one Numba thread."""
+    lifeline.arm_parent_death_signal()
+    lifeline.watch(lifeline=lifeline_end)
+    single_threaded_numba()
 
 
 class LocalExecutor(Executor):
@@ -78,6 +116,7 @@ class LocalExecutor(Executor):
     def __init__(self, workers: int):
         super().__init__(workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._lifeline = None  # write end of the workers' lifeline pipe (never written)
 
     @property
     def shares_machine(self) -> bool:
@@ -89,10 +128,13 @@ class LocalExecutor(Executor):
                 yield fn(item)
             return
         if self._pool is None:
+            ctx = _worker_context()
+            reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=_worker_context(),
-                initializer=single_threaded_numba,
+                mp_context=ctx,
+                initializer=_init_pool_worker,
+                initargs=(reader,),
             )
         futures = [self._pool.submit(fn, item) for item in items]
         try:
@@ -106,6 +148,9 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
 
 class DaskExecutor(Executor):
@@ -141,6 +186,7 @@ class DaskExecutor(Executor):
                         processes=self.processes,
                         dashboard_address=None,
                         silence_logs=logging.ERROR,
+                        preload=["simulation.runner.dask_preload"] if self.processes else None,
                     )
                 self._client = Client(self._cluster)
         return self._client
