@@ -30,31 +30,57 @@ def _arc_endpoints(a, u, v, directed):
 
 
 @njit(cache=True)
+def _before(heads, arcs, i, j):
+    """True if slot i sorts before slot j: by head, then by arc id (when arcs are kept)."""
+    if heads[i] != heads[j]:
+        return heads[i] < heads[j]
+    return len(arcs) > 0 and arcs[i] < arcs[j]
+
+
+@njit(cache=True)
+def _swap(heads, arcs, i, j):
+    heads[i], heads[j] = heads[j], heads[i]
+    if len(arcs) > 0:
+        arcs[i], arcs[j] = arcs[j], arcs[i]
+
+
+@njit(cache=True)
+def _sift(heads, arcs, lo, root, end):
+    """Restore the max-heap below ``root`` over slots lo..end-1 (heap index = slot - lo)."""
+    while True:
+        child = 2 * (root - lo) + 1 + lo
+        if child >= end:
+            return
+        if child + 1 < end and _before(heads, arcs, child, child + 1):
+            child += 1
+        if not _before(heads, arcs, root, child):
+            return
+        _swap(heads, arcs, root, child)
+        root = child
+
+
+@njit(cache=True)
 def _sort_row(heads, arcs, lo, hi):
-    """Stable sort of heads[lo:hi] (arcs[lo:hi] moved along, unless arcs is empty);
-    arcs are increasing on entry."""
-    if len(arcs) == 0:
-        heads[lo:hi] = np.sort(heads[lo:hi])
-    elif hi - lo <= 32:
+    """Sort slots lo..hi-1 by (head, arc id) (arcs moved along unless empty): insertion
+    sort for short rows, heapsort for long ones. Hand-written rather than np.argsort,
+    whose Numba implementation takes seconds to compile on a cold cache."""
+    if hi - lo <= 32:
         for i in range(lo + 1, hi):
-            h = heads[i]
-            a = arcs[i]
-            j = i - 1
-            while j >= lo and heads[j] > h:
-                heads[j + 1] = heads[j]
-                arcs[j + 1] = arcs[j]
+            j = i
+            while j > lo and _before(heads, arcs, j, j - 1):
+                _swap(heads, arcs, j, j - 1)
                 j -= 1
-            heads[j + 1] = h
-            arcs[j + 1] = a
-    else:
-        perm = np.argsort(heads[lo:hi], kind="mergesort")
-        heads[lo:hi] = heads[lo:hi][perm]
-        arcs[lo:hi] = arcs[lo:hi][perm]
+        return
+    for root in range(lo + (hi - lo) // 2 - 1, lo - 1, -1):
+        _sift(heads, arcs, lo, root, hi)
+    for end in range(hi - 1, lo, -1):
+        _swap(heads, arcs, lo, end)
+        _sift(heads, arcs, lo, lo, end)
 
 
 @njit(cache=True)
 def _csr_arcs(n, u, v, directed, keep_order):
-    """Sort arcs by (tail, head, edge order) and drop self-loops and repeated arcs.
+    """Sort arcs by (tail, head, arc id) and drop self-loops and repeated arcs.
 
     Parameters
     ----------
@@ -85,10 +111,12 @@ def _csr_arcs(n, u, v, directed, keep_order):
                 start[v[e] + 1] += 1
     for i in range(n):
         start[i + 1] += start[i]
-    row_start = start.copy()
+    row_start = np.empty(n + 1, np.int64)
+    for i in range(n + 1):
+        row_start[i] = start[i]
     m_kept = start[n]
-    # counting sort by tail, reading the edges in order: within a row, arcs stay in
-    # edge order, so after a stable sort by head the first listing of a repeat wins
+    # counting sort by tail, reading the arcs in order; then each row by (head, arc id),
+    # so the first listing of a repeated arc comes first and is the one kept
     heads = np.empty(m_kept, np.int32)
     order = np.empty(m_kept if keep_order else 0, np.int64)
     for a in range(m_all):
@@ -116,9 +144,14 @@ def _csr_arcs(n, u, v, directed, keep_order):
         indptr[i + 1] = w
     if w == m_kept:
         return order, heads, indptr, n_loops, 0
-    if keep_order:
-        order = order[:w].copy()
-    return order, heads[:w].copy(), indptr, n_loops, m_kept - w
+    # copies by loop: slicing compiles slowly and a view would keep the dropped tail
+    kept_heads = np.empty(w, np.int32)
+    kept_order = np.empty(w if keep_order else 0, np.int64)
+    for k in range(w):
+        kept_heads[k] = heads[k]
+        if keep_order:
+            kept_order[k] = order[k]
+    return kept_order, kept_heads, indptr, n_loops, m_kept - w
 
 
 def csr_from_edges(

@@ -219,3 +219,18 @@ def test_graph_view_and_bool_attributes_take_the_general_path():
     g = build_graph(view)
     assert sorted(g.edge_attrs) == ["weight"]  # a bool is not a number here
     assert g.n == 4 and g.n_edges == 3 and set(g.edge_attr("weight").tolist()) == {2.5}
+
+
+def test_long_rows_sorted_and_first_listed_repeat_wins():
+    # a hub with 200 neighbours listed in random order, each twice (long rows take the heapsort)
+    rng = np.random.default_rng(8)
+    nbrs = rng.permutation(np.arange(1, 201))
+    u = np.concatenate([np.zeros(200, int), nbrs])
+    v = np.concatenate([nbrs, np.zeros(200, int)])
+    w = np.concatenate([np.arange(200.0), -np.arange(200.0)])
+    with pytest.warns(UserWarning, match="200 duplicate edges"):
+        g = csr_from_edges(201, u, v, directed=False, attrs={"weight": w})
+    assert g.indices[: g.indptr[1]].tolist() == list(range(1, 201))
+    first = dict(zip(nbrs.tolist(), np.arange(200.0)))
+    assert g.edge_attr("weight")[: g.indptr[1]].tolist() == [first[h] for h in range(1, 201)]
+    assert_csr_invariants(g)
