@@ -4,8 +4,8 @@
 they finish. Results do not depend on the engine: each run's randomness comes from its
 own seed, and the storage layer sorts rows by run id.
 
-* ``LocalExecutor(workers)``: ``workers == 1`` runs in this process (no start-up cost,
-  easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
+* ``LocalExecutor(workers)``: ``workers == 1`` (or a single task) runs in this process
+  (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
   server that has imported the model and loaded its compiled kernels once
   (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
   threads exist in the parent; ``spawn`` re-imports everything per worker).
@@ -25,16 +25,19 @@ from a thread that outlives it (the main thread, as the CLI does).
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
 import warnings
 from abc import ABC, abstractmethod
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
 from simulation.runner.task import single_threaded_numba
+from simulation.runner.warm import WARM_SCENARIO
 
 #: Modules the fork server imports before forking (the last one also arms and warms it).
 FORKSERVER_PRELOAD = [
@@ -74,7 +77,21 @@ class Executor(ABC):
         """Yield ``fn(item)`` for each item, in completion order; a task's exception propagates."""
 
 
-def _worker_context():
+def _warm_scenario(items: Sequence[Any]) -> str | None:
+    """The scenario (JSON) of the first chunk's first point, for the fork server to warm up with."""
+    try:
+        scenarios = getattr(items[0], "scenarios", None)
+    except (IndexError, TypeError, KeyError):
+        return None
+    if not scenarios:
+        return None
+    try:
+        return json.dumps(scenarios[min(scenarios)])
+    except (TypeError, ValueError):
+        return None
+
+
+def _worker_context(warm_with: str | None = None):
     """Start method for pool workers: a fork server that has imported the model once.
 
     Workers fork from a single-threaded server process whose imports (numpy, numba,
@@ -88,17 +105,29 @@ def _worker_context():
     except (ValueError, ImportError):
         return multiprocessing.get_context("spawn")
     ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
-    # start it now, with SOCSIM_SWEEP_PID telling forkserver_preload whose server it is
-    old = os.environ.get(lifeline.SWEEP_PID)
-    os.environ[lifeline.SWEEP_PID] = str(os.getpid())
-    try:
+    # start it now, its environment telling forkserver_preload whose server it is and
+    # which scenario to warm up with
+    with _environment({lifeline.SWEEP_PID: str(os.getpid()), WARM_SCENARIO: warm_with}):
         forkserver.ensure_running()
-    finally:
-        if old is None:
-            del os.environ[lifeline.SWEEP_PID]
-        else:
-            os.environ[lifeline.SWEEP_PID] = old
     return ctx
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]):
+    """Set the environment variables (None: leave unset) that child processes started
+    inside the block inherit; restore the previous values after."""
+    old = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is not None:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _init_pool_worker(lifeline_end) -> None:
@@ -123,12 +152,14 @@ class LocalExecutor(Executor):
         return self.workers > 1
 
     def map_unordered(self, fn, items):
-        if self.workers == 1:
+        items = list(items)
+        if self.workers == 1 or (len(items) <= 1 and self._pool is None):
+            # one task gains nothing from a pool that must first start
             for item in items:
                 yield fn(item)
             return
         if self._pool is None:
-            ctx = _worker_context()
+            ctx = _worker_context(_warm_scenario(items))
             reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -170,14 +201,14 @@ class DaskExecutor(Executor):
         self._cluster = None
         self._client = None
 
-    def _connect(self):
+    def _connect(self, warm_with: str | None = None):
         from distributed import Client, LocalCluster
 
         if self._client is None:
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), _environment({WARM_SCENARIO: warm_with}):
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(
@@ -194,7 +225,7 @@ class DaskExecutor(Executor):
     def map_unordered(self, fn, items):
         from distributed import as_completed as dask_completed
 
-        client = self._connect()
+        client = self._connect(_warm_scenario(items))
         futures = [client.submit(fn, item, pure=False) for item in items]
         try:
             for fut in dask_completed(futures):
