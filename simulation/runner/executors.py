@@ -5,10 +5,11 @@ they finish. Results do not depend on the engine: each run's randomness comes fr
 own seed, and the storage layer sorts rows by run id.
 
 * ``LocalExecutor(workers)``: ``workers == 1`` (or a single task) runs in this process
-  (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
-  server that has imported the model and loaded its compiled kernels once
-  (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
-  threads exist in the parent; ``spawn`` re-imports everything per worker).
+  (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers
+  fork from a fork server that has imported the model and loaded its compiled kernels
+  once (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
+  threads exist in the parent; ``spawn`` re-imports everything per worker). Until the
+  pool's first result arrives, this process runs tasks too.
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
   ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
@@ -29,9 +30,12 @@ import json
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 import warnings
 from abc import ABC, abstractmethod
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
@@ -130,6 +134,24 @@ def _environment(values: dict[str, str | None]):
                 os.environ[k] = v
 
 
+@contextmanager
+def _numba_threads_kept():
+    """Undo, after a task run in this process, a task's switch of Numba to one thread
+    (meant for workers that share the machine, not for the caller's process)."""
+    env = os.environ.get("NUMBA_NUM_THREADS")
+    numba = sys.modules.get("numba")
+    threads = numba.get_num_threads() if numba is not None else None
+    try:
+        yield
+    finally:
+        if threads is not None:
+            numba.set_num_threads(threads)
+        elif env is None:
+            os.environ.pop("NUMBA_NUM_THREADS", None)
+        else:
+            os.environ["NUMBA_NUM_THREADS"] = env
+
+
 def _init_pool_worker(lifeline_end) -> None:
     """Pool worker start-up: die with the fork server and with the sweep; one Numba thread."""
     lifeline.arm_parent_death_signal()
@@ -152,14 +174,14 @@ class LocalExecutor(Executor):
         return self.workers > 1
 
     def map_unordered(self, fn, items):
-        items = list(items)
-        if self.workers == 1 or (len(items) <= 1 and self._pool is None):
+        pending = deque(items)
+        if self.workers == 1 or (len(pending) <= 1 and self._pool is None):
             # one task gains nothing from a pool that must first start
-            for item in items:
-                yield fn(item)
+            while pending:
+                yield fn(pending.popleft())
             return
         if self._pool is None:
-            ctx = _worker_context(_warm_scenario(items))
+            ctx = _worker_context(_warm_scenario(pending))
             reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -167,12 +189,62 @@ class LocalExecutor(Executor):
                 initializer=_init_pool_worker,
                 initargs=(reader,),
             )
-        futures = [self._pool.submit(fn, item) for item in items]
+        yield from self._share_work(fn, pending)
+
+    def _share_work(self, fn, pending: deque) -> Iterator[Any]:
+        """Feed the pool ``2 × workers`` tasks at a time; until its first result arrives,
+        run tasks in this process too, so a short sweep does not wait idle while the fork
+        server imports and warms up. The first submissions block until the workers are
+        forked, so a helper thread makes them (the fork server itself was started from
+        this thread, which outlives it: see the parent-death caveat above)."""
+        first = [pending.popleft() for _ in range(min(2 * self.workers, len(pending)))]
+        started: list = []
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                started.extend(self._pool.submit(fn, item) for item in first)
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                failed.append(e)
+
+        starter = threading.Thread(target=start, name="socsim-pool-start", daemon=True)
+        starter.start()
+        in_flight: set = set()
+        pool_ready = False
+
+        def refill() -> None:
+            while pending and len(in_flight) < 2 * self.workers:
+                in_flight.add(self._pool.submit(fn, pending.popleft()))
+
         try:
-            for fut in as_completed(futures):
-                yield fut.result()
+            while True:
+                if starter is not None and not starter.is_alive():
+                    starter.join()
+                    starter = None
+                    if failed:
+                        raise failed[0]
+                    in_flight.update(started)
+                done = {f for f in in_flight if f.done()}
+                if done:
+                    pool_ready = True
+                    in_flight -= done
+                    refill()
+                    for fut in done:
+                        yield fut.result()
+                elif pending and not pool_ready:
+                    with _numba_threads_kept():
+                        result = fn(pending.popleft())
+                    yield result
+                elif starter is not None:
+                    starter.join()
+                elif in_flight:
+                    wait(in_flight, return_when=FIRST_COMPLETED)
+                else:
+                    return
         finally:
-            for fut in futures:
+            if starter is not None:
+                starter.join()
+            for fut in in_flight | set(started):
                 fut.cancel()
 
     def close(self) -> None:

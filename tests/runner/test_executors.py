@@ -51,7 +51,7 @@ def test_a_single_task_runs_in_this_process_without_starting_a_pool():
     with LocalExecutor(2) as ex:
         assert list(ex.map_unordered(_pid, [0])) == [os.getpid()]
         assert ex._pool is None
-        assert os.getpid() not in set(ex.map_unordered(_pid, range(6)))
+        assert set(ex.map_unordered(_pid, range(6))) - {os.getpid()}  # workers ran some
 
 
 def test_pool_workers_get_a_lifeline_and_the_parent_death_signal():
