@@ -7,13 +7,14 @@ the table is written to ``benchmarks/results/targets.json`` (``python -m benchma
 targets`` prints it again from the stored results without measuring).
 
 Names: small (target 1), large (targets 2, 3), networkx (4), runner (5), coldstart (6),
-and the earlier ic, graph, model, reference.
+the earlier ic, graph, model, reference, and any other ``benchmarks/bench_<name>.py``.
 """
 from __future__ import annotations
 
 import importlib
 import json
 import sys
+from pathlib import Path
 
 from benchmarks.record import RESULTS, show, write
 
@@ -28,6 +29,10 @@ BENCHMARKS = {
     "model": "benchmarks.bench_model",
     "reference": "benchmarks.bench_reference",
 }
+# Any other benchmarks/bench_<name>.py runs too, after these, as ``<name>``.
+for _path in sorted(Path(__file__).resolve().parent.glob("bench_*.py")):
+    BENCHMARKS.setdefault(_path.stem.removeprefix("bench_"), f"benchmarks.{_path.stem}")
+
 #: Result files holding issue-12 targets, in target order.
 TARGET_RESULTS = ["small", "large", "networkx", "runner", "coldstart"]
 

@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.bench_model import prepared
 from benchmarks.record import show, target, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,38 +28,20 @@ N, M, DAYS = 1_000_000, 10, 180
 THREADS_N = 100_000
 
 
-def _scenario(n: int, m: int, days: int):
-    from simulation.config.scenario import default_scenario
-    from simulation.operations import ALL_ON
-
-    return default_scenario({**ALL_ON, "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
-                             "seeding.count": max(20, n // 1000), "kol.end_day": days})
-
-
 def large_run() -> dict:
     """One run of the large scenario in this process: CPU per phase, peak memory."""
     import resource
 
-    from simulation.engine import Engine
-    from simulation.seeding import run_seed, substream
-
-    Engine(_scenario(2000, 3, 20), run_seed(0, 0)).run()
-    sc = _scenario(N, M, DAYS)
-    ss = run_seed(1, 0)
-    t0 = time.process_time()
-    graph = sc.graph.build(substream(ss, "graph"))
-    t1 = time.process_time()
-    eng = Engine(sc, ss, graph=graph)
-    t2 = time.process_time()
-    marks = [t2]
+    eng, graph, graph_s, setup_s = prepared(N, M, DAYS, clock=time.process_time)
+    marks = [time.process_time()]
     while eng.day < DAYS:
         eng.step()
         if eng.day in (DAYS // 2, DAYS):
             marks.append(time.process_time())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return {"graph_s": t1 - t0, "setup_s": t2 - t1, "days_1_90_s": marks[1] - marks[0],
-            "days_91_180_s": marks[2] - marks[1], "total_s": marks[2] - t0, "peak_rss_mb": peak_mb,
-            "edges": graph.n_edges}
+    return {"graph_s": graph_s, "setup_s": setup_s, "days_1_90_s": marks[1] - marks[0],
+            "days_91_180_s": marks[2] - marks[1], "total_s": graph_s + setup_s + marks[2] - marks[0],
+            "peak_rss_mb": peak_mb, "edges": graph.n_edges}
 
 
 def threads_run() -> dict:
@@ -67,12 +50,9 @@ def threads_run() -> dict:
     import numpy as np
 
     from simulation.engine import Engine
-    from simulation.seeding import run_seed, substream
 
-    sc = _scenario(THREADS_N, M, DAYS)
-    ss = run_seed(1, 0)
-    graph = sc.graph.build(substream(ss, "graph"))
-    Engine(_scenario(2000, 3, 20), run_seed(0, 0)).run()
+    eng, graph, _, _ = prepared(THREADS_N, M, DAYS)
+    sc, ss = eng.scenario, eng.ss
     walls = {1: [], 2: []}
     daily = {}
     for _ in range(2):
