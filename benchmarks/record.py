@@ -24,9 +24,16 @@ def target(number: int, what: str, value: float | None, unit: str, limit: float,
 
 
 def machine() -> dict:
-    """Where the figures were measured (load matters on a shared machine)."""
+    """Where the figures were measured. Load matters on a shared machine, and so does
+    Linux's autogroup scheduling: with it on, all processes of one session share one
+    session's CPU share, so extra workers cannot speed a sweep up while other sessions
+    keep the cores busy."""
+    try:
+        autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        autogroup = None
     return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
-            "load_average_1min": round(os.getloadavg()[0], 2)}
+            "load_average_1min": round(os.getloadavg()[0], 2), "sched_autogroup": autogroup}
 
 
 def write(name: str, result: dict) -> Path:
