@@ -6,7 +6,7 @@ before it forks the pool's workers (they inherit the loaded machine code), or in
 Dask worker as it starts (a worker preload), instead of inside a timed first chunk.
 It runs a miniature of the sweep's own scenario (same operation models, same graph
 generator, a few hundred people), so it compiles or loads only what the sweep's runs
-call; without one (or if the miniature is not valid) the default scenario's.
+call; without one (or if the miniature is not valid) a miniature of the default.
 """
 from __future__ import annotations
 
@@ -23,25 +23,29 @@ _TINY_N = 400
 def miniature(scenario: dict) -> dict:
     """``scenario`` shrunk to a few hundred people and at most 70 days, models unchanged.
 
-    Returns a new dict; raises ``ValueError`` when the graph cannot be shrunk (a file, or
-    a generator whose size is not ``n``): such a miniature would not be small.
+    Returns a new dict. A graph that cannot be shrunk (an edge-list file, a generator
+    whose size is not ``n``) becomes a small complete graph, which no kernel generates:
+    the miniature then compiles no generator the sweep does not use.
     """
     sc = json.loads(json.dumps(scenario))  # a deep copy of plain data
     graph = sc.get("graph") or {}
     gen = graph.get("generator") or "powerlaw_cluster"
-    if graph.get("file") or gen not in _SIZED_BY_N:
-        raise ValueError(f"cannot shrink graph {graph.get('file') or gen!r}")
     # validated scenarios hold generator parameters under "params", TOML files inline
-    params = graph["params"] if isinstance(graph.get("params"), dict) else graph
-    n = min(int(params.get("n", _TINY_N)), _TINY_N)
-    params["n"] = n
-    if gen == "erdos_renyi" and params.get("mean_degree") is not None:
-        params["mean_degree"] = min(float(params["mean_degree"]), n - 1)
-    if gen == "watts_strogatz":
-        params["k"] = min(int(params.get("k", 4)), 2 * ((n - 1) // 2))
-    if gen in ("barabasi_albert", "powerlaw_cluster"):
-        params["m"] = min(int(params.get("m", 3)), n - 1)
-    sc["graph"] = graph
+    nested = isinstance(graph.get("params"), dict)
+    if graph.get("file") or gen not in _SIZED_BY_N:
+        complete = {"generator": "complete", "n": 60}
+        sc["graph"] = {"generator": "complete", "params": {"n": 60}} if nested else complete
+    else:
+        params = graph["params"] if nested else graph
+        n = min(int(params.get("n", _TINY_N)), _TINY_N)
+        params["n"] = n
+        if gen == "erdos_renyi" and params.get("mean_degree") is not None:
+            params["mean_degree"] = min(float(params["mean_degree"]), n - 1)
+        if gen == "watts_strogatz":
+            params["k"] = min(int(params.get("k", 4)), 2 * ((n - 1) // 2))
+        if gen in ("barabasi_albert", "powerlaw_cluster"):
+            params["m"] = min(int(params.get("m", 3)), n - 1)
+        sc["graph"] = graph
     sc["days"] = min(int(sc.get("days", 70)), 70)
     for key, cap in (("seeding", 5), ("kol", 2)):
         part = sc.get(key)
