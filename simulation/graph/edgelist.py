@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-from simulation.graph.build import csr_from_edges
+from simulation.graph.arcs import csr_from_edges
 from simulation.graph.csr import CSRGraph
 
 WHITESPACE = -1  # delimiter code: split on runs of spaces / tabs
