@@ -149,28 +149,44 @@ def money_option(model: SocialCommerceModel) -> dict:
     return opt
 
 
+def _network_frame(model: SocialCommerceModel) -> dict:
+    """Axes and grid shared by the network's two layers, fixed by the layout (so they align)."""
+    xy = network_view(model).xy
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    pad = 0.04 * (hi - lo + 1e-9)
+    axis = [{"type": "value", "show": False, "min": round(float(lo[i] - pad[i]), 4),
+             "max": round(float(hi[i] + pad[i]), 4)} for i in (0, 1)]
+    return {"animation": False, "grid": {"left": 4, "right": 4, "top": 30, "bottom": 30},
+            "xAxis": axis[0], "yAxis": axis[1]}
+
+
+def network_edges_option(model: SocialCommerceModel) -> dict:
+    """The network's ties (the lower layer): drawn once per model, never redrawn by a step."""
+    view = network_view(model)
+    xy = np.round(view.xy, 4).tolist()
+    data = [{"coords": [xy[a], xy[b]]} for a, b in view.edges.tolist()]
+    return {**_network_frame(model), "silent": True,
+            "series": [{"type": "lines", "coordinateSystem": "cartesian2d", "silent": True,
+                        "lineStyle": {"color": "#999999", "width": 0.5, "opacity": 0.5}, "data": data}]}
+
+
 def network_option(model: SocialCommerceModel) -> dict:
-    """The network view (fixed layout) coloured by each person's state today."""
+    """The network's people (the upper layer), at their fixed places, coloured by state today."""
     view = network_view(model)
     state = node_states(model, view.nodes)
     xy = np.round(view.xy, 4)
     shown = "everyone" if len(view.nodes) == model.engine.n else f"{len(view.nodes)} of {model.engine.n} people"
     names = [f"{name} ({int((state == s).sum())})" for s, name in enumerate(STATE_NAMES)]
-    series = [{"type": "lines", "coordinateSystem": "cartesian2d", "silent": True, "z": 1,
-               "lineStyle": {"color": "#999999", "width": 0.5, "opacity": 0.5},
-               "data": [{"coords": [xy[a].tolist(), xy[b].tolist()]} for a, b in view.edges]}]
+    series = []
     for s, (name, colour) in enumerate(zip(names, STATE_COLOURS)):
-        pick = state == s
         series.append({"name": name, "type": "scatter", "z": 2 + s, "color": colour,
                        "symbolSize": 12 if STATE_NAMES[s] == "KOL" else 5,
-                       "data": xy[pick].tolist()})
+                       "data": xy[state == s].tolist()})
     return {
-        "animation": False,
+        **_network_frame(model),
         "title": {"text": f"Network on day {model.day} ({shown})", "left": 0, "textStyle": {"fontSize": 13}},
         "legend": {"data": names, "bottom": 0},
-        "grid": {"left": 4, "right": 4, "top": 30, "bottom": 30},
-        "xAxis": {"type": "value", "show": False, "scale": True},
-        "yAxis": {"type": "value", "show": False, "scale": True},
+        "tooltip": {"trigger": "item"},
         "series": series,
     }
 

@@ -90,27 +90,38 @@ def make_comparison(market: dict, plan_a: dict, plan_b: dict, replications: int 
     return Comparison(a, b, labels)
 
 
+def _days_axis(opt: dict, days: int, title: str, subtitle: str) -> dict:
+    """Category days axis (bands stack on it) and a title with a subtitle that fit a half-width card."""
+    opt["xAxis"] = {**opt["xAxis"], "type": "category", "data": list(range(days + 1)), "boundaryGap": False}
+    opt["xAxis"].pop("min", None), opt["xAxis"].pop("max", None)
+    opt["title"] = {**opt["title"], "text": title, "subtext": subtitle}
+    opt["legend"]["top"] = 44
+    opt["grid"]["top"] = 80
+    return opt
+
+
 def overlay_option(comp: Comparison, what: str, unit: str) -> dict:
     """Both plans' mean cumulative ``what`` over days, each with its replication band."""
     from simulation.app.charts import _base
 
     colours = {"a": "#1f77b4", "b": "#d62728"}
     names = {"a": f"plan {comp.labels[0]}", "b": f"plan {comp.labels[1]}"}
-    opt = _base(f"Cumulative {what}: both plans (mean of {len(comp.a)} replications, band: min–max)",
-                comp.days, unit, list(names.values()))
+    opt = _days_axis(_base("", comp.days, unit, list(names.values())), comp.days,
+                     f"Cumulative {what}, both plans",
+                     f"mean of {len(comp.a)} replications; band: their range")
     series = []
     for side in ("a", "b"):
         s = comp.series(side, what)
         lo, hi = s.min(axis=0), s.max(axis=0)
         series += [
             {"name": names[side], "type": "line", "showSymbol": False, "color": colours[side],
-             "data": [[i, v] for i, v in enumerate(_r(s.mean(axis=0), 2))]},
+             "data": _r(s.mean(axis=0), 2)},
             {"name": names[side] + " low", "type": "line", "showSymbol": False, "stack": f"band{side}",
              "lineStyle": {"opacity": 0}, "tooltip": {"show": False},
-             "data": [[i, v] for i, v in enumerate(_r(lo, 2))]},
+             "data": _r(lo, 2)},
             {"name": names[side] + " band", "type": "line", "showSymbol": False, "stack": f"band{side}",
              "lineStyle": {"opacity": 0}, "areaStyle": {"color": colours[side], "opacity": 0.15},
-             "data": [[i, v] for i, v in enumerate(_r(hi - lo, 2))]},
+             "data": _r(hi - lo, 2)},
         ]
     opt["series"] = series
     return opt
@@ -123,20 +134,21 @@ def difference_option(comp: Comparison, what: str, unit: str) -> dict:
     diff = comp.difference(what)
     label = f"{comp.labels[1]} − {comp.labels[0]}"
     pct = f"{100 * comp.confidence:.0f} %"
-    opt = _base(f"Difference in {what} ({label}), mean with {pct} paired-t interval", comp.days, unit,
-                [label, f"{pct} interval"])
+    opt = _days_axis(_base("", comp.days, unit, [label, f"{pct} interval"]), comp.days,
+                     f"Difference in {what} ({label})",
+                     f"mean over replications; band: {pct} paired-t interval")
     low = np.where(np.isfinite(diff["low"]), diff["low"], diff["mean"])
     high = np.where(np.isfinite(diff["high"]), diff["high"], diff["mean"])
     opt["series"] = [
         {"name": label, "type": "line", "showSymbol": False, "color": "#333333",
-         "data": [[i, v] for i, v in enumerate(_r(diff["mean"], 2))],
+         "data": _r(diff["mean"], 2),
          "markLine": {"silent": True, "symbol": "none", "data": [{"yAxis": 0}],
                       "lineStyle": {"color": "#999", "type": "dashed"}}},
         {"name": "low", "type": "line", "showSymbol": False, "stack": "ci", "lineStyle": {"opacity": 0},
-         "tooltip": {"show": False}, "data": [[i, v] for i, v in enumerate(_r(low, 2))]},
+         "tooltip": {"show": False}, "data": _r(low, 2)},
         {"name": f"{pct} interval", "type": "line", "showSymbol": False, "stack": "ci", "color": "#888888",
          "lineStyle": {"opacity": 0}, "areaStyle": {"color": "#888888", "opacity": 0.25},
-         "data": [[i, v] for i, v in enumerate(_r(high - low, 2))]},
+         "data": _r(high - low, 2)},
     ]
     return opt
 

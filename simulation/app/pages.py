@@ -79,6 +79,39 @@ def _query() -> dict[str, str]:
     return dict(parse_qsl(router.search or ""))
 
 
+def NetworkLayers(model, height: int = 460):
+    """The network view: a static layer of ties under a layer of people recoloured each day."""
+    edges = solara.use_memo(lambda: charts.network_edges_option(model), [model])
+    layer = "position:absolute; top:0; left:0; width:100%; height:100%;"
+    return solara.v.Html(tag="div", style_=f"position:relative; width:100%; height:{height}px;", children=[
+        solara.FigureEcharts(option=edges, attributes={"style": layer}, responsive=True),
+        solara.FigureEcharts(option=charts.network_option(model), attributes={"style": layer, "class": "socsim-chart"},
+                             responsive=True),
+    ])
+
+
+@solara.component
+def Panels(model, tick, lock):
+    """Key figures and charts of the run on screen; the only part a day's step redraws."""
+    tick.value  # redraw after every step
+    with lock:
+        rows = charts.key_figures(model)
+        options = [charts.adoption_option(model), charts.funnel_days_option(model),
+                   charts.funnel_today_option(model), charts.attribution_option(model),
+                   charts.money_option(model)]
+    _text(f"Day {model.day} of {model.engine.days}", id="socsim-day", cls="text-h6")
+    _text("Running: " + describe(model.params), id="socsim-running", cls="text-caption")
+    with solara.ColumnsResponsive(default=12, large=6):
+        with solara.Card("Key figures so far"):
+            KeyFigures(rows)
+        for opt in options:
+            with solara.Card():
+                Chart(opt)
+        with solara.Card():
+            with lock:
+                NetworkLayers(model)
+
+
 @solara.component
 def Explore():
     """One run, day by day: controls in the sidebar, key figures and six charts."""
@@ -86,39 +119,43 @@ def Explore():
     first = solara.use_memo(lambda: params_from_query(query), [])
     chosen, set_chosen = solara.use_state(first)
     model0 = solara.use_memo(lambda: make_model(**first), [])
-    model, set_model = solara.use_state(model0)
-    tick, set_tick = solara.use_state(0)
+    model = solara.use_reactive(model0)
+    tick = solara.use_reactive(0)  # read by Panels only: a step redraws the panels, not the sidebar
+    finished = solara.use_reactive(not model0.running)
     playing, set_playing = solara.use_state(False)
-    lock = solara.use_memo(threading.Lock, [])
+    lock = solara.use_memo(threading.RLock, [])
 
     def step():
+        m = model.value
         with lock:
-            if model.running:
-                model.step()
-        set_tick(lambda t: t + 1)
+            if m.running:
+                m.step()
+        tick.value += 1
+        finished.value = not m.running
 
     def reset():
         set_playing(False)
-        with lock:
-            set_model(make_model(**chosen))
-        set_tick(0)
+        model.value = make_model(**chosen)
+        finished.value = not model.value.running
+        tick.value = 0
 
     def play_loop(cancel: threading.Event):
-        while playing and not cancel.is_set() and model.running:
+        while playing and not cancel.is_set() and model.value.running:
             step()
             time.sleep(PLAY_INTERVAL)
-        if not model.running:
+        if not model.value.running:
             set_playing(False)
 
-    solara.use_thread(play_loop, dependencies=[playing, model], intrusive_cancel=False)
-    changed = chosen != model.params
+    solara.use_thread(play_loop, dependencies=[playing, model.value], intrusive_cancel=False)
+    changed = chosen != model.value.params
+    done = finished.value
 
     with solara.Sidebar():
         with solara.Card("Run"):
             with solara.Row():
-                solara.Button("Step", on_click=step, disabled=not model.running or playing, color="primary")
+                solara.Button("Step", on_click=step, disabled=done or playing, color="primary")
                 solara.Button("Pause" if playing else "Play", on_click=lambda: set_playing(not playing),
-                              disabled=not model.running)
+                              disabled=done)
                 solara.Button("Reset", on_click=reset, color="warning" if changed else None)
             if changed:
                 solara.Warning("Parameters changed: press Reset to start a run with them "
@@ -126,22 +163,7 @@ def Explore():
         with solara.Card("Parameters"):
             for name in MODEL_PARAMS:
                 Control(name, chosen[name], lambda v, k=name: set_chosen({**chosen, k: v}))
-
-    with lock:
-        rows = charts.key_figures(model)
-        options = [charts.adoption_option(model), charts.funnel_days_option(model),
-                   charts.funnel_today_option(model), charts.attribution_option(model),
-                   charts.money_option(model), charts.network_option(model)]
-    _text(f"Day {model.day} of {model.engine.days}", id="socsim-day", cls="text-h6")
-    _text("Running: " + describe(model.params), id="socsim-running", cls="text-caption")
-    with solara.ColumnsResponsive(default=12, large=6):
-        with solara.Card("Key figures so far"):
-            KeyFigures(rows)
-        for opt in options[:5]:
-            with solara.Card():
-                Chart(opt)
-        with solara.Card():
-            Chart(options[5], height=460)
+    Panels(model.value, tick, lock)
 
 
 def _plan_defaults() -> tuple[dict, dict]:
@@ -164,11 +186,10 @@ def Compare():
     comp, set_comp = solara.use_state(comp0)
     used, set_used = solara.use_state(built)
     tick, set_tick = solara.use_state(0)
-    lock = solara.use_memo(threading.Lock, [])
+    lock = solara.use_memo(threading.RLock, [])
 
     def rebuild():
-        with lock:
-            set_comp(make_comparison(market, plan_a, plan_b, reps))
+        set_comp(make_comparison(market, plan_a, plan_b, reps))
         set_used(built)
         set_tick(0)
 
