@@ -116,10 +116,10 @@ def overlay_option(comp: Comparison, what: str, unit: str) -> dict:
         series += [
             {"name": names[side], "type": "line", "showSymbol": False, "color": colours[side],
              "data": _r(s.mean(axis=0), 2)},
-            {"name": names[side] + " low", "type": "line", "showSymbol": False, "stack": f"band{side}",
+            {"name": names[side] + " low", "type": "line", "showSymbol": False, "stack": f"band{side}", "stackStrategy": "all",
              "lineStyle": {"opacity": 0}, "tooltip": {"show": False},
              "data": _r(lo, 2)},
-            {"name": names[side] + " band", "type": "line", "showSymbol": False, "stack": f"band{side}",
+            {"name": names[side] + " band", "type": "line", "showSymbol": False, "stack": f"band{side}", "stackStrategy": "all",
              "lineStyle": {"opacity": 0}, "areaStyle": {"color": colours[side], "opacity": 0.15},
              "data": _r(hi - lo, 2)},
         ]
@@ -144,9 +144,9 @@ def difference_option(comp: Comparison, what: str, unit: str) -> dict:
          "data": _r(diff["mean"], 2),
          "markLine": {"silent": True, "symbol": "none", "data": [{"yAxis": 0}],
                       "lineStyle": {"color": "#999", "type": "dashed"}}},
-        {"name": "low", "type": "line", "showSymbol": False, "stack": "ci", "lineStyle": {"opacity": 0},
+        {"name": "low", "type": "line", "showSymbol": False, "stack": "ci", "stackStrategy": "all", "lineStyle": {"opacity": 0},
          "tooltip": {"show": False}, "data": _r(low, 2)},
-        {"name": f"{pct} interval", "type": "line", "showSymbol": False, "stack": "ci", "color": "#888888",
+        {"name": f"{pct} interval", "type": "line", "showSymbol": False, "stack": "ci", "stackStrategy": "all", "color": "#888888",
          "lineStyle": {"opacity": 0}, "areaStyle": {"color": "#888888", "opacity": 0.25},
          "data": _r(high - low, 2)},
     ]
