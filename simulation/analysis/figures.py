@@ -83,10 +83,18 @@ def _subset_note(shown: int, total: int) -> str:
     return "" if shown == total else f" ({shown} of {total} points, spread by conversion)"
 
 
+#: Most curves drawn over each other; beyond it, one small panel per point.
+OVERLAY_MAX = 4
+
+
 def adoption_curves(timeseries: pd.DataFrame, runs: pd.DataFrame, path: Path | str,
-                    column: str = "buyers", max_points: int = 10, confidence: float = 0.95,
-                    title: str | None = None) -> list[Path]:
+                    column: str = "buyers", max_points: int = 12, confidence: float = 0.95,
+                    title: str | None = None, reference: int | None = None) -> list[Path]:
     """Cumulative ``column`` / population per day, mean and ``confidence`` band per point.
+
+    Up to ``OVERLAY_MAX`` points share one panel; more are drawn as small multiples (one
+    panel per point, shared axes), each with its own band and, when ``reference`` is given,
+    that point's mean dashed for comparison.
 
     Parameters
     ----------
@@ -94,31 +102,64 @@ def adoption_curves(timeseries: pd.DataFrame, runs: pd.DataFrame, path: Path | s
     runs : ok runs (for the population ``n`` of each run and point names).
     path : output path without suffix.
     column : cumulative daily series (people).
-    max_points : most curves drawn.
+    max_points : most points drawn.
     confidence : band coverage (t over replications).
+    reference : design point whose mean is dashed in every small panel (e.g. the baseline).
     """
     points = select_points(runs, max_points)
+    if reference is not None and reference not in points and reference in set(runs["point"]):
+        points = points[:-1] + [int(reference)] if len(points) >= max_points else points + [int(reference)]
     ts = timeseries[timeseries["point"].isin(points)]
     scale = runs.set_index("run")["n"] if "n" in runs else 1.0
     bands = curve_bands(ts, column, scale, confidence)
     names = _names(runs)
-    fig, ax = new_figure(figsize=(8, 5))
-    cmap = colormap("tab10" if len(points) <= 10 else "tab20")
-    for i, p in enumerate(points):
+    heading = (title or f"Adoption curves, mean with {confidence:.0%} band over replications") \
+        + _subset_note(len(points), runs["point"].nunique())
+    ylabel = f"cumulative {column} (% of population)"
+    cm = colormap("tab10" if len(points) <= 10 else "tab20")
+
+    def draw(ax, p, colour, alpha):
         b = bands[bands["point"] == p]
         if b.empty:
-            continue
-        colour = cmap(i % cmap.N)
+            return
         ax.plot(b["day"], 100 * b["mean"], color=colour, lw=1.8, label=names.get(p, str(p)))
         # a share of the population cannot leave [0, 100] %: the t band is cut there
         ax.fill_between(b["day"], np.clip(100 * b["low"], 0, 100), np.clip(100 * b["high"], 0, 100),
-                        color=colour, alpha=0.2 if len(points) <= 4 else 0.1, lw=0)
-    ax.set_xlabel("day of campaign (days)")
-    ax.set_ylabel(f"cumulative {column} (% of population)")
-    ax.set_title((title or f"Adoption curves, mean with {confidence:.0%} band over replications")
-                 + _subset_note(len(points), runs["point"].nunique()))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+                        color=colour, alpha=alpha, lw=0)
+
+    if len(points) <= OVERLAY_MAX:
+        fig, ax = new_figure(figsize=(8, 5))
+        for i, p in enumerate(points):
+            draw(ax, p, cm(i % cm.N), 0.2)
+        ax.set_xlabel("day of campaign (days)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(heading)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
+        return save(fig, path)
+    ncols = 4
+    nrows = -(-len(points) // ncols)
+    fig = Figure(figsize=(12, 2.6 * nrows + 0.8))
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    ref = bands[bands["point"] == reference] if reference is not None else bands.iloc[:0]
+    for k, ax in enumerate(axes.flat):
+        if k >= len(points):
+            ax.set_visible(False)
+            continue
+        p = points[k]
+        if not ref.empty and p != reference:
+            ax.plot(ref["day"], 100 * ref["mean"], color="#555555", lw=1, ls="--")
+        draw(ax, p, "#1f77b4", 0.25)
+        ax.set_title(names.get(p, str(p)), fontsize=8)
+        ax.grid(alpha=0.3)
+        if k % ncols == 0:
+            ax.set_ylabel("% bought", fontsize=8)
+        if k // ncols == nrows - 1:
+            ax.set_xlabel("day", fontsize=8)
+        ax.tick_params(labelsize=7)
+    note = f"; dashed: {names.get(reference, reference)}" if not ref.empty else ""
+    fig.suptitle(heading + note, fontsize=10)
+    fig.tight_layout()
     return save(fig, path)
 
 
