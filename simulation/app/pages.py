@@ -122,8 +122,14 @@ def Explore():
     model = solara.use_reactive(model0)
     tick = solara.use_reactive(0)  # read by Panels only: a step redraws the panels, not the sidebar
     finished = solara.use_reactive(not model0.running)
-    playing, set_playing = solara.use_state(False)
+    playing, set_playing_state = solara.use_state(False)
+    # The play thread reads this flag: a pause takes effect at the next day, whatever the thread.
+    play_flag = solara.use_ref(False)
     lock = solara.use_memo(threading.RLock, [])
+
+    def set_playing(on: bool):
+        play_flag.current = on
+        set_playing_state(on)
 
     def step():
         m = model.value
@@ -140,10 +146,10 @@ def Explore():
         tick.value = 0
 
     def play_loop(cancel: threading.Event):
-        while playing and not cancel.is_set() and model.value.running:
+        while play_flag.current and not cancel.is_set() and model.value.running:
             step()
             time.sleep(PLAY_INTERVAL)
-        if not model.value.running:
+        if playing and not model.value.running:
             set_playing(False)
 
     solara.use_thread(play_loop, dependencies=[playing, model.value], intrusive_cancel=False)

@@ -108,6 +108,14 @@ def test_explore_page_draws_steps_and_resets(browser, app_url):
           "the reset run with the relationship model")
     assert _day(browser).startswith("Day 0 ")
     _wait(browser, lambda: "press Reset" not in browser.page_source, "the notice to go")
+
+    _button(browser, "Play").click()
+    _wait(browser, lambda: int(_day(browser).split()[1]) >= 3, "Play to advance three days", timeout=60)
+    _button(browser, "Pause").click()
+    time.sleep(1.0)
+    paused = _day(browser)
+    time.sleep(1.0)
+    assert _day(browser) == paused, "the run went on after Pause"
     assert console_errors(browser) == []
 
 
