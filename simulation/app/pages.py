@@ -15,11 +15,14 @@ import time
 from urllib.parse import parse_qsl
 
 import solara
+import traitlets
+from solara.components.echarts import EchartsWidget
 
 from simulation.app import charts
 from simulation.app.compare import (MARKET_KEYS, PLAN_KEYS, difference_option, make_comparison, overlay_option,
                                     verdict)
-from simulation.app.params import MODEL_PARAMS, make_model, params_from_query
+from simulation.app.params import (FEE_REFERENCE_PEOPLE, MODEL_PARAMS, make_model, params_from_query,
+                                   scenario_overrides)
 from simulation.app.server import check_assets
 
 # A page that would load nothing offline must not be served blank: refuse at start-up.
@@ -36,10 +39,32 @@ def _text(text: str, id: str | None = None, cls: str = ""):
     return solara.v.Html(tag="div", attributes=attrs, class_=cls, children=[text])
 
 
-def Chart(option: dict, height: int = 330):
-    """One ECharts figure filling its column."""
-    return solara.FigureEcharts(option=option, attributes={"style": f"height: {height}px; width: 100%;",
-                                                           "class": "socsim-chart"}, responsive=True)
+class Option:
+    """An ECharts option handed to the renderer as one opaque value.
+
+    The renderer walks every list and dict among an element's props looking for child
+    elements; a network's thousands of points cost it a tenth of a second per day. Boxed,
+    the option is compared by identity and sent to the browser as plain JSON.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict):
+        self.data = data
+
+
+class EchartsFigure(EchartsWidget):
+    """Solara's ECharts widget whose ``option`` may arrive boxed (``Option``)."""
+
+    option = traitlets.Any({}).tag(sync=True, to_json=lambda v, _: v.data if isinstance(v, Option) else v)
+
+
+def Chart(option: dict | Option, height: int = 330, style: str = ""):
+    """One ECharts figure filling its column (or ``style``)."""
+    box = option if isinstance(option, Option) else Option(option)
+    return EchartsFigure.element(option=box, responsive=True,
+                                 attributes={"style": style or f"height: {height}px; width: 100%;",
+                                             "class": "socsim-chart"})
 
 
 @solara.component
@@ -61,7 +86,9 @@ def Control(name: str, value, on_value, spec: dict | None = None):
 def describe(p: dict) -> str:
     """One line naming a parameter set (what the run on screen uses)."""
     ops = [k for k in ("content", "relationship", "event", "crossover") if p.get(k)]
-    return (f"{p['n']:,} people, {p['days']} days, {p['kol_count']} KOLs ({p['kol_strategy']}), "
+    fee = scenario_overrides(**p)["kol.fee_per_post"]
+    return (f"{p['n']:,} people, {p['days']} days, {p['kol_count']} KOLs ({p['kol_strategy']}, fee {fee:g} per post: "
+            f"the default scenario's fee for {FEE_REFERENCE_PEOPLE:,} people, scaled to this market), "
             f"price {p['price']:g}, referral reward {p['referral_reward']:g}, {p['seed_buyers']} day-0 buyers, "
             f"seed {p['seed']}; operation models: {', '.join(ops) if ops else 'none'}")
 
@@ -79,15 +106,19 @@ def _query() -> dict[str, str]:
     return dict(parse_qsl(router.search or ""))
 
 
-def NetworkLayers(model, height: int = 460):
-    """The network view: a static layer of ties under a layer of people recoloured each day."""
-    edges = solara.use_memo(lambda: charts.network_edges_option(model), [model])
+@solara.component
+def NetworkLayers(model, day: int, height: int = 460):
+    """The network view: a static layer of ties under a layer of people recoloured each day
+    (``day`` is what changes when the model steps in place)."""
+    edges = solara.use_memo(lambda: Option(charts.network_edges_option(model)), [model])  # sent once per run
     layer = "position:absolute; top:0; left:0; width:100%; height:100%;"
     return solara.v.Html(tag="div", style_=f"position:relative; width:100%; height:{height}px;", children=[
-        solara.FigureEcharts(option=edges, attributes={"style": layer}, responsive=True),
-        solara.FigureEcharts(option=charts.network_option(model), attributes={"style": layer, "class": "socsim-chart"},
-                             responsive=True),
-    ])
+        Chart(edges, style=layer), Chart(charts.network_option(model), style=layer)])
+
+
+#: The run's charts, in page order (functions of the model returning ECharts options).
+RUN_CHARTS = (charts.adoption_option, charts.funnel_days_option, charts.funnel_today_option,
+              charts.attribution_option, charts.money_option)
 
 
 @solara.component
@@ -96,9 +127,7 @@ def Panels(model, tick, lock):
     tick.value  # redraw after every step
     with lock:
         rows = charts.key_figures(model)
-        options = [charts.adoption_option(model), charts.funnel_days_option(model),
-                   charts.funnel_today_option(model), charts.attribution_option(model),
-                   charts.money_option(model)]
+        options = [build(model) for build in RUN_CHARTS]
     _text(f"Day {model.day} of {model.engine.days}", id="socsim-day", cls="text-h6")
     _text("Running: " + describe(model.params), id="socsim-running", cls="text-caption")
     with solara.ColumnsResponsive(default=12, large=6):
@@ -109,7 +138,7 @@ def Panels(model, tick, lock):
                 Chart(opt)
         with solara.Card():
             with lock:
-                NetworkLayers(model)
+                NetworkLayers(model, model.day)
 
 
 @solara.component

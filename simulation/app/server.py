@@ -111,6 +111,6 @@ def serve(host: str = "localhost", port: int = 8765) -> int:
         return 2
     solara = Path(sys.executable).with_name("solara")
     cmd = [str(solara) if solara.exists() else "solara", "run", str(app_path()), "--host", host,
-           "--port", str(port), "--no-open", "--production"]
+           "--port", str(port), "--no-open", "--production", "--no-check-version"]
     print(f"socsim app: open http://{host}:{port}/ in a browser (Ctrl-C stops it)", flush=True)
     return subprocess.call(cmd, env=offline_env())
