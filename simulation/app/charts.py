@@ -63,6 +63,14 @@ def _base(title: str, days: int, y_name: str, legend: list[str] | None = None) -
     }
 
 
+def category_days(opt: dict, days: int) -> dict:
+    """Switch ``opt`` to a category axis of days 0..``days``: ECharts stacks series (areas, bands)
+    on a category axis only."""
+    opt["xAxis"] = {**opt["xAxis"], "type": "category", "data": list(range(days + 1)), "boundaryGap": False}
+    opt["xAxis"].pop("min", None), opt["xAxis"].pop("max", None)
+    return opt
+
+
 def adoption_option(model: SocialCommerceModel) -> dict:
     """Share of the population who have bought (%) and new buyers per day."""
     eng, t = model.engine, model.day + 1
@@ -123,10 +131,11 @@ def attribution_option(model: SocialCommerceModel) -> dict:
     series = {c: np.cumsum(eng.daily[f"attr_{c}"][:t]) for c in CHANNELS}
     total = int(sum(s[-1] for s in series.values()))
     names = [f"{c} ({int(series[c][-1])})" for c in CHANNELS]
-    opt = _base(f"Attribution: {total} purchases by channel", eng.days, "purchases (cumulative)", names)
+    opt = category_days(_base(f"Attribution: {total} purchases by channel", eng.days, "purchases (cumulative)",
+                              names), eng.days)
     opt["series"] = [{"name": name, "type": "line", "stack": "all", "areaStyle": {}, "showSymbol": False,
                       "color": CHANNEL_COLOURS[c], "lineStyle": {"width": 0.5},
-                      "data": [[i, int(v)] for i, v in enumerate(series[c])]}
+                      "data": [int(v) for v in series[c]]}
                      for c, name in zip(CHANNELS, names)]
     return opt
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sps
 
-from simulation.app.charts import _r, daily_profit
+from simulation.app.charts import _r, category_days, daily_profit
 from simulation.app.params import AppModel
 
 #: Parameters a plan may set; the market (population, horizon, seed) is shared by both.
@@ -92,8 +92,7 @@ def make_comparison(market: dict, plan_a: dict, plan_b: dict, replications: int 
 
 def _days_axis(opt: dict, days: int, title: str, subtitle: str) -> dict:
     """Category days axis (bands stack on it) and a title with a subtitle that fit a half-width card."""
-    opt["xAxis"] = {**opt["xAxis"], "type": "category", "data": list(range(days + 1)), "boundaryGap": False}
-    opt["xAxis"].pop("min", None), opt["xAxis"].pop("max", None)
+    category_days(opt, days)
     opt["title"] = {**opt["title"], "text": title, "subtext": subtitle}
     opt["legend"]["top"] = 44
     opt["grid"]["top"] = 80

@@ -95,6 +95,11 @@ def test_explore_page_draws_steps_and_resets(browser, app_url):
         browser.execute_async_script(STEP_AND_WAIT, "STEP", day)
     assert _day(browser).startswith("Day 30 of 90")
     browser.save_screenshot(str(SCREENSHOTS / "app_after_30_steps.png"))
+    browser.execute_script("const c = document.querySelectorAll('.solara-echarts'); "
+                           "c[c.length - 1].scrollIntoView({block: 'center'});")
+    time.sleep(0.3)
+    browser.save_screenshot(str(SCREENSHOTS / "app_network_day30.png"))
+    browser.execute_script("window.scrollTo(0, 0)")
 
     running = browser.find_element("id", "socsim-running").text
     assert "operation models: none" in running
