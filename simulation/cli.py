@@ -299,14 +299,9 @@ def _demo(args) -> int:
 
 
 def _app(args) -> int:
-    import subprocess
+    from simulation.app import serve
 
-    from simulation.app import app_path
-
-    solara = Path(sys.executable).with_name("solara")
-    cmd = [str(solara) if solara.exists() else "solara", "run", str(app_path()), "--host", args.host,
-           "--port", str(args.port)]
-    return subprocess.call(cmd)
+    return serve(args.host, args.port)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

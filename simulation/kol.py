@@ -49,6 +49,7 @@ follower is exposed with source strength credibility (x fit where it applies).
 from __future__ import annotations
 
 import csv
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -132,7 +133,8 @@ class KOLConfig(Window):
             try:
                 with open(path, newline="", encoding="utf-8") as fh:
                     for line, rec in enumerate(csv.DictReader(fh), start=2):
-                        rec = {k.strip(): v.strip() for k, v in rec.items() if k and v is not None and v.strip() != ""}
+                        rec = {k.strip(): _csv_cell(v.strip()) for k, v in rec.items()
+                               if k and v is not None and v.strip() != ""}
                         try:
                             rows.append(RosterRow.model_validate(rec))
                         except ValidationError as exc:
@@ -379,3 +381,15 @@ def posts_in_window(cfg: KOLConfig, days: int) -> int:
 def posts_on(day: int, posts_per_week: float) -> bool:
     """True when a KOL with ``posts_per_week`` posts on ``day`` (evenly spread; first post on day ceil(7 / rate))."""
     return int(np.floor(day * posts_per_week / 7.0 + 1e-9)) > int(np.floor((day - 1) * posts_per_week / 7.0 + 1e-9))
+
+
+def _csv_cell(text: str):
+    """A roster CSV cell as the TOML value it spells (number, true/false), else the text itself.
+
+    CSV has no types; the schema's types are strict (no text for numbers), so a cell that
+    is a TOML number or boolean literal becomes one.
+    """
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text

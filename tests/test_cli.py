@@ -140,7 +140,7 @@ def test_run_prints_key_metrics_with_intervals(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("metric") and "95 % interval over 4 replications" in out[1]
     rows = {line.split("  ")[0]: line for line in out[3:]}
-    assert {"buyers", "conversion rate", "revenue", "spend", "profit", "ROI"} <= set(rows)
+    assert {"buyers", "conversion rate", "revenue", "spend", "profit", "incremental profit", "incremental ROI"} <= set(rows)
     assert all("[" in line and "]" in line for line in rows.values())
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-#: Metrics shown, with their labels (ROI's interval is a ratio of means, see analysis.stats).
+#: Metrics shown, with their labels (ratios' intervals are ratios of means, see analysis.stats).
 KEY_METRICS = (
     ("buyers", "buyers"),
     ("conversion_rate", "conversion rate"),
     ("revenue", "revenue"),
-    ("total_spend", "spend"),
+    ("spend", "spend"),
     ("profit", "profit"),
-    ("roi", "ROI"),
+    ("incremental_buyers", "incremental buyers"),
+    ("incremental_profit", "incremental profit"),
+    ("incremental_roi", "incremental ROI"),
+    ("roas", "ROAS"),
     ("t50", "days to half the buyers"),
 )
 
@@ -27,7 +30,7 @@ def _fmt(x: float) -> str:
 
 
 def metrics_table(runs_path: str | Path, confidence: float = 0.95) -> str:
-    """The key metrics of the ok runs in ``runs_path``: mean and two-sided interval (t; ROI: ratio)."""
+    """The key metrics of the ok runs in ``runs_path``: mean and two-sided interval (t; ratios of means for ratios)."""
     import pyarrow.parquet as pq
 
     from simulation.analysis.stats import metric_interval
