@@ -73,13 +73,14 @@ def return_metrics(columns) -> ReturnMetrics:
     """The headline return metrics available among ``columns`` (run metrics or summary keys).
 
     Incremental profit and return on spend (against the paired counterfactual without
-    marketing) when present, else the plain profit and ROI.
+    marketing) when present, else the plain profit and ROAS (ROI in older folders).
     """
     cols = set(columns)
     spend = "spend" if "spend" in cols else "total_spend"
     if {"incremental_profit", "incremental_roi"} <= cols:
         return ReturnMetrics("incremental_profit", "incremental_roi", spend, True)
-    return ReturnMetrics("profit", "roi", spend, False)
+    # without the paired run: ROAS (today's runs) or the old ROI (folders written before it)
+    return ReturnMetrics("profit", "roi" if "roi" in cols else "roas", spend, False)
 
 
 #: Attribution channels, in the order figures stack them.

@@ -220,7 +220,8 @@ def key_figures(model: SocialCommerceModel) -> list[tuple[str, str]]:
                  ("incremental return on spend", _fmt(s[ret.ratio], ".2f"))]
     else:
         rows += [("profit (revenue − cost of goods − spend)", _fmt(s["profit"], ",.0f")),
-                 ("ROI (revenue − spend) / spend", _fmt(s["roi"], ".2f"))]
+                 ("ROAS (revenue / spend)" if ret.ratio == "roas" else "ROI (revenue − spend) / spend",
+                  _fmt(s[ret.ratio], ".2f"))]
     rows += [("viral coefficient (buyers via a friend / buyers)", _fmt(s["viral_coefficient"], ".2f")),
              ("group-buy success rate", _fmt(s["groupbuy_success_rate"], ".2f"))]
     return rows
