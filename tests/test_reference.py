@@ -1,5 +1,9 @@
 """The Mesa-agent reference and the fast engine agree in distribution (and the check can fail).
 
+Each operation model's reference counterpart docks into ``ReferenceModel`` through the
+contract (``simulation.operations.base``); a new model is covered by adding a scenario
+that switches it on to ``SCENARIOS`` (its declared metrics are compared automatically).
+
 Both implementations run R independent replications of each scenario on one fixed
 300-person clustered graph (the engine from seeds ``run_seed(1, r)``, the reference from
 ``run_seed(2, r)``, so populations and draws are independent between the two samples).
@@ -21,7 +25,8 @@ from scipy.stats import chi2_contingency
 from simulation.config.scenario import default_scenario_dict, load_scenario
 from simulation.engine import simulate
 from simulation.graph.generators import generate
-from simulation.kernels.funnel import CHANNELS
+from simulation.ledger import SPEND_SERIES
+from simulation.operations import CHANNELS, REGISTRY
 from simulation.reference import ReferenceModel, simulate_reference
 from simulation.seeding import run_seed
 
@@ -61,10 +66,13 @@ SCENARIOS = {
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
                "operations.crossover.partner_audience_share": 0.4, **EVENTS},
 }
-METRICS = ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "cogs", "discount_cost",
-           "incentive_spend", "kol_spend", "partner_spend", "content_spend", "event_spend", "spend", "profit",
-           "kol_reached", "negative_wom", "groups_opened", "groupbuy_success_rate",
-           "t50", "buyers_day10") + tuple(f"attr_{c}" for c in CHANNELS)
+#: the engine's metrics, then every registered operation model's declared ones (a new model is
+#: covered by adding its scenario to SCENARIOS)
+METRICS = tuple(dict.fromkeys(
+    ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "cogs", "discount_cost", "spend",
+     "profit", "kol_reached", "negative_wom", "t50", "buyers_day10")
+    + SPEND_SERIES + tuple(f"attr_{c}" for c in CHANNELS)
+    + tuple(m for op in REGISTRY.values() for m in op.metrics)))
 
 
 def scenario(name: str, extra: dict | None = None):
