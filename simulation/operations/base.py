@@ -27,7 +27,7 @@ What an ``Operation`` subclass declares (class attributes)
 ``series``        daily series it adds (per day, 0 when off); filled by ``record_day``.
 ``all_on``        overrides (paths relative to its block) that switch it fully on in
                   the tests' and benchmarks' "all on" scenario
-                  (``simulation.operations.all_on``).
+                  (``simulation.operations.all_on``); ``{}`` keeps it out of it.
 ``reference``     its per-agent counterpart class (see below), or None.
 
 Hooks, in the day's order (``simulation.engine`` is the specification of the day)
