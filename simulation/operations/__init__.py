@@ -1,8 +1,8 @@
 """Operation models: the registry every other part of socsim is built from.
 
 ``REGISTRY`` maps the key under ``[operations]`` to the model's ``Operation`` class, in
-the order the engine applies them. Adding an operation model = one module (the contract
-is ``simulation.operations.base``'s docstring) and one line here. From the registry come
+the order the engine applies them (``MODULES``). Adding an operation model = one module
+(the contract is ``simulation.operations.base``'s docstring) and one line in ``MODULES``. From the registry come
 the scenario's ``operations`` block (``simulation.config.scenario.OperationsConfig``),
 the ledger's payment kinds (``simulation.ledger.PAYMENT_KINDS``), the attribution
 channels (``CHANNELS``), the summary metrics and daily series (``simulation.metrics``),
@@ -11,19 +11,38 @@ report, ``switches()`` and ``declared()``.
 """
 from __future__ import annotations
 
+from importlib import import_module
+
 from ..kernels.funnel import BUILTIN_CHANNELS
 from .base import Batch, Operation
-from .content import ContentConfig, ContentOperation
-from .crossover import CrossoverConfig, CrossoverOperation
-from .event import EventConfig, EventOperation
-from .relationship import RelationshipConfig, RelationshipOperation
+from .content import ContentConfig
+from .crossover import CrossoverConfig
+from .event import EventConfig
+from .relationship import RelationshipConfig
 
-REGISTRY: dict[str, type[Operation]] = {op.name: op for op in (
-    ContentOperation,
-    RelationshipOperation,
-    EventOperation,
-    CrossoverOperation,
-)}
+#: The operation modules, in the order the engine applies them; each defines ``OPERATION``
+#: (its ``Operation`` subclass). A new model is one line here.
+MODULES = (
+    "content",
+    "relationship",
+    "event",
+    "crossover",
+)
+
+
+def _registry() -> dict[str, type[Operation]]:
+    out: dict[str, type[Operation]] = {}
+    for module in MODULES:
+        op = import_module(f"{__name__}.{module}").OPERATION
+        if op.name != module or op.config is None or op.label == Operation.label:
+            raise TypeError(f"simulation.operations.{module}: OPERATION must declare name = {module!r}, "
+                            "a config and a label (see simulation.operations.base)")
+        out[module] = op
+    return out
+
+
+#: name under ``[operations]`` -> the model's ``Operation`` class, in ``MODULES`` order.
+REGISTRY: dict[str, type[Operation]] = _registry()
 
 #: Attribution channels: the engine's own, then each model's in registry order (index = channel id).
 CHANNELS: tuple[str, ...] = BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)

@@ -1,9 +1,10 @@
 """The operation-model contract: what a module declares and which hooks of the day it may implement.
 
-Read this to write the next model. An operation model is ONE module in
-``simulation/operations/`` (its plain per-agent counterpart for ``simulation.reference``
-in the same module or beside it as ``<name>_reference.py``) plus ONE line in
-``simulation.operations.REGISTRY``. Everything else is built from the registry: the
+Read this to write the next model. An operation model is ONE module
+``simulation/operations/<name>.py`` ending in ``OPERATION = <its Operation subclass>``
+(its plain per-agent counterpart for ``simulation.reference`` in the same module or
+beside it as ``<name>_reference.py``) plus ONE line, its name, in
+``simulation.operations.MODULES`` (which builds ``REGISTRY``). Everything else is built from the registry: the
 scenario's ``[operations.<name>]`` table, the ledger's payment kinds, the summary
 metrics and daily series, the attribution channels, the switches of the app, the list
 the "all on" scenario uses, the counterfactual (which switches every model off) and

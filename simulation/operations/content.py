@@ -72,3 +72,7 @@ class ContentOperation(Operation):
         buyers = purchases["buyer"]
         if len(buyers) and self.cfg.ugc_rate > 0:
             self.ugc += int(draw_below(buyers, np.full(len(buyers), self.cfg.ugc_rate), self.engine.key, CONTENT, day).sum())
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = ContentOperation

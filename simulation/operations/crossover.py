@@ -92,3 +92,7 @@ class CrossoverOperation(Operation):
             eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))
         people = self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)]
         return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT)]
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = CrossoverOperation

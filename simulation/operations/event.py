@@ -397,3 +397,7 @@ def group_summary(status: np.ndarray) -> dict[str, float]:
     closed = int(np.count_nonzero(status > 0))
     rate = float(np.count_nonzero(status == SUCCESS)) / closed if closed else math.nan
     return {"groupbuy_success_rate": rate, "groups_opened": float(len(status))}
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = EventOperation

@@ -68,3 +68,7 @@ class RelationshipOperation(Operation):
 def _via_share(purchases: Purchases) -> np.ndarray:
     """Rows bought through a friend's share (the sharer is known)."""
     return (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0)
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = RelationshipOperation
