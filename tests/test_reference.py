@@ -61,6 +61,9 @@ SCENARIOS = {
                 "product.repeat_rate": 0.05},
     "crossover": {"kol.count": 0, "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
                   "operations.crossover.partner_audience_share": 0.4},
+    "points": {"kol.count": 0, "operations.points.enabled": True, "operations.points.point_value": 0.05,
+               "operations.points.per_currency": 2.0, "product.repeat_rate": 0.05,
+               "funnel.interested_share_rate": 0.5},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
@@ -172,6 +175,7 @@ def test_scenarios_exercise_their_mechanics():
     assert ev["discount_cost"].mean() > ev["attr_event"].mean() * 10  # campaign, flash, group, bargain, coupons
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
+    assert engine_runs("points")["points_redeemed"].mean() > 100
     allon = engine_runs("all_on")
     for ch in ("kol", "friend", "event", "partner"):
         assert allon[f"attr_{ch}"].mean() > 1, ch

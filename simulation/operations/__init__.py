@@ -27,6 +27,7 @@ MODULES = (
     "relationship",
     "event",
     "crossover",
+    "points",
 )
 
 
