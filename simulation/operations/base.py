@@ -66,7 +66,16 @@ Phase 4   ``share_factor(people) -> array``   per-person factor of the share pro
 Phase 5   ``after_day(day, interested_today)``  end-of-day bookkeeping.
           ``record_day(day, daily)``    write your declared ``series`` for ``day``.
 Run end   ``summary() -> dict``         your declared ``metrics``.
-          ``records() -> dict``         extra record tables (``{"groups": {...}}``).
+          ``records() -> dict``         extra record tables (``{"groups": {...}}``), and the
+                                        classmethod ``empty_records()``: the same tables
+                                        with no rows, used while the model is off.
+
+What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
+``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
+model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
+amounts)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
+the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...), read only
+unless this docstring says otherwise.
 
 The reference counterpart
 -------------------------
