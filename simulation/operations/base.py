@@ -74,8 +74,9 @@ What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
 ``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
 model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
 amounts)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
-the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...), read only
-unless this docstring says otherwise.
+the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...): read
+them; a model that writes one says so in its docstring (the event model keeps
+``pending`` for group-buy members and marks inviters ``shared``).
 
 The reference counterpart
 -------------------------
