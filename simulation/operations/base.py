@@ -4,11 +4,13 @@ Read this to write the next model. An operation model is ONE module
 ``simulation/operations/<name>.py`` ending in ``OPERATION = <its Operation subclass>``
 (its plain per-agent counterpart for ``simulation.reference`` in the same module or
 beside it as ``<name>_reference.py``) plus ONE line, its name, in
-``simulation.operations.MODULES`` (which builds ``REGISTRY``). Everything else is built from the registry: the
-scenario's ``[operations.<name>]`` table, the ledger's payment kinds, the summary
-metrics and daily series, the attribution channels, the switches of the app, the list
-the "all on" scenario uses, the counterfactual (which switches every model off) and
-the reference's day loop.
+``simulation.operations.MODULES`` (which builds ``REGISTRY``), plus its tests and a
+scenario in ``tests/test_reference.py``. Everything else is built from the registry:
+the scenario's ``[operations.<name>]`` table, the ledger's payment kinds, the summary
+metrics and daily series, the attribution channels, the app's switches and the
+report's sections (``simulation.operations.switches`` / ``declared``), the list the
+"all on" scenario uses, the counterfactual (which switches every model off) and the
+reference's day loop.
 
 What an ``Operation`` subclass declares (class attributes)
 ---------------------------------------------------------
@@ -19,7 +21,7 @@ What an ``Operation`` subclass declares (class attributes)
                   field-path errors come with it).
 ``payments``      {payment kind: ledger line}: every cash payment it makes
                   (``engine.pay(day, kind, payees, amounts)``) books to one spend line
-                  of ``simulation.ledger`` (``LEDGER_LINES``; a new line name is
+                  of ``simulation.ledger`` (``SPEND_LINES``; a new line name is
                   appended as a new spend series). Price reductions are never
                   payments: they are ``discount_cost``, booked per purchase.
 ``channels``      attribution channels it adds (``attr_<channel>`` series and summary);
