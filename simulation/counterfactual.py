@@ -1,8 +1,8 @@
 """The paired counterfactual: the same world without its marketing levers, and the incremental effect.
 
 A run's counterfactual is the same scenario with every marketing lever off — no KOLs
-(no count, budget or roster), no operation model (content, relationship, event, cross-over all
-disabled) — on the same graph, population, tie strengths, seeds and random numbers
+(no count, budget or roster), no operation model (every model of
+``simulation.operations.REGISTRY`` disabled, a newly registered one included) — on the same graph, population, tie strengths, seeds and random numbers
 (the same run seed: every draw is a pure function of the run key and its counters, so a
 person facing the same exposure decides the same way). What stays is organic: seeds,
 word of mouth, the platform's organic discovery (``funnel.platform_rate``, unpaid),

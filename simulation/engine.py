@@ -48,8 +48,8 @@ only from day t+1)
    c. *platform*: each person with probability ``funnel.platform_rate`` (geometric
       skipping on stream PLATFORM, b = 2t); strength ``funnel.platform_strength``; draw
       ``uniform(key, EVALUATE, i, 16 t + 8)``;
-   d. the enabled operation models in the order content, relationship, event,
-      crossover (their module docstrings give their batches).
+   d. the enabled operation models' ``exposures``, in registry order
+      (``simulation.operations.REGISTRY``; their module docstrings give their batches).
    For each exposure of person i with strength s and price c (the day's price, or the
    group / bargain price): nothing happens if i has bought before, is pending in a
    group-buy, has already converted today, or is offline today (``uniform(key, ONLINE,
@@ -57,12 +57,15 @@ only from day t+1)
 
        P = min(1, s * static_i * quality_factor
                   * exp(social_proof_weight * bought_friends_i / indeg_i)
-                  * exp(-price_sensitivity_i * max(0, c - coupon_i - d) / reference_price)
-                  * (1 - negative_impact) ** negative_heard_i)
+                  * exp(-price_sensitivity_i * max(0, c - off_i - d) / reference_price)
+                  * (1 - negative_impact) ** negative_heard_i * f_i)
 
-   where d is the relationship model's ``invitee_discount`` on friend shares (else 0),
-   ``bought_friends_i`` the number of in-neighbours who have bought (0/0 := 0) and
-   ``coupon_i`` the value of a coupon i holds. With u the exposure's draw: i converts
+   where d is the sum of the models' ``friend_discount`` on friend shares (the
+   relationship model's ``invitee_discount``; else 0), ``bought_friends_i`` the number of
+   in-neighbours who have bought (0/0 := 0), ``off_i`` the sum of the models' per-person
+   ``price_reduction`` rows (the value of a coupon i holds, the points i could redeem)
+   and ``f_i`` the product of their ``purchase_factor`` rows (1 when no model has one).
+   With u the exposure's draw: i converts
    iff u < P (the exposure's channel, price, ref and tag are kept), and is
    *interested* iff u < min(1, interest_ratio * P). Each factor is exactly 1 at its
    neutral setting — trust, interest, quality and social-proof weights 0, price 0 (or
@@ -72,16 +75,17 @@ only from day t+1)
    against reference price 100 give exp(-0.99) = 0.37.
 2. **Purchase.** Today's converters, in the order they converted, then — if
    ``product.repeat_rate > 0`` — the repeat buyers (every earlier buyer whose last
-   purchase satisfied them, not pending, buying again with probability ``repeat_rate``,
-   draw ``uniform(key, REPEAT, i, t)``, then online today, at price_today, credited to
-   the channel of their first purchase with no referrer) pass through each operation's
-   ``route`` (group-buy: join / open groups, resolve full or expired groups; flash-sale
-   stock), first and repeat purchases alike. A converter whose group-buy invitation
+   purchase satisfied them, not pending, buying again with probability ``min(1,
+   repeat_rate * prod(op.repeat_factor(i)))``, draw ``uniform(key, REPEAT, i, t)``, then
+   online today, at price_today, credited to the channel of their first purchase with
+   no referrer) pass through each operation's ``route`` (group-buy: join / open groups,
+   resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
    Booking a purchase (``simulation.ledger``): the price paid is the routed price less
-   the invitee discount (friend-share purchases with the relationship model) less the
-   coupon held (redeemed up to what is left), never below 0 or above the list price;
+   the models' ``price_cut`` (the invitee discount on friend-share purchases) less what
+   each model's ``redeem`` takes from a balance the buyer holds, in registry order, each
+   up to what is left (coupon, points), never below 0 or above the list price;
    revenue += paid, ``discount_cost`` += list price - paid, ``cogs`` +=
    ``product.unit_cost``; a KOL purchase pays that KOL's commission; each operation's
    ``on_purchases`` pays its incentives (referral reward, commission) and counts UGC; a
@@ -96,19 +100,24 @@ only from day t+1)
    iff ``uniform(key, NEGATIVE, e, t) < negative_spread``: the head's
    ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
 4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)
-   < min(1, share_propensity_i * M)``, with M the product of the operations'
-   ``share_multiplier`` (incentives); each person whom one of today's exposures made
+   < min(1, share_propensity_i * s_i * M)``, with M the product of the operations'
+   ``share_multiplier`` (incentives) and s_i the product of their per-person
+   ``share_factor`` (1 when none); each person whom one of today's exposures made
    interested (interest on earlier days does not matter) and who did not buy today
-   and is not pending shares iff the same draw is below ``min(1, share_propensity_i * M
-   * interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
+   and is not pending shares iff the same draw is below ``min(1, share_propensity_i * s_i
+   * M * interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
    person's share index, which then grows by 1. Persistent word of mouth
    (``funnel.wom_days`` != 1 or ``wom_decay`` > 0): a buyer who shares on day t keeps
    talking — is a sharer again on days t+2 .. t+wom_days (0: no limit), each further
    day unless ``uniform(key, WOM, i, t') < wom_decay`` stops them for good, and never
    once negative; every talking day is a new share (new index, new draws). The
-   defaults (1, 0) are one share per buyer, as Independent Cascade.
+   defaults (1, 0) are one share per buyer, as Independent Cascade. The operations'
+   ``after_sharing`` then see the day's sharers (sorted ids, one share each).
 5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested);
-   daily series recorded.
+   daily series recorded, each operation's declared series by its ``record_day``.
+
+The hooks named above are the contract of ``simulation.operations.base``; only the
+models that implement a hook are called for it.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -118,6 +127,7 @@ lever off on the same graph and seed and adds the incremental metrics
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -132,8 +142,8 @@ from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
-from .operations import REGISTRY
-from .operations.base import Batch, Purchases
+from .operations import CHANNELS, REGISTRY
+from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .ties import tie_strength
@@ -199,7 +209,6 @@ class Engine:
         self.negative = np.zeros(n, bool)
         self.satisfied = np.zeros(n, bool)
         self.pending = np.full(n, -1, np.int64)
-        self.coupon = np.zeros(n)
         self.bought_nbrs = np.zeros(n, np.int32)
         self.neg_heard = np.zeros(n, np.int32)
         self.share_count = np.zeros(n, np.int64)
@@ -230,14 +239,31 @@ class Engine:
         self.daily = metrics_mod.new_daily(self.days)
         self._purchases: list[dict] = []
         self._payments: list[dict] = []
-        self.ops = [cls(getattr(sc.operations, name), self) for name, (_, cls) in REGISTRY.items()
+        self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
+        # the contract (operations.base): each hook is called only for the models that implement it
+        self.hooked = {h: [op for op in self.ops if overrides(op, h, Operation)] for h in HOOKS}
         self.fp[F.FP_FRIEND_DISCOUNT] = sum(op.friend_discount() for op in self.ops)
         self.share_mult = float(np.prod([op.share_multiplier() for op in self.ops])) if self.ops else 1.0
+        # per-person evaluation terms: one row per model that asks (no row, no work in the kernel)
+        self.price_off = np.zeros((len(self.hooked["price_reduction"]), n))
+        self.buy_factor = np.ones((len(self.hooked["purchase_factor"]), n))
+        for r, op in enumerate(self.hooked["price_reduction"]):
+            op.price_reduction(self.price_off[r])
+        for r, op in enumerate(self.hooked["purchase_factor"]):
+            op.purchase_factor(self.buy_factor[r])
         self.day = 0
         self._seed()
 
     # -- helpers used by the operation modules -----------------------------------------
+    def channel(self, name: str) -> int:
+        """The id of attribution channel ``name`` (``simulation.operations.CHANNELS``)."""
+        return CHANNELS.index(name)
+
+    def op(self, name: str) -> Operation | None:
+        """The enabled operation model ``name`` of this run, or None."""
+        return next((op for op in self.ops if op.name == name), None)
+
     def rng(self, name: str) -> np.random.Generator:
         """The run's named numpy Generator (``simulation.seeding.generator``)."""
         return generator(self.ss, name)
@@ -276,7 +302,8 @@ class Engine:
         if len(b.targets) == 0:
             return
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   self.pop.activity, self.static, self.pop.price_sensitivity, self.coupon, self.bought_nbrs,
+                   self.pop.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
+                   self.bought_nbrs,
                    self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, self.exposed, self.interested,
                    self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
                    self.int_day, self.int_list, self.cnt)
@@ -319,14 +346,14 @@ class Engine:
         sc = self.scenario
         # 0. prices
         mult = 1.0
-        for op in self.ops:
+        for op in self.hooked["price_multiplier"]:
             mult *= op.price_multiplier(day)
         self.price_today = sc.product.price * mult
         # 1. exposure and evaluation
         self.cnt[:] = 0
         for b in self._builtin_exposures(day):
             self._evaluate(b, day)
-        for op in self.ops:
+        for op in self.hooked["exposures"]:
             for b in op.exposures(day):
                 self._evaluate(b, day)
         # 2. purchase
@@ -335,7 +362,7 @@ class Engine:
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
         if sc.product.repeat_rate > 0:
             p = _concat(p, self._repeats(day))
-        for op in self.ops:
+        for op in self.hooked["route"]:
             p = op.route(day, p)
         interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
@@ -345,7 +372,12 @@ class Engine:
         # pending group members are excluded, so nobody is both a converter and a repeater
         pool = np.flatnonzero(self.bought & self.satisfied & (self.pending < 0))
         # the (rare) repeat draw first, then the online draw only for those
-        pool = pool[F.draw_below(pool, np.full(len(pool), self.scenario.product.repeat_rate), self.key, REPEAT, day)]
+        rate = np.full(len(pool), self.scenario.product.repeat_rate)
+        for op in self.hooked["repeat_factor"]:
+            rate = rate * op.repeat_factor(pool)
+        if self.hooked["repeat_factor"]:
+            rate = np.minimum(1.0, rate)
+        pool = pool[F.draw_below(pool, rate, self.key, REPEAT, day)]
         act = self.pop.activity[pool]
         r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
@@ -355,15 +387,15 @@ class Engine:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
         buyers = p["buyer"]
-        # the price paid: price rules and purchase path (p["price"]), invitee discount, coupon
+        # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
         cut = np.zeros(len(buyers))
-        for op in self.ops:
+        for op in self.hooked["price_cut"]:
             cut = cut + op.price_cut(p)
-        paid, redeemed = ledger.price_paid(sc.product.price, p["price"], cut, self.coupon[buyers])
-        self.coupon[buyers[redeemed > 0]] = 0.0
+        paid = ledger.price_paid(sc.product.price, p["price"], cut,
+                                 [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
         p = dict(p, price=paid, discount=sc.product.price - paid)
         self._kol_purchases(day, p)
-        for op in self.ops:
+        for op in self.hooked["on_purchases"]:
             op.on_purchases(day, p)
         new = buyers[~self.bought[buyers]]
         self._set_roots(new, p["channel"][~self.bought[buyers]], p["ref"][~self.bought[buyers]])
@@ -390,18 +422,29 @@ class Engine:
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
         mult = self.share_mult
         happy = buyers[sat]
-        q = np.minimum(1.0, self.pop.share_propensity[happy] * mult)
+        q = np.minimum(1.0, self._propensity(happy) * mult)
         sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]
         rate = sc.funnel.interested_share_rate
         if rate > 0 and len(interested_today):
             cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            qi = np.minimum(1.0, self.pop.share_propensity[cand] * mult * rate)
+            qi = np.minimum(1.0, self._propensity(cand) * mult * rate)
             sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
         self._set_sharers(day, np.unique(sharers))
+        for op in self.hooked["after_sharing"]:
+            op.after_sharing(day, self.sharers)
         # 5. end of day
-        for op in self.ops:
+        for op in self.hooked["after_day"]:
             op.after_day(day, interested_today)
         metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+        for op in self.hooked["record_day"]:
+            op.record_day(day, self.daily)
+
+    def _propensity(self, people: np.ndarray) -> np.ndarray:
+        """Share propensity of ``people`` times the models' per-person share factors."""
+        q = self.pop.share_propensity[people]
+        for op in self.hooked["share_factor"]:
+            q = q * op.share_factor(people)
+        return q
 
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
@@ -455,10 +498,10 @@ class Engine:
                                                          "root_kol": np.int64}),
                    "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
                                                         "amount": np.float64})}
-        ev = next((op for op in self.ops if op.name == "event"), None)
-        records["groups"] = ev.group_records() if ev is not None else {
-            k: np.empty(0, np.int64) for k in ("open_day", "close_day", "members", "status")}
-        summary = metrics_mod.summarize(self, records)
+        for name, cls in REGISTRY.items():
+            op = self.op(name)
+            records.update(op.records() if op is not None else cls.empty_records())
+        summary = metrics_mod.summarize(self)
         summary["kol_count"] = float(self.kols.count)
         summary["kol_reached"] = float(self.kol_stats["reached"].sum())
         records["kols"] = kol_table(self.kols, self.kol_stats, records["purchases"], self.scenario.product.unit_cost)

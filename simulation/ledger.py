@@ -21,43 +21,63 @@ Convention (currency units of the scenario):
 
 Discounts on one purchase apply in this order, and never take the price below 0:
 price rules of the day (campaign, then flash sale: ``price_today``), the purchase path
-(group-buy price or bargain cut replaces it), the invitee discount (currency), then the
-coupon (currency, redeemed only up to what is left). ``paid = min(list, max(0, ...))``.
+(group-buy price or bargain cut replaces it), the price cuts (invitee discount,
+currency), then the balances buyers hold, in registry order (coupon, points: currency,
+each redeemed only up to what is left). ``paid = min(list, max(0, ...))``.
+
+Payment kinds come from the engine (KOL fees) and from each operation model's declared
+``payments`` (``simulation.operations.base``); each books to one spend line.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
-#: Payment kinds (cash paid for a lever) and the spend series each one counts in.
-PAYMENT_KINDS = {
-    "referral_reward": "incentive_spend",
-    "commission": "incentive_spend",
-    "kol_fee": "kol_spend",
-    "kol_cpm": "kol_spend",
-    "kol_commission": "kol_spend",
-    "partner_fee": "partner_spend",
-    "content_cost": "content_spend",
-    "event_setup": "event_spend",
-}
+from .operations import REGISTRY
+
+#: The ledger's spend lines, in the order ``spend`` sums them (an operation model may
+#: book to one of these or declare a new line, appended after them).
+SPEND_LINES = ("incentive_spend", "kol_spend", "content_spend", "partner_spend", "event_spend")
+
+#: Payment kinds the engine itself makes (KOL fees: flat per post, per thousand reached, commission).
+ENGINE_PAYMENTS = {"kol_fee": "kol_spend", "kol_cpm": "kol_spend", "kol_commission": "kol_spend"}
+
+
+def _payment_kinds() -> dict[str, str]:
+    kinds = dict(ENGINE_PAYMENTS)
+    for name, op in REGISTRY.items():
+        for kind, line in op.payments.items():
+            if kind in kinds:
+                raise ValueError(f"operations.{name}: payment kind {kind!r} is already declared")
+            kinds[kind] = line
+    return kinds
+
+
+#: Payment kinds (cash paid for a lever) and the spend series each one counts in; a
+#: payment record's ``kind`` is the index of its name in this dict.
+PAYMENT_KINDS = _payment_kinds()
 
 #: The spend series; ``spend`` is their sum.
-SPEND_SERIES = ("incentive_spend", "kol_spend", "content_spend", "partner_spend", "event_spend")
+SPEND_SERIES = SPEND_LINES + tuple(dict.fromkeys(v for v in PAYMENT_KINDS.values() if v not in SPEND_LINES))
 
 #: Per-day money series of the daily table (``roas`` is derived).
 MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit")
 
 
-def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray, coupon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (paid, coupon redeemed) per purchase, applying discounts in the ledger's order.
+def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray,
+               balances: Sequence[Callable[[np.ndarray], np.ndarray]] = ()) -> np.ndarray:
+    """Return the price paid per purchase, applying discounts in the ledger's order.
 
     list_price : ``product.price`` (currency); offer : price after price rules and the
-    purchase path (currency); cut : invitee discount (currency); coupon : value of the
-    coupon held (currency).
+    purchase path (currency); cut : price cuts (invitee discount, currency); balances :
+    in order, functions of the price still to pay returning what each buyer redeems
+    from a balance (coupon, points: currency, at most that price).
     """
-    after_cut = np.maximum(0.0, offer - cut)
-    redeemed = np.minimum(coupon, after_cut)
-    paid = np.minimum(list_price, after_cut - redeemed)
-    return paid, redeemed
+    left = np.maximum(0.0, offer - cut)
+    for redeem in balances:
+        left = left - redeem(left)
+    return np.minimum(list_price, left)
 
 
 def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchases: int, paid: np.ndarray,

@@ -5,8 +5,9 @@ Daily series (index = day 0..days): cumulative people ``exposed``, ``interested`
 (``simulation.ledger``: ``revenue``, ``cogs``, ``discount_cost``, ``incentive_spend``,
 ``kol_spend``, ``content_spend``, ``partner_spend``, ``event_spend``, ``spend``,
 ``profit``, ``roas`` — NaN on days without spend), ``negative_wom`` (dissatisfied
-purchases, i.e. people starting negative word of mouth) and ``attr_<channel>``
-(purchases credited to each channel, last touch).
+purchases, i.e. people starting negative word of mouth), ``attr_<channel>``
+(purchases credited to each channel, last touch; ``simulation.operations.CHANNELS``) and
+the series each operation model declares (``Operation.series``, 0 while it is off).
 
 Summary: ``n``, ``days``, final ``exposed`` / ``interested`` / ``buyers`` / ``sharers``,
 ``purchases``, ``conversion_rate`` = buyers / n, ``exposed_conversion`` = buyers /
@@ -15,9 +16,10 @@ exposed, ``reach`` = exposed / n, the ledger's run totals (``revenue``, ``cogs``
 spend``, ``roas = revenue / spend``, ``net_revenue_per_spend``; NaN ratios without
 spend; ``total_spend`` is a deprecated alias of ``spend``), ``viral_coefficient`` = buyers whose first purchase came through a friend's share /
 buyers, ``t10`` / ``t50`` = first day cumulative buyers reach 10 % / 50 % of the final
-buyers (NaN without buyers), ``groupbuy_success_rate`` = successful / closed groups (NaN
-if none closed), ``groups_opened``, ``negative_wom``, ``attr_*`` (summing to purchases),
-and per segment ``buyers__<segment>``, ``conversion_rate__<segment>``.
+buyers (NaN without buyers), ``negative_wom``, ``attr_*`` (summing to purchases), per
+segment ``buyers__<segment>``, ``conversion_rate__<segment>``, and the metrics each
+operation model declares (``Operation.metrics``, e.g. the event model's
+``groupbuy_success_rate`` and ``groups_opened``; their declared values while it is off).
 """
 from __future__ import annotations
 
@@ -26,10 +28,14 @@ import math
 import numpy as np
 
 from . import ledger
-from .kernels.funnel import CH_FRIEND, CHANNELS
+from .kernels.funnel import CH_FRIEND
+from .operations import CHANNELS, REGISTRY
 
 CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
-PER_DAY = ("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",) + tuple(f"attr_{c}" for c in CHANNELS)
+#: The operation models' declared daily series.
+OPERATION_SERIES = tuple(s for op in REGISTRY.values() for s in op.series)
+PER_DAY = (("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",)
+           + tuple(f"attr_{c}" for c in CHANNELS) + OPERATION_SERIES)
 
 
 def new_daily(days: int) -> dict[str, np.ndarray]:
@@ -40,7 +46,7 @@ def new_daily(days: int) -> dict[str, np.ndarray]:
 
 
 def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) -> None:
-    """Fill day ``day`` of the engine's daily series after its phases ran."""
+    """Fill day ``day`` of the engine's daily series after its phases ran (the models' own series excepted)."""
     d = eng.daily
     d["exposed"][day] = np.count_nonzero(eng.exposed)
     d["interested"][day] = np.count_nonzero(eng.interested)
@@ -68,8 +74,19 @@ def _first_day_reaching(curve: np.ndarray, level: float) -> float:
     return float(hit[0]) if len(hit) else math.nan
 
 
-def summarize(eng, records: dict) -> dict[str, float]:
-    """The run summary (flat dict of floats) from the engine state and its records."""
+def operation_metrics(ops) -> dict[str, float]:
+    """Every registered model's declared metrics: the enabled ``ops``' own values, the others' off values."""
+    s: dict[str, float] = {}
+    on = {op.name: op for op in ops}
+    for name, cls in REGISTRY.items():
+        s.update(cls.metrics)
+        if name in on:
+            s.update(on[name].summary())
+    return s
+
+
+def summarize(eng) -> dict[str, float]:
+    """The run summary (flat dict of floats) from the engine state (``eng.ops``: its enabled operation models)."""
     d, n = eng.daily, eng.n
     last = eng.day
     buyers = float(d["buyers"][last])
@@ -90,10 +107,6 @@ def summarize(eng, records: dict) -> dict[str, float]:
     curve = d["buyers"][: last + 1]
     s["t10"] = _first_day_reaching(curve, 0.1 * buyers) if buyers else math.nan
     s["t50"] = _first_day_reaching(curve, 0.5 * buyers) if buyers else math.nan
-    status = records["groups"]["status"]
-    closed = int(np.count_nonzero(status > 0))
-    s["groupbuy_success_rate"] = float(np.count_nonzero(status == 1)) / closed if closed else math.nan
-    s["groups_opened"] = float(len(status))
     s["negative_wom"] = float(d["negative_wom"].sum())
     for name in CHANNELS:
         s[f"attr_{name}"] = float(d[f"attr_{name}"].sum())
@@ -103,4 +116,5 @@ def summarize(eng, records: dict) -> dict[str, float]:
     for k, name in enumerate(eng.pop.names):
         s[f"buyers__{name}"] = float(by_seg[k])
         s[f"conversion_rate__{name}"] = float(by_seg[k]) / float(size[k]) if size[k] else math.nan
+    s.update(operation_metrics(eng.ops))
     return s

@@ -13,11 +13,12 @@ import numpy as np
 from .config.scenario import Scenario, default_scenario
 from .engine import Engine, RunResult
 from .ledger import PAYMENT_KINDS
+from .metrics import OPERATION_SERIES
 from .seeding import SeedLike, as_seed_sequence
 
-#: Model-level series collected after every step.
+#: Model-level series collected after every step (the engine's, then each operation model's declared series).
 REPORTED = ("exposed", "interested", "buyers", "sharers", "new_buyers", "purchases", "revenue",
-            "incentive_spend", "kol_spend", "spend", "profit")
+            "incentive_spend", "kol_spend", "spend", "profit") + OPERATION_SERIES
 #: Payment kind codes paid to KOLs (fees per post, per thousand reached, commission).
 KOL_KINDS = [code for code, series in enumerate(PAYMENT_KINDS.values()) if series == "kol_spend"]
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from simulation.config.scenario import default_scenario_dict, load_scenario
 from simulation.engine import Engine, simulate
 from simulation.graph.generators import generate
-from simulation.kernels.funnel import CH_EVENT
+from simulation.operations import CHANNELS
 from simulation.ledger import PAYMENT_KINDS, SPEND_SERIES, price_paid
 from simulation.seeding import run_seed
 
@@ -90,9 +90,20 @@ def test_discounts_apply_in_order_and_never_exceed_the_list_price():
     offer = np.array([80.0, 80.0, 80.0, 5.0, 120.0])
     cut = np.array([0.0, 10.0, 10.0, 10.0, 0.0])
     coupon = np.array([0.0, 0.0, 100.0, 3.0, 0.0])
-    paid, redeemed = price_paid(100.0, offer, cut, coupon)
-    np.testing.assert_array_equal(paid, [80.0, 70.0, 0.0, 0.0, 100.0])
-    np.testing.assert_array_equal(redeemed, [0.0, 0.0, 70.0, 0.0, 0.0])  # only what the invitee discount left
+    points = np.array([5.0, 0.0, 50.0, 0.0, 0.0])
+    redeemed = []
+
+    def balance(held):
+        def redeem(left):
+            redeemed.append(np.minimum(held, left))
+            return redeemed[-1]
+        return redeem
+
+    paid = price_paid(100.0, offer, cut, [balance(coupon), balance(points)])
+    np.testing.assert_array_equal(paid, [75.0, 70.0, 0.0, 0.0, 100.0])
+    np.testing.assert_array_equal(redeemed[0], [0.0, 0.0, 70.0, 0.0, 0.0])  # only what the invitee discount left
+    np.testing.assert_array_equal(redeemed[1], [5.0, 0.0, 0.0, 0.0, 0.0])  # then only what the coupon left
+    np.testing.assert_array_equal(price_paid(100.0, offer, cut), [80.0, 70.0, 70.0, 0.0, 100.0])
 
 
 def test_event_costs_are_visible():
@@ -131,11 +142,12 @@ def test_coupons_go_only_to_people_they_can_still_move():
         for _ in range(day):
             eng.step()
         rec = eng.result().records["purchases"]
-        today = (rec["day"] == day) & (rec["channel"] != CH_EVENT)
+        today = (rec["day"] == day) & (rec["channel"] != CHANNELS.index("event"))
         early += today.sum()
         # whoever converted today before the coupons were handed out pays the full price
         assert (rec["discount"][today] == 0).all()
         # nobody who has bought or waits in a group holds a coupon; everyone else online got one
-        assert (eng.coupon[eng.bought | (eng.pending >= 0)] == 0).all()
-        assert (eng.coupon[~eng.bought] > 0).sum() > 0
+        coupon = eng.op("event").coupon
+        assert (coupon[eng.bought | (eng.pending >= 0)] == 0).all()
+        assert (coupon[~eng.bought] > 0).sum() > 0
     assert early > 0

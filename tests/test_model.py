@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engine import simulate
+from simulation.metrics import OPERATION_SERIES
 from simulation.model import KOLAgent, SocialCommerceModel
 from simulation.seeding import run_seed
 from tests.test_engine import ALL_ON, small_scenario
@@ -22,6 +23,8 @@ def test_mesa_model_equals_simulate():
     df = model.datacollector.get_model_vars_dataframe()
     assert len(df) == 16
     np.testing.assert_array_equal(df["buyers"].to_numpy(), ref.daily["buyers"])
+    for series in OPERATION_SERIES:  # each operation model's declared series is collected too
+        np.testing.assert_array_equal(df[series].to_numpy(), ref.daily[series])
     kols = list(model.agents_by_type[KOLAgent])
     assert len(kols) == sc.kol.count
     assert sum(k.fees_paid for k in kols) == ref.summary["kol_spend"] > 0

@@ -2,9 +2,9 @@
 
 Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
-``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with the sub-tables
-``content``, ``relationship``, ``event``, ``crossover`` (each defined next to its runtime
-in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
+``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with one sub-table per
+registered operation model (``simulation.operations.REGISTRY``: the block each model
+declares, defined next to its runtime in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
 no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
 """
 from __future__ import annotations
@@ -15,13 +15,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
 from ..kol import KOLConfig
-from ..operations.content import ContentConfig
-from ..operations.crossover import CrossoverConfig
-from ..operations.event import EventConfig
-from ..operations.relationship import RelationshipConfig
+from ..operations import REGISTRY
 from ..population import PopulationConfig
 from .base import Label, Money, Probability, Strict
 from .graph import GraphConfig
@@ -79,13 +76,12 @@ class FunnelConfig(Strict):
     wom_decay: Probability = 0.0  # per-day probability a talking adopter stops, after the first day
 
 
-class OperationsConfig(Strict):
-    """The four operation models; each is off unless ``enabled = true``."""
-
-    content: ContentConfig = Field(default_factory=ContentConfig)
-    relationship: RelationshipConfig = Field(default_factory=RelationshipConfig)
-    event: EventConfig = Field(default_factory=EventConfig)
-    crossover: CrossoverConfig = Field(default_factory=CrossoverConfig)
+#: The ``[operations]`` block: one sub-table per registered model (its declared ``config``),
+#: each off unless ``enabled = true``; built from ``simulation.operations.REGISTRY``.
+OperationsConfig = create_model(
+    "OperationsConfig", __base__=Strict, __module__=__name__,
+    __doc__="The registered operation models (``simulation.operations.REGISTRY``); each is off unless enabled.",
+    **{name: (op.config, Field(default_factory=op.config)) for name, op in REGISTRY.items()})
 
 
 class Scenario(Strict):

@@ -15,14 +15,13 @@ from numba import njit
 
 from .random import NEGATIVE, ONLINE, SATISFY, uniform
 
-# Channel of an exposure / purchase (attribution). Append only.
+# The engine's own channels of an exposure / purchase (attribution); the operation models
+# append theirs in registry order (``simulation.operations.CHANNELS``).
 CH_SEED = 0
 CH_KOL = 1
 CH_FRIEND = 2
 CH_PLATFORM = 3
-CH_EVENT = 4
-CH_PARTNER = 5
-CHANNELS = ("seed", "kol", "friend", "platform", "event", "partner")
+BUILTIN_CHANNELS = ("seed", "kol", "friend", "platform")
 
 # What a converting exposure asks of the purchase phase.
 TAG_PLAIN = 0  # an ordinary purchase
@@ -47,7 +46,7 @@ C_SIZE = 3
 
 @njit(cache=True)
 def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key,
-             activity, static, price_sens, coupon, bought_nbrs, indeg_inv, neg_heard,
+             activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
              bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
              cand_ref, cand_tag, cand_list, int_day, int_list, cnt):
     """Evaluate one batch of exposures of day ``day``; record who converts and who becomes interested.
@@ -60,8 +59,8 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
     activity[i]``, drawn only when activity < 1) ignores it. Otherwise
 
         P = min(1, strength * static[i] * fp[QUALITY] * exp(fp[SOCIAL_PROOF] * bought_nbrs[i] * indeg_inv[i])
-                  * exp(-price_sens[i] * max(0, price - coupon[i] - friend_discount) * fp[INV_REF_PRICE])
-                  * fp[NEG_FACTOR] ** neg_heard[i])
+                  * exp(-price_sens[i] * max(0, price - sum_r price_off[r, i] - friend_discount) * fp[INV_REF_PRICE])
+                  * fp[NEG_FACTOR] ** neg_heard[i] * prod_r buy_factor[r, i])
 
     (friend_discount only on ``CH_FRIEND`` exposures); the person converts iff u < P
     (first converting exposure of the day wins: channel, price, ``ref`` and ``tag`` are
@@ -70,7 +69,9 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
     ``cand_channel`` / ``cand_ref`` unless they convert later that day). Neutral factors
     are exactly 1.0, so P equals ``strength`` when every extra is off.
 
-    Arrays (length n unless said): activity, static, price_sens, coupon float64;
+    ``price_off`` (k, n) and ``buy_factor`` (k', n) float64 hold one row per operation model
+    that reduces prices or scales the purchase probability per person (0 rows: no work).
+    Arrays (length n unless said): activity, static, price_sens float64;
     bought_nbrs, neg_heard int32; indeg_inv float64; bought, exposed, interested bool;
     pending int32 (-1 = not in a group); cand_* / int_* per-person scratch stamped with
     the day; cand_list, int_list int32 lists whose lengths are cnt[C_CAND], cnt[C_INTERESTED].
@@ -90,7 +91,10 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
             continue
         cnt[C_EXPOSURES] += 1
         exposed[i] = True
-        p_eff = price[j] - coupon[i] - fdisc
+        off = 0.0
+        for r in range(price_off.shape[0]):
+            off += price_off[r, i]
+        p_eff = price[j] - off - fdisc
         if p_eff < 0.0:
             p_eff = 0.0
         P = strength[j] * static[i] * qf
@@ -98,6 +102,8 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
         P = P * np.exp(-(price_sens[i] * p_eff) * inv_ref)
         if neg_heard[i] > 0:
             P = P * neg_f ** neg_heard[i]
+        for r in range(buy_factor.shape[0]):
+            P = P * buy_factor[r, i]
         u = uniform(key, stream, a[j], b[j])
         if u < P:
             cand_day[i] = day
@@ -218,3 +224,13 @@ def satisfied(buyers, purchase_count, p_sat, key):
         i = buyers[j]
         out[j] = uniform(key, SATISFY, i, purchase_count[i]) < p_sat
     return out
+
+
+def __getattr__(name: str):
+    # ``CHANNELS`` now comes from the operation registry (``simulation.operations.CHANNELS``);
+    # kept here, resolved lazily, for callers that import it from the kernels (the app).
+    if name == "CHANNELS":
+        from ..operations import CHANNELS
+
+        return CHANNELS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

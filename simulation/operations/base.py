@@ -1,13 +1,104 @@
-"""What an operation model can add to a day: exposure batches, price rules, incentives.
+"""The operation-model contract: what a module declares and which hooks of the day it may implement.
 
-An operation model is one module in ``simulation/operations/`` holding its pydantic
-parameter block (``enabled`` plus its parameters) and an ``Operation`` subclass. The
-engine calls the hooks below, in the phase order written in ``simulation.engine``; a
-new operation model is a new module registered in ``simulation.operations.REGISTRY``.
+Read this to write the next model. An operation model is ONE module
+``simulation/operations/<name>.py`` ending in ``OPERATION = <its Operation subclass>``
+(its plain per-agent counterpart for ``simulation.reference`` in the same module or
+beside it as ``<name>_reference.py``) plus ONE line, its name, in
+``simulation.operations.MODULES`` (which builds ``REGISTRY``), plus its tests and a
+scenario in ``tests/test_reference.py``. Everything else is built from the registry:
+the scenario's ``[operations.<name>]`` table, the ledger's payment kinds, the summary
+metrics and daily series, the attribution channels, the app's switches and the
+report's sections (``simulation.operations.switches`` / ``declared``), the list the
+"all on" scenario uses, the counterfactual (which switches every model off) and the
+reference's day loop.
+
+What an ``Operation`` subclass declares (class attributes)
+---------------------------------------------------------
+``name``          the key under ``[operations]`` (``operations.<name>.*``).
+``label``         a short human label (app switch, report section title).
+``config``        its pydantic block: a ``config.base.Strict`` subclass with
+                  ``enabled: bool = False`` first (the schema's strict types and
+                  field-path errors come with it).
+``payments``      {payment kind: ledger line}: every cash payment it makes
+                  (``engine.pay(day, kind, payees, amounts)``) books to one spend line
+                  of ``simulation.ledger`` (``SPEND_LINES``; a new line name is
+                  appended as a new spend series). Price reductions are never
+                  payments: they are ``discount_cost``, booked per purchase.
+``channels``      attribution channels it adds (``attr_<channel>`` series and summary);
+                  it reads its id with ``engine.channel(name)``.
+``metrics``       {summary key: value when the model is off}; filled by ``summary``.
+``series``        daily series it adds (per day, 0 when off); filled by ``record_day``.
+``all_on``        overrides (paths relative to its block) that switch it fully on in
+                  the tests' and benchmarks' "all on" scenario
+                  (``simulation.operations.all_on``); ``{}`` keeps it out of it.
+``reference``     its per-agent counterpart class (see below), or None.
+
+Hooks, in the day's order (``simulation.engine`` is the specification of the day)
+------------------------------------------------------------------------------------
+The engine detects once, at set-up, which hooks a class overrides; a hook nobody
+overrides costs nothing (no call, no array, no per-batch work). Called only for
+enabled models, in registry order.
+
+Set-up
+    ``__init__(cfg, engine)``           build state (per-person arrays of length n).
+    ``friend_discount() -> float``      currency off friend-share exposures (evaluation).
+    ``share_multiplier() -> float``     multiplier of every share propensity.
+    ``price_reduction(row)``            receive your row (float64, n, zeros) of the
+                                        per-person price reduction seen at evaluation
+                                        (currency); keep it current in place.
+    ``purchase_factor(row)``            receive your row (float64, n, ones) of the
+                                        per-person purchase-probability factor; keep
+                                        it current in place.
+Phase 0   ``price_multiplier(day) -> float``  multiplier of the list price today.
+Phase 1   ``exposures(day) -> list[Batch]``   exposure batches, evaluated in order.
+Phase 2   ``repeat_factor(people) -> array``  per-person factor of ``repeat_rate``
+                                        (the repeat pool, before the repeat draw).
+          ``route(day, purchases)``     take, change or add ALL of today's purchases —
+                                        first and repeat purchases alike — before booking.
+          ``price_cut(purchases)``      currency off each purchase (before redemptions).
+          ``redeem(day, purchases, left) -> array``  currency redeemed from a balance
+                                        the buyer holds (coupon, points), at most
+                                        ``left`` (the price still to pay); in registry
+                                        order; booked as ``discount_cost``.
+          ``on_purchases(day, purchases)``  react to the booked purchases (``price`` is
+                                        now the price paid): incentives, content, points.
+Phase 4   ``share_factor(people) -> array``   per-person factor of the share propensity.
+          ``after_sharing(day, sharers)``  the ids (sorted) whose share reaches friends
+                                        tomorrow (each one share today).
+Phase 5   ``after_day(day, interested_today)``  end-of-day bookkeeping.
+          ``record_day(day, daily)``    write your declared ``series`` for ``day``.
+Run end   ``summary() -> dict``         your declared ``metrics``.
+          ``records() -> dict``         extra record tables (``{"groups": {...}}``), and the
+                                        classmethod ``empty_records()``: the same tables
+                                        with no rows, used while the model is off.
+
+What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
+``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
+model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
+amounts)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
+the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...): read
+them; a model that writes one says so in its docstring (the event model keeps
+``pending`` for group-buy members and marks inviters ``shared``).
+
+The reference counterpart
+-------------------------
+``reference`` is a class built as ``cls(cfg, model)`` (``model`` the
+``simulation.reference.ReferenceModel``) whose hooks carry the same names with plain
+per-person arguments, so the Mesa-agent day calls them in a loop:
+``price_multiplier(day)``, ``friend_discount()``, ``share_multiplier()``,
+``price_reduction(person)`` / ``purchase_factor(person)`` (at evaluation),
+``exposures(day)`` (calls ``person.expose``), ``repeat_factor(person)``,
+``route(day, orders) -> orders``, ``price_cut(order)``, ``redeem(order, left)``,
+``on_purchase(day, order)``, ``share_factor(person)``, ``after_sharing(day, sharers)``,
+``after_day(day)``, ``record_day(day, daily)``, ``summary()``, ``records()``.
+It draws from the model's generators (``model.random``, ``model.rng``), not from the
+engine's counter-based stream: the two agree in distribution (``tests/test_reference.py``
+covers a new model by adding a scenario).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -66,41 +157,100 @@ def select(p: Purchases, mask: np.ndarray) -> Purchases:
     return {k: v[mask] for k, v in p.items()}
 
 
-class Operation:
-    """Base of the operation models; every hook defaults to 'adds nothing'."""
+#: Hooks the engine calls only when a class overrides them (detected once at set-up).
+HOOKS = ("friend_discount", "share_multiplier", "price_reduction", "purchase_factor", "price_multiplier",
+         "exposures", "repeat_factor", "route", "price_cut", "redeem", "on_purchases", "share_factor",
+         "after_sharing", "after_day", "record_day")
 
-    name = "operation"
+
+def overrides(obj: Any, hook: str, base: type) -> bool:
+    """Whether ``obj``'s class overrides ``base``'s method ``hook``."""
+    return getattr(type(obj), hook) is not getattr(base, hook)
+
+
+class Operation:
+    """Base of the operation models: the declarations and hooks of the module docstring (all neutral)."""
+
+    name: ClassVar[str] = "operation"
+    label: ClassVar[str] = "operation"
+    config: ClassVar[type] = None  # type: ignore[assignment]
+    payments: ClassVar[dict[str, str]] = {}
+    channels: ClassVar[tuple[str, ...]] = ()
+    metrics: ClassVar[dict[str, float]] = {}
+    series: ClassVar[tuple[str, ...]] = ()
+    all_on: ClassVar[dict[str, object]] = {"enabled": True}
+    reference: ClassVar[type | None] = None
 
     def __init__(self, cfg, engine):
         self.cfg = cfg
         self.engine = engine
 
-    def price_multiplier(self, day: int) -> float:
-        """Multiplier of the list price on ``day`` (e.g. 0.8 during a 20 % campaign discount)."""
-        return 1.0
+    # -- set-up --------------------------------------------------------------------------
+    def friend_discount(self) -> float:
+        """Discount (currency) an invitee sees on a friend's share at evaluation."""
+        return 0.0
 
     def share_multiplier(self) -> float:
         """Multiplier of every person's share propensity (incentives raise it)."""
         return 1.0
 
-    def friend_discount(self) -> float:
-        """Discount (currency) an invitee gets on a purchase through a friend's share."""
-        return 0.0
+    def price_reduction(self, row: np.ndarray) -> None:
+        """Keep ``row`` (float64, n) = per-person price reduction at evaluation (currency), in place."""
 
-    def price_cut(self, purchases: Purchases) -> np.ndarray:
-        """Currency taken off each purchase's price at booking (invitee discount); see ``simulation.ledger``."""
-        return np.zeros(len(purchases["buyer"]))
+    def purchase_factor(self, row: np.ndarray) -> None:
+        """Keep ``row`` (float64, n) = per-person factor of the purchase probability, in place."""
+
+    # -- the day -------------------------------------------------------------------------
+    def price_multiplier(self, day: int) -> float:
+        """Multiplier of the list price on ``day`` (e.g. 0.8 during a 20 % campaign discount)."""
+        return 1.0
 
     def exposures(self, day: int) -> list[Batch]:
         """Exposure batches this operation adds on ``day``."""
         return []
 
+    def repeat_factor(self, people: np.ndarray) -> np.ndarray:
+        """Per-person factor of ``product.repeat_rate`` for ``people`` (the repeat pool)."""
+        return np.ones(len(people))
+
     def route(self, day: int, purchases: Purchases) -> Purchases:
-        """Take, change or add today's purchases before they are booked (group-buy, stock)."""
+        """Take, change or add today's purchases (first and repeat) before they are booked."""
         return purchases
+
+    def price_cut(self, purchases: Purchases) -> np.ndarray:
+        """Currency taken off each purchase's price at booking (invitee discount); see ``simulation.ledger``."""
+        return np.zeros(len(purchases["buyer"]))
+
+    def redeem(self, day: int, purchases: Purchases, left: np.ndarray) -> np.ndarray:
+        """Currency redeemed from a balance each buyer holds, at most ``left`` (the price still to pay)."""
+        return np.zeros(len(left))
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         """React to the purchases booked today (rewards, commissions, content)."""
 
+    def share_factor(self, people: np.ndarray) -> np.ndarray:
+        """Per-person factor of the share propensity of ``people`` (today's potential sharers)."""
+        return np.ones(len(people))
+
+    def after_sharing(self, day: int, sharers: np.ndarray) -> None:
+        """React to today's shares (``sharers``: sorted ids, one share each)."""
+
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
         """End-of-day bookkeeping; ``interested_today`` are people newly interested, not buying."""
+
+    def record_day(self, day: int, daily: dict[str, np.ndarray]) -> None:
+        """Write the declared ``series`` for ``day``."""
+
+    # -- run end -------------------------------------------------------------------------
+    def summary(self) -> dict[str, float]:
+        """The declared ``metrics`` of the run so far."""
+        return dict(self.metrics)
+
+    def records(self) -> dict[str, dict[str, np.ndarray]]:
+        """Extra record tables of the run (name -> columns)."""
+        return {}
+
+    @classmethod
+    def empty_records(cls) -> dict[str, dict[str, np.ndarray]]:
+        """The record tables when the model is off (same columns, no rows)."""
+        return {}

@@ -19,6 +19,7 @@ from pydantic import Field
 from ..config.base import Money, Probability, Window
 from ..kernels.funnel import CH_PLATFORM, draw_below, skip_sample
 from ..kernels.random import CONTENT, EVALUATE, PLATFORM
+from .content_reference import ContentReference
 from .base import Batch, Operation, Purchases
 
 SLOT = 2  # evaluation counter slot: b = 16 * day + SLOT
@@ -40,6 +41,10 @@ class ContentOperation(Operation):
     """Runtime of the content-driven model for one run."""
 
     name = "content"
+    label = "content-driven (种草)"
+    config = ContentConfig
+    reference = ContentReference
+    payments = {"content_cost": "content_spend"}
 
     def __init__(self, cfg: ContentConfig, engine):
         super().__init__(cfg, engine)
@@ -67,3 +72,7 @@ class ContentOperation(Operation):
         buyers = purchases["buyer"]
         if len(buyers) and self.cfg.ugc_rate > 0:
             self.ugc += int(draw_below(buyers, np.full(len(buyers), self.cfg.ugc_rate), self.engine.key, CONTENT, day).sum())
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = ContentOperation

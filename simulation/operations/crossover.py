@@ -20,9 +20,10 @@ from scipy.sparse.csgraph import breadth_first_order
 from pydantic import Field
 
 from ..config.base import Money, Probability, Window
-from ..kernels.funnel import CH_PARTNER, skip_sample
+from ..kernels.funnel import skip_sample
 from ..kernels.random import EVALUATE, PARTNER
 from ..kol import posts_on
+from .crossover_reference import CrossoverReference
 from .base import Batch, Operation
 
 SLOT = 7
@@ -72,9 +73,15 @@ class CrossoverOperation(Operation):
     """Runtime of the cross-over model for one run."""
 
     name = "crossover"
+    label = "cross-over (跨界融合)"
+    config = CrossoverConfig
+    reference = CrossoverReference
+    payments = {"partner_fee": "partner_spend"}
+    channels = ("partner",)
 
     def __init__(self, cfg: CrossoverConfig, engine):
         super().__init__(cfg, engine)
+        self.channel = engine.channel("partner")
         self.audience = partner_audience(cfg, engine.graph.indptr, engine.graph.indices, engine.rng("partner"))
 
     def exposures(self, day: int) -> list[Batch]:
@@ -84,4 +91,8 @@ class CrossoverOperation(Operation):
         if c.partner_fee > 0:
             eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))
         people = self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)]
-        return [Batch.per_person(CH_PARTNER, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT)]
+        return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT)]
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = CrossoverOperation

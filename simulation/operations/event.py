@@ -43,13 +43,16 @@ as ``discount_cost`` (``simulation.ledger``), never as spend.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Money, Probability, Strict, Window
-from ..kernels.funnel import CH_EVENT, TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
+from .event_reference import EventReference
 from .base import Batch, Operation, Purchases, concat_purchases, select
 
 SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
@@ -214,10 +217,19 @@ class EventOperation(Operation):
     """Runtime of the event-driven model for one run."""
 
     name = "event"
+    label = "event-driven (campaigns, flash sales, coupons, 拼团, 砍价)"
+    config = EventConfig
+    reference = EventReference
+    payments = {"event_setup": "event_spend"}
+    channels = ("event",)
+    metrics = {"groupbuy_success_rate": math.nan, "groups_opened": 0.0}
+    all_on = {"enabled": True, "coupon.enabled": True}
 
     def __init__(self, cfg: EventConfig, engine):
         super().__init__(cfg, engine)
         n = engine.n
+        self.channel = engine.channel("event")
+        self.coupon = np.zeros(n)  # value of the coupon each person holds (currency); the engine's row at set-up
         self.stock_left = cfg.flash_sale.stock if cfg.flash_sale.stock > 0 else -1
         self.flash_days = set(cfg.flash_sale.days) if cfg.flash_sale.enabled else set()
         self.pend_channel = np.zeros(n, np.int8)
@@ -234,6 +246,9 @@ class EventOperation(Operation):
         self.open_ids = np.empty(0, np.int64)
         self.joiners = np.empty(0, np.int64)  # joined yesterday: invite today
         self.bargainers = np.empty(0, np.int64)  # started yesterday: ask friends today
+
+    def price_reduction(self, row: np.ndarray) -> None:
+        self.coupon = row  # a coupon held lowers the price its holder sees
 
     # -- price rules -------------------------------------------------------------------
     def _flash(self, day: int) -> bool:
@@ -268,16 +283,16 @@ class EventOperation(Operation):
             eng.pay(day, "event_setup", -1, cost)
         if c.campaign.enabled and c.campaign.active(day):
             people = skip_sample(key, EVENT, 4 * day, n, c.campaign.reach)
-            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
         if self._flash(day):
             people = skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach)
-            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
         if c.coupon.enabled and c.coupon.active(day):
             people = skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach)
-            people = people[(eng.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
+            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
                             & (eng.cand_day[people] != day)]
-            eng.coupon[people] = c.coupon.value
-            out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
+            self.coupon[people] = c.coupon.value
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
         if len(self.joiners):
             heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)
             groups = eng.pending[self.joiners][pos]
@@ -285,7 +300,7 @@ class EventOperation(Operation):
             heads, arcs, groups = heads[live], arcs[live], groups[live]
             eng.shared[self.joiners] = True
             gprice = price * (1.0 - c.groupbuy.discount)
-            out.append(Batch(CH_EVENT, GROUP, heads, eng.w[arcs], np.full(len(arcs), gprice), arcs,
+            out.append(Batch(self.channel, GROUP, heads, eng.w[arcs], np.full(len(arcs), gprice), arcs,
                              np.full(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
         if len(self.bargainers):
             b = self.bargainers
@@ -293,12 +308,12 @@ class EventOperation(Operation):
             helps = draw_below(arcs, np.full(len(arcs), c.bargain.help_prob), key, BARGAIN, 3 * day)
             helpers = np.bincount(pos[helps], minlength=len(b))
             eng.shared[b] = True
-            out.append(Batch(CH_EVENT, BARGAIN, heads[helps], eng.w[arcs[helps]], np.full(int(helps.sum()), price),
+            out.append(Batch(self.channel, BARGAIN, heads[helps], eng.w[arcs[helps]], np.full(int(helps.sum()), price),
                              arcs[helps], np.full(int(helps.sum()), 3 * day + 1, np.int64),
                              np.full(int(helps.sum()), -1, np.int64)))
             cut = np.maximum(c.bargain.floor, price - c.bargain.step * helpers)
             cut = np.minimum(cut, price)
-            out.append(Batch(CH_EVENT, EVALUATE, b.astype(np.int32), np.full(len(b), c.bargain.strength), cut, b,
+            out.append(Batch(self.channel, EVALUATE, b.astype(np.int32), np.full(len(b), c.bargain.strength), cut, b,
                              np.full(len(b), 16 * day + SLOT_BARGAIN, np.int64), np.full(len(b), -1, np.int64), TAG_BARGAIN))
             self.bargainers = np.empty(0, np.int64)
         self.joiners = np.empty(0, np.int64)
@@ -347,6 +362,12 @@ class EventOperation(Operation):
             self.stock_left = max(0, self.stock_left - len(today))
         return purchases
 
+    def redeem(self, day: int, purchases: Purchases, left: np.ndarray) -> np.ndarray:
+        buyers = purchases["buyer"]
+        redeemed = np.minimum(self.coupon[buyers], left)
+        self.coupon[buyers[redeemed > 0]] = 0.0
+        return redeemed
+
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
         c, eng = self.cfg, self.engine
         if c.bargain.enabled and len(interested_today):
@@ -359,3 +380,24 @@ class EventOperation(Operation):
         k = self.n_groups
         return {"open_day": self.g_open[:k].copy(), "close_day": self.g_close[:k].copy(),
                 "members": self.g_members[:k].copy(), "status": self.g_status[:k].copy()}
+
+    def records(self) -> dict[str, dict[str, np.ndarray]]:
+        return {"groups": self.group_records()}
+
+    @classmethod
+    def empty_records(cls) -> dict[str, dict[str, np.ndarray]]:
+        return {"groups": {k: np.empty(0, np.int64) for k in ("open_day", "close_day", "members", "status")}}
+
+    def summary(self) -> dict[str, float]:
+        return group_summary(self.g_status[: self.n_groups])
+
+
+def group_summary(status: np.ndarray) -> dict[str, float]:
+    """``groupbuy_success_rate`` = successful / closed groups (NaN if none closed) and ``groups_opened``."""
+    closed = int(np.count_nonzero(status > 0))
+    rate = float(np.count_nonzero(status == SUCCESS)) / closed if closed else math.nan
+    return {"groupbuy_success_rate": rate, "groups_opened": float(len(status))}
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = EventOperation

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from ..config.base import Money, Probability, Strict
 from ..kernels.funnel import CH_FRIEND
+from .relationship_reference import RelationshipReference
 from .base import Operation, Purchases
 
 
@@ -36,6 +37,10 @@ class RelationshipOperation(Operation):
     """Runtime of the relationship-driven model for one run."""
 
     name = "relationship"
+    label = "relationship-driven (裂变 / 分销)"
+    config = RelationshipConfig
+    reference = RelationshipReference
+    payments = {"referral_reward": "incentive_spend", "commission": "incentive_spend"}
 
     def share_multiplier(self) -> float:
         c, eng = self.cfg, self.engine
@@ -63,3 +68,7 @@ class RelationshipOperation(Operation):
 def _via_share(purchases: Purchases) -> np.ndarray:
     """Rows bought through a friend's share (the sharer is known)."""
     return (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0)
+
+
+#: This module's model (``simulation.operations.MODULES``).
+OPERATION = RelationshipOperation

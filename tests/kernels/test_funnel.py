@@ -9,7 +9,9 @@ from simulation.kernels.random import EVALUATE, NEGATIVE, PLATFORM, uniforms
 KEY = np.uint64(987654321)
 
 
-def _run(n, strength, price=0.0, price_sens=0.0, neg_heard=0, fp_over=None, activity=1.0):
+def _run(n, strength, price=0.0, price_sens=0.0, neg_heard=0, fp_over=None, activity=1.0, price_off=None,
+         buy_factor=None):
+    """Evaluate one exposure per person; ``price_off`` / ``buy_factor``: per-model rows (k, n), default none."""
     fp = np.zeros(F.FP_SIZE)
     fp[F.FP_NEG_FACTOR] = 0.5
     fp[F.FP_INV_REF_PRICE] = 1 / 100.0
@@ -24,7 +26,9 @@ def _run(n, strength, price=0.0, price_sens=0.0, neg_heard=0, fp_over=None, acti
               int_day=np.full(n, -1, np.int64), int_list=z(np.int32), cnt=np.zeros(F.C_SIZE, np.int64))
     F.evaluate(people, np.full(n, strength), np.full(n, price), people.astype(np.int64), np.full(n, 5, np.int64),
                np.full(n, -1, np.int64), EVALUATE, F.CH_KOL, F.TAG_PLAIN, 3, KEY,
-               np.full(n, activity), np.ones(n), np.full(n, price_sens), z(), np.zeros(n, np.int32), z(),
+               np.full(n, activity), np.ones(n), np.full(n, price_sens),
+               np.zeros((0, n)) if price_off is None else price_off,
+               np.ones((0, n)) if buy_factor is None else buy_factor, np.zeros(n, np.int32), z(),
                np.full(n, neg_heard, np.int32), z(bool), np.full(n, -1, np.int64), fp, **st)
     return st
 
@@ -47,6 +51,18 @@ def test_price_and_negative_factors():
     np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5 * np.exp(-1.0))
     st = _run(n, 0.5, neg_heard=2)
     np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5 * 0.25)
+
+
+def test_per_model_price_reductions_add_and_purchase_factors_multiply():
+    n = 5000
+    u = uniforms(KEY, EVALUATE, 0, n, 5)
+    off = np.array([np.full(n, 30.0), np.full(n, 20.0)])  # e.g. a coupon and a points balance
+    st = _run(n, 0.5, price=100.0, price_sens=1.0, price_off=off)
+    np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5 * np.exp(-0.5))
+    st = _run(n, 0.5, price=10.0, price_sens=1.0, price_off=off)  # never below a price of 0
+    np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.5)
+    st = _run(n, 0.2, buy_factor=np.array([np.full(n, 1.5), np.full(n, 2.0)]))
+    np.testing.assert_array_equal(st["cand_day"] == 3, u < 0.2 * 1.5 * 2.0)
 
 
 def test_offline_people_are_not_exposed():
