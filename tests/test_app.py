@@ -53,10 +53,12 @@ def test_bad_parameters_are_rejected_naming_the_field(bad, field):
 
 def test_sidebar_controls_match_the_model_signature():
     sig = inspect.signature(app.AppModel.__init__).parameters
-    names = [k for k in sig if k not in ("self", "replication", "graph")]
-    assert set(app.MODEL_PARAMS) == set(names) == set(app.SCENARIO_PATHS)
+    names = [k for k, v in sig.items() if k not in ("self", "replication", "graph") and v.kind != v.VAR_KEYWORD]
+    # the operation switches arrive as **operations, one per registered model, off by default
+    defaults = {k: sig[k].default for k in names} | {k: False for k in app.OPERATIONS}
+    assert set(app.MODEL_PARAMS) == set(defaults) == set(app.SCENARIO_PATHS)
     for name, ctl in app.MODEL_PARAMS.items():
-        assert ctl["value"] == sig[name].default, name
+        assert ctl["value"] == defaults[name], name
         assert ctl["type"] in {"SliderInt", "SliderFloat", "Checkbox", "Select"}, name
         if ctl["type"].startswith("Slider"):
             assert ctl["min"] <= ctl["value"] <= ctl["max"], name
@@ -249,3 +251,17 @@ def test_importing_the_app_changes_no_global_state():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "svg"})
     assert out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_operation_switches_follow_the_registry():
+    """Every registered operation model (points included) has a switch that turns it on."""
+    from simulation.operations import REGISTRY
+
+    assert list(app.OPERATIONS) == list(REGISTRY)
+    for name in REGISTRY:
+        assert app.MODEL_PARAMS[name]["type"] == "Checkbox"
+        sc = app.build_scenario(n=600, days=10, **{name: True})
+        assert getattr(sc.operations, name).enabled
+        assert not any(getattr(sc.operations, other).enabled for other in REGISTRY if other != name)
+    with pytest.raises(ValueError, match="not an operation model"):
+        app.build_scenario(n=600, nonsense=True)

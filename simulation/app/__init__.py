@@ -11,7 +11,7 @@ the server), ``pages`` (the Solara components).
 """
 from pathlib import Path
 
-from simulation.app.params import (MODEL_PARAMS, N_MAX, N_MIN, SCENARIO_PATHS, AppModel, build_scenario,
+from simulation.app.params import (MODEL_PARAMS, N_MAX, N_MIN, OPERATIONS, SCENARIO_PATHS, AppModel, build_scenario,
                                    default_params, make_model, params_from_query, scenario_overrides)
 from simulation.app.server import check_assets, missing_assets, serve
 
@@ -21,6 +21,6 @@ def app_path() -> Path:
     return Path(__file__).resolve().with_name("pages.py")
 
 
-__all__ = ["MODEL_PARAMS", "N_MAX", "N_MIN", "SCENARIO_PATHS", "AppModel", "app_path", "build_scenario",
+__all__ = ["MODEL_PARAMS", "N_MAX", "N_MIN", "OPERATIONS", "SCENARIO_PATHS", "AppModel", "app_path", "build_scenario",
            "check_assets", "default_params", "make_model", "missing_assets", "params_from_query",
            "scenario_overrides", "serve"]

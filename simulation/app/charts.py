@@ -17,6 +17,18 @@ from simulation.model import SocialCommerceModel
 
 CHANNEL_COLOURS = {"seed": "#7f7f7f", "kol": "#6a3d9a", "friend": "#d62728", "platform": "#1f77b4",
                    "event": "#2ca02c", "partner": "#ff7f0e"}
+#: Colours for channels a newly registered operation model brings (cycled).
+EXTRA_COLOURS = ("#17becf", "#bcbd22", "#e377c2", "#8c564b", "#9edae5")
+
+
+def channel_colour(channel: str) -> str:
+    """The colour of an attribution channel (the built-in ones fixed; others from ``EXTRA_COLOURS``)."""
+    if channel in CHANNEL_COLOURS:
+        return CHANNEL_COLOURS[channel]
+    extra = [c for c in CHANNELS if c not in CHANNEL_COLOURS]
+    return EXTRA_COLOURS[extra.index(channel) % len(EXTRA_COLOURS)] if channel in extra else "#999999"
+
+
 FUNNEL = (("exposed", "exposed", "#7fb3e6"), ("interested", "interested", "#2ca02c"),
           ("buyers", "bought", "#d62728"), ("sharers", "shared", "#ff9f1c"))
 
@@ -134,7 +146,7 @@ def attribution_option(model: SocialCommerceModel) -> dict:
     opt = category_days(_base(f"Attribution: {total} purchases by channel", eng.days, "purchases (cumulative)",
                               names), eng.days)
     opt["series"] = [{"name": name, "type": "line", "stack": "all", "areaStyle": {}, "showSymbol": False,
-                      "color": CHANNEL_COLOURS[c], "lineStyle": {"width": 0.5},
+                      "color": channel_colour(c), "lineStyle": {"width": 0.5},
                       "data": [int(v) for v in series[c]]}
                      for c, name in zip(CHANNELS, names)]
     return opt

@@ -13,10 +13,10 @@ import numpy as np
 from scipy import stats as sps
 
 from simulation.app.charts import _r, category_days, daily_profit
-from simulation.app.params import AppModel
+from simulation.app.params import OPERATIONS, AppModel
 
 #: Parameters a plan may set; the market (population, horizon, seed) is shared by both.
-PLAN_KEYS = ("content", "relationship", "event", "crossover", "kol_count", "referral_reward", "price")
+PLAN_KEYS = (*OPERATIONS, "kol_count", "referral_reward", "price")
 MARKET_KEYS = ("n", "days", "seed", "seed_buyers", "kol_strategy")
 
 

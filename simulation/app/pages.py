@@ -21,7 +21,7 @@ from solara.components.echarts import EchartsWidget
 from simulation.app import charts
 from simulation.app.compare import (MARKET_KEYS, PLAN_KEYS, difference_option, make_comparison, overlay_option,
                                     verdict)
-from simulation.app.params import (FEE_REFERENCE_PEOPLE, MODEL_PARAMS, make_model, params_from_query,
+from simulation.app.params import (FEE_REFERENCE_PEOPLE, MODEL_PARAMS, OPERATIONS, make_model, params_from_query,
                                    scenario_overrides)
 from simulation.app.server import check_assets
 
@@ -85,7 +85,7 @@ def Control(name: str, value, on_value, spec: dict | None = None):
 
 def describe(p: dict) -> str:
     """One line naming a parameter set (what the run on screen uses)."""
-    ops = [k for k in ("content", "relationship", "event", "crossover") if p.get(k)]
+    ops = [k for k in OPERATIONS if p.get(k)]
     fee = scenario_overrides(**p)["kol.fee_per_post"]
     return (f"{p['n']:,} people, {p['days']} days, {p['kol_count']} KOLs ({p['kol_strategy']}, fee {fee:g} per post: "
             f"the default scenario's fee for {FEE_REFERENCE_PEOPLE:,} people, scaled to this market), "

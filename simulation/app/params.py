@@ -8,6 +8,7 @@ from __future__ import annotations
 from simulation.config.scenario import Scenario, default_scenario
 from simulation.kol import STRATEGIES
 from simulation.model import SocialCommerceModel
+from simulation.operations import switches
 from simulation.seeding import run_seed
 
 #: Population sizes the app allows (people); the view and the layout stay interactive below this.
@@ -18,14 +19,15 @@ BARGAIN_FLOOR_SHARE = 0.5
 #: audience, so in a smaller market the app scales the fee down with the population.
 FEE_REFERENCE_PEOPLE = 20_000
 
+#: The operation models' on/off switches (name -> label), in registry order: a newly
+#: registered model appears in the app without an edit here.
+OPERATIONS: dict[str, str] = dict(switches())
+
 #: Each app parameter and the scenario field it sets (a dotted override path).
 SCENARIO_PATHS: dict[str, str] = {
     "n": "graph.n",
     "days": "days",
-    "content": "operations.content.enabled",
-    "relationship": "operations.relationship.enabled",
-    "event": "operations.event.enabled",
-    "crossover": "operations.crossover.enabled",
+    **{name: f"operations.{name}.enabled" for name in OPERATIONS},
     "kol_count": "kol.count",
     "kol_strategy": "kol.strategy",
     "referral_reward": "operations.relationship.referral_reward",
@@ -35,17 +37,17 @@ SCENARIO_PATHS: dict[str, str] = {
 }
 
 
-def scenario_overrides(*, n: int = 5000, days: int = 90, content: bool = False, relationship: bool = False,
-                       event: bool = False, crossover: bool = False, kol_count: int = 5,
+def scenario_overrides(*, n: int = 5000, days: int = 90, kol_count: int = 5,
                        kol_strategy: str = "top_degree", referral_reward: float = 5.0, price: float = 99.0,
-                       seed_buyers: int = 20, seed: int = 1) -> dict[str, object]:
+                       seed_buyers: int = 20, seed: int = 1, **operations: bool) -> dict[str, object]:
     """The dotted-path overrides of the default scenario for the app's parameters.
 
     Parameters
     ----------
     n : population size (people, ``N_MIN``..``N_MAX``; graph generator powerlaw_cluster).
     days : horizon (days).
-    content, relationship, event, crossover : switch each operation model on.
+    **operations : ``name=True`` switches a registered operation model on (``OPERATIONS``;
+        the others stay off).
     kol_count : number of KOLs; kol_strategy : how they are chosen (``simulation.kol.STRATEGIES``).
     referral_reward : reward per referred purchase paid to the sharer (currency; acts only
         with the relationship model on).
@@ -55,10 +57,13 @@ def scenario_overrides(*, n: int = 5000, days: int = 90, content: bool = False, 
     """
     if not N_MIN <= n <= N_MAX:
         raise ValueError(f"n: the app runs populations of {N_MIN}..{N_MAX} people, got {n}")
-    values = dict(n=int(n), days=int(days), content=bool(content), relationship=bool(relationship),
-                  event=bool(event), crossover=bool(crossover), kol_count=int(kol_count),
+    unknown = sorted(set(operations) - set(OPERATIONS))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: not an operation model; models: {', '.join(OPERATIONS)}")
+    values = dict(n=int(n), days=int(days), kol_count=int(kol_count),
                   kol_strategy=str(kol_strategy), referral_reward=float(referral_reward), price=float(price),
-                  seed_buyers=int(seed_buyers), seed=int(seed))
+                  seed_buyers=int(seed_buyers), seed=int(seed),
+                  **{name: bool(operations.get(name, False)) for name in OPERATIONS})
     out: dict[str, object] = {SCENARIO_PATHS[k]: v for k, v in values.items()}
     out["graph.generator"] = "powerlaw_cluster"
     out["operations.event.bargain.floor"] = round(BARGAIN_FLOOR_SHARE * float(price), 2)
@@ -80,12 +85,11 @@ class AppModel(SocialCommerceModel):
     ``socsim run`` makes as that replication of the scenario.
     """
 
-    def __init__(self, n: int = 5000, days: int = 90, content: bool = False, relationship: bool = False,
-                 event: bool = False, crossover: bool = False, kol_count: int = 5,
+    def __init__(self, n: int = 5000, days: int = 90, kol_count: int = 5,
                  kol_strategy: str = "top_degree", referral_reward: float = 5.0, price: float = 99.0,
-                 seed_buyers: int = 20, seed: int = 1, replication: int = 0, graph=None):
-        self.params = dict(n=n, days=days, content=content, relationship=relationship, event=event,
-                           crossover=crossover, kol_count=kol_count, kol_strategy=kol_strategy,
+                 seed_buyers: int = 20, seed: int = 1, replication: int = 0, graph=None, **operations: bool):
+        self.params = dict(n=n, days=days, **{name: bool(operations.get(name, False)) for name in OPERATIONS},
+                           kol_count=kol_count, kol_strategy=kol_strategy,
                            referral_reward=referral_reward, price=price, seed_buyers=seed_buyers, seed=seed)
         scenario = build_scenario(**self.params)
         super().__init__(scenario, seed=run_seed(scenario.seed, replication), graph=graph)
@@ -106,10 +110,8 @@ def _slider(label: str, value, lo, hi, step) -> dict:
 MODEL_PARAMS: dict[str, dict] = {
     "n": _slider("Population (people)", 5000, N_MIN, N_MAX, 100),
     "days": _slider("Days", 90, 30, 180, 10),
-    "content": {"type": "Checkbox", "value": False, "label": "Content-driven (UGC, platform seeding)"},
-    "relationship": {"type": "Checkbox", "value": False, "label": "Relationship-driven (referral, commission)"},
-    "event": {"type": "Checkbox", "value": False, "label": "Event-driven (campaign, flash sale, group-buy)"},
-    "crossover": {"type": "Checkbox", "value": False, "label": "Cross-over (partner brand)"},
+    **{name: {"type": "Checkbox", "value": False, "label": label[:1].upper() + label[1:]}
+       for name, label in OPERATIONS.items()},
     "kol_count": _slider("KOLs", 5, 0, 20, 1),
     "kol_strategy": {"type": "Select", "value": "top_degree", "values": list(STRATEGIES), "label": "KOL strategy"},
     "referral_reward": _slider("Referral reward (currency)", 5.0, 0.0, 30.0, 1.0),
