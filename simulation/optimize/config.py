@@ -35,7 +35,6 @@ import copy
 import hashlib
 import itertools
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -223,16 +222,22 @@ class Optimization:
         """Short name: the file's stem."""
         return self.path.stem if self.path else "optimize"
 
-    def scenario_with(self, params: dict[str, Any]) -> dict:
-        """The base scenario with dotted-path values set (checked and validated)."""
+    def scenario_with(self, params: dict[str, Any], where: str = "optimize") -> dict:
+        """The base scenario with dotted-path values set (paths checked, result validated).
+
+        where: the field the values come from, for messages (e.g. ``optimize.levers``).
+        """
         from simulation.config.scenario import Scenario
 
-        data = apply_paths(self.base, params, "optimize") if params else copy.deepcopy(self.base)
+        try:
+            data = apply_paths(self.base, params, where) if params else copy.deepcopy(self.base)
+        except ExperimentError as e:
+            raise OptimizeError(str(e)) from None
         try:
             return scenario_dict(Scenario.model_validate(data))
         except ValidationError as e:
-            label = ", ".join(f"{k}={v!r}" for k, v in params.items())
-            raise OptimizeError(f"optimize ({label}): {_format_validation(e)}") from None
+            label = ", ".join(f"{k} = {v!r}" for k, v in params.items())
+            raise OptimizeError(f"{where} ({label}): {_format_validation(e)}") from None
 
 
 def load_optimization(source: str | Path, overrides=()) -> Optimization:
@@ -303,13 +308,8 @@ def load_optimization(source: str | Path, overrides=()) -> Optimization:
 def _check_levers(opt: Optimization) -> None:
     """Every lever path exists and both ends of its range (or every choice) make a valid scenario."""
     for path, lever in opt.spec.levers.items():
-        ends = lever.choices if lever.choices is not None else [lever.low, lever.high]
-        for v in ends:
-            try:
-                opt.scenario_with({path: v})
-            except (ExperimentError, OptimizeError) as e:
-                msg = re.sub(r"^optimize(\.| \()", "", str(e))
-                raise OptimizeError(f"optimize.levers.{path}: value {v!r}: {msg}") from None
+        for v in lever.choices if lever.choices is not None else [lever.low, lever.high]:
+            opt.scenario_with({path: v}, "optimize.levers")
 
 
 def _grid_points(opt: Optimization) -> tuple[dict, ...]:
@@ -318,10 +318,7 @@ def _grid_points(opt: Optimization) -> tuple[dict, ...]:
         return ()
     points = tuple(dict(zip(grid, combo)) for combo in itertools.product(*grid.values()))
     for p in points:
-        try:
-            opt.scenario_with(p)
-        except (ExperimentError, OptimizeError) as e:
-            raise OptimizeError(f"optimize.grid: {e}") from None
+        opt.scenario_with(p, "optimize.grid")
     return points
 
 
