@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-SMALL_MARKET = """
+#: A 600-person clustered graph over 30 days.
+WORLD = """
 scenario = "default"
 days = 30
 [graph]
@@ -14,6 +15,9 @@ generator = "powerlaw_cluster"
 n = 600
 m = 4
 p = 0.3
+"""
+
+SMALL_MARKET = WORLD + """
 [kol]
 count = 3
 fee_per_post = 50.0
@@ -37,15 +41,16 @@ startup_trials = 6
 "kol.posts_per_week" = {{ low = 1, high = 7, step = 2 }}
 """
 
+#: Six outside accounts: (name, followers, fee per post or None for the plan's 20).
+ACCOUNTS = [("a", 300, 60.0), ("b", 200, None), ("c", 150, None), ("d", 100, 5.0), ("e", 80, None), ("f", 40, 2.0)]
+ROSTER = "\n".join(
+    f'[[kol.roster]]\nname = "{n}"\nfollowers = {k}' + ("" if fee is None else f"\nfee_per_post = {fee}")
+    for n, k, fee in ACCOUNTS
+)
+
 KOLS = """
 # Which of six outside accounts should a 900 fee budget buy?
-scenario = "default"
-days = 30
-[graph]
-generator = "powerlaw_cluster"
-n = 600
-m = 4
-p = 0.3
+""" + WORLD + """
 [kol]
 count = 0
 budget = 900.0
@@ -54,27 +59,7 @@ end_day = 30
 fee_per_post = 20.0
 engagement_rate = 0.2
 credibility = 0.1
-[[kol.roster]]
-name = "a"
-followers = 300
-fee_per_post = 60.0
-[[kol.roster]]
-name = "b"
-followers = 200
-[[kol.roster]]
-name = "c"
-followers = 150
-[[kol.roster]]
-name = "d"
-followers = 100
-fee_per_post = 5.0
-[[kol.roster]]
-name = "e"
-followers = 80
-[[kol.roster]]
-name = "f"
-followers = 40
-fee_per_post = 2.0
+""" + ROSTER + """
 [optimize]
 replications = 3
 validation_replications = 3
