@@ -53,6 +53,7 @@ class KolOutcome:
     fees: np.ndarray | None = None
     names: list[str] = field(default_factory=list)
     budget: float = 0.0
+    n_sets: int = 0  # distinct KOL sets evaluated (the rules share their evaluations)
 
 
 def roster_rows(opt: Optimization) -> list[dict]:
@@ -144,4 +145,4 @@ def search_kols(opt: Optimization, evaluator: Evaluator) -> KolOutcome:
         sign = objective.sign
         lo, hi = sorted((sign * d["low"], sign * d["high"]))
         picks.append(KolPick(j, names[j], float(fees[j]), float(g), lo, hi))
-    return KolOutcome(sorted(chosen), best, picks, by_rule, fees, names, float(budget))
+    return KolOutcome(sorted(chosen), best, picks, by_rule, fees, names, float(budget), len(cache))

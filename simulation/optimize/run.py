@@ -92,15 +92,18 @@ def _optimize(opt: Optimization, out: Path, evaluator: Evaluator) -> OptimizeOut
         trace = [{"step": i + 1, "row": p.row, "name": p.name, "fee": p.fee, "marginal_gain": p.gain,
                   "gain_low": p.low, "gain_high": p.high} for i, p in enumerate(kol.picks)]
         outputs.write_table(out / "trace.parquet", trace)
-        n_evals = sum(r.evaluations for r in kol.by_rule.values())
+        n_evals = kol.n_sets
         sections += _kol_section(opt, kol, trace, n_evals)
     else:
         from simulation.optimize.search import run_search
 
         found = run_search(opt, evaluator, out)
         trace = _trial_rows(opt, found)
-        outputs.write_table(out / "trace.parquet", trace)
         best = _choose(opt, trace, out)
+        if len(opt.objectives) == 2:
+            for r in trace:
+                r.setdefault("on_front", False)
+        outputs.write_table(out / "trace.parquet", trace)
         params = found.params[best]
         plan = opt.scenario_with(params)
         n_evals = len(trace)
@@ -171,8 +174,15 @@ def _choose(opt: Optimization, trace: list[dict], out: Path) -> int:
     signs = np.array([ob.sign for ob in opt.objectives], dtype=float)
     vals = np.array([[r[ob.metric] for ob in opt.objectives] for r in ok]) * signs
     if len(opt.objectives) == 2:
-        front = pareto_front(vals)
+        front, seen = [], set()
+        for i in pareto_front(vals):  # a plan sampled twice is one point of the front (its first trial)
+            key = tuple(sorted((k, repr(v)) for k, v in ok[i].items() if k.startswith("param:")))
+            if key not in seen:
+                seen.add(key)
+                front.append(i)
         names = tuple(ob.metric for ob in opt.objectives)
+        for i in front:
+            ok[i]["on_front"] = True
         outputs.write_table(out / "pareto.parquet", [ok[i] for i in front])
         all_idx = {r["trial"]: i for i, r in enumerate(trace)}
         fig = outputs.pareto_figure(trace, [all_idx[ok[i]["trial"]] for i in front], names)
@@ -198,15 +208,22 @@ def _lever_section(opt: Optimization, trace: list[dict], best: int, params: dict
              f"[{outputs._num(row[o.metric + '_low'])}, {outputs._num(row[o.metric + '_high'])}] "
              "(biased upwards: it is the best of many estimates; see the fresh seeds below)."]
     if len(opt.objectives) == 2:
+        a, b = (ob.metric for ob in opt.objectives)
+        front = sorted((r for r in trace if r.get("on_front")), key=lambda r: r[a])
+        lines += ["", f"Pareto front ({len(front)} trials, search seeds):", "", f"| trial | {a} | {b} | spend |",
+                  "|---:|---:|---:|---:|"]
+        lines += [f"| {r['trial']} | {outputs._num(r[a])} | {outputs._num(r[b])} | {outputs._num(r['spend'])} |"
+                  for r in front]
         lines += ["", "![Pareto front](pareto.png)"]
     return lines
 
 
 def _kol_section(opt: Optimization, kol, trace: list[dict], n_evals: int) -> list[str]:
     o = opt.objectives[0]
-    rules = ", ".join(f"{r} ({len(g.picks)} KOLs, {g.evaluations} evaluations)" for r, g in kol.by_rule.items())
+    rules = ", ".join(f"{r} ({len(g.picks)} KOLs, {g.evaluations} marginal gains)" for r, g in kol.by_rule.items())
     lines = [f"Method: budgeted lazy greedy (CELF) over {len(kol.names)} roster KOLs, budget "
-             f"{kol.budget:,.0f} of planned fees; rules: {rules}; kept: {kol.rule}. "
+             f"{kol.budget:,.0f} of planned fees; rules: {rules}; kept: {kol.rule}; {n_evals} distinct sets "
+             "evaluated. "
              f"Objective: {o.direction} {o.metric}, {opt.spec.replications} replications per evaluation on common "
              "random numbers.", "",
              "| step | KOL | planned fee | marginal gain | 95 % interval (paired) |", "|---:|---|---:|---:|---|"]
