@@ -122,9 +122,9 @@ def test_a_killed_optimisation_resumes_to_the_same_study(write, tmp_path):
     assert not (killed / "optimize.md").exists() and len(before) < 24, "the run finished before it was killed"
     opt = load_optimization(cfg)
     optimize(opt, killed, resume=True, progress=False)
-    optimize(opt, tmp_path / "whole", progress=False)
+    optimize(opt, tmp_path / "whole", workers=2, progress=False)  # and on another worker count
     resumed, whole = _trials(killed), _trials(tmp_path / "whole")
-    # The same trials: numbers, states, parameters and objective values, in order.
+    # The same trials: numbers, states, parameters and objective values, in order (1 vs 2 workers too).
     assert resumed == whole
     assert json.loads((killed / "optimize.json").read_text())["sha256"] == opt.sha256
     body = [(d / "plan.toml").read_text().split("\n\n", 1)[1] for d in (killed, tmp_path / "whole")]
