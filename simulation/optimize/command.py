@@ -6,7 +6,12 @@
     optimize_command.add_parser(sub)            # in build_parser, with the other commands
     handlers["optimize"] = optimize_command.main  # in main
 
-(``add_parser`` before the loop that gives every command -v / -q / --debug.)
+(``add_parser`` before the loop that gives every command -v / -q / --debug.) and
+``socsim validate`` learns optimisation files in two more, at the top of ``_validate``::
+
+    status = optimize_command.validate(args)   # None: not an optimisation file
+    if status is not None:
+        return status
 ``main`` handles its own errors: a bad file, field or output folder is one line on
 stderr naming it, exit status 2, before anything is written; Ctrl-C exits 130 with the
 finished runs and trials kept for ``--resume``.
@@ -96,6 +101,63 @@ def main(args: argparse.Namespace) -> int:
     for name, diff in outcome.comparison.differences.items():
         d = diff[o.metric]
         print(f"plan - {name}: {d['diff']:,.1f} [{d['low']:,.1f}, {d['high']:,.1f}] (paired, 95 %)")
+    return EXIT_OK
+
+
+def is_optimization(path) -> bool:
+    """True when ``path`` is a readable TOML file with an ``[optimize]`` table."""
+    from simulation.config.toml import ConfigFileError, read_toml
+
+    try:
+        return "optimize" in read_toml(path)
+    except (ConfigFileError, OSError):
+        return False
+
+
+def describe(opt) -> str:
+    """What ``socsim validate`` prints for an optimisation: the search, its seeds and its runs."""
+    spec = opt.spec
+    lines = [f"{opt.path}: ok", f"title: {opt.title}"]
+    fresh = (3 if opt.grid_points else 2) * spec.validation_replications
+    if spec.kols is not None:
+        from simulation.optimize.kols import roster_rows
+
+        n = len(roster_rows(opt))
+        budget = spec.kols.budget if spec.kols.budget is not None else opt.base["kol"]["budget"]
+        lines.append(f"search: KOL subset by lazy greedy (CELF, rule {spec.kols.rule}) over {n} roster KOLs, "
+                     f"budget {budget:,.0f}")
+        first = (n + 1) * spec.replications
+        most = (1 + n * (n + 1) // 2) * spec.replications
+        runs = f"{first} in the first greedy round, at most {most + fresh} in all"
+    else:
+        sampler = "TPE" if len(opt.objectives) == 1 else "NSGA-II"
+        lines.append(f"search: optuna {sampler}, {spec.trials} trials in batches of {spec.batch} over "
+                     + ", ".join(spec.levers))
+        runs = f"at most {(spec.trials + len(opt.grid_points)) * spec.replications + fresh}"
+    lines.append("objectives: " + ", ".join(f"{o.direction} {o.metric}" for o in opt.objectives))
+    lines.append(f"replications: {spec.replications} per evaluation (common random numbers), "
+                 f"{spec.validation_replications} fresh for the final comparison, seed {spec.seed}")
+    if opt.grid_points:
+        lines.append(f"grid: {len(opt.grid_points)} points")
+    lines.append(f"runs: {runs} (each with its paired counterfactual)")
+    return "\n".join(lines)
+
+
+def validate(args: argparse.Namespace) -> int | None:
+    """``socsim validate`` of an optimisation file: print ``describe``, return 0 (2 on a bad file).
+
+    Returns None when ``args.file`` is not an optimisation file (the caller validates it as before).
+    """
+    from simulation.optimize.config import OptimizeError, load_optimization
+
+    if not is_optimization(args.file):
+        return None
+    try:
+        opt = load_optimization(args.file, getattr(args, "overrides", ()))
+    except OptimizeError as e:
+        print(f"socsim: error: {' '.join(str(e).split())}", file=sys.stderr)
+        return EXIT_USAGE
+    print(describe(opt))
     return EXIT_OK
 
 

@@ -86,6 +86,9 @@ class Lever(Strict):
                 raise ValueError("give either choices or a {low, high} range, not both")
             if not self.choices:
                 raise ValueError("choices: empty list")
+            bad = [c for c in self.choices if not isinstance(c, (bool, int, float, str))]
+            if bad:
+                raise ValueError(f"choices: each must be a number, text or true/false, got {bad[0]!r}")
             return self
         if self.low is None or self.high is None:
             raise ValueError("needs low and high (or choices)")

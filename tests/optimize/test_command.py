@@ -82,3 +82,21 @@ def test_set_overrides_reach_the_optimize_table_and_the_scenario(write):
     opt = load_optimization(write(GOOD), ["optimize.trials=2", "days=20", 'optimize.levers."kol.posts_per_week".high=5'])
     assert opt.spec.trials == 2 and opt.base["days"] == 20
     assert opt.spec.levers["kol.posts_per_week"].high == 5
+
+
+@pytest.mark.parametrize("name", ["optimize_kols", "optimize_incentives"])
+def test_ready_examples_validate_and_open_with_their_question(name, capsys):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "experiments" / f"{name}.toml"
+    assert path.read_text().startswith("# ")
+    assert command.validate(argparse.Namespace(file=str(path), overrides=[])) == 0
+    out = capsys.readouterr().out
+    assert "runs:" in out and "search:" in out
+
+
+def test_validate_leaves_other_files_to_socsim_validate(write, capsys):
+    assert command.validate(argparse.Namespace(file=str(write("days = 3\n", "plain.toml")), overrides=[])) is None
+    bad = write(GOOD.replace("trials = 4", "trials = -1"))
+    assert command.validate(argparse.Namespace(file=str(bad), overrides=[])) == 2
+    assert "optimize.trials" in capsys.readouterr().err

@@ -129,3 +129,30 @@ def test_a_killed_optimisation_resumes_to_the_same_study(write, tmp_path):
     assert json.loads((killed / "optimize.json").read_text())["sha256"] == opt.sha256
     body = [(d / "plan.toml").read_text().split("\n\n", 1)[1] for d in (killed, tmp_path / "whole")]
     assert body[0] == body[1]
+
+
+@pytest.mark.parametrize("asked", [1, 2])
+def test_trials_left_running_mid_batch_are_finished_as_an_uninterrupted_run_would(write, tmp_path, asked):
+    # A kill after `asked` trials of the first batch (of 2) were asked, none told: deterministic, in process.
+    from simulation.optimize.search import baseline_params, make_sampler, open_study, run_search, suggest
+
+    opt = load_optimization(write(LEVERS.format(trials=6)))
+    studies = []
+    for name, pre_ask in (("killed", asked), ("whole", 0)):
+        out = tmp_path / name
+        out.mkdir()
+        study = open_study(opt, out)
+        if pre_ask:
+            study.enqueue_trial(baseline_params(opt))
+            for n in range(pre_ask):
+                study.sampler = make_sampler(opt, n)
+                trial = study.ask()
+                for path, lever in opt.spec.levers.items():
+                    suggest(trial, path, lever)
+            assert [t.state.name for t in study.trials] == ["RUNNING"] * pre_ask
+        with LocalExecutor(1) as ex:
+            ev = Evaluator(opt.spec.seed, opt.base_dir, ex, progress=False)
+            run_search(opt, ev, out)
+            ev.close()
+        studies.append(_trials(out))
+    assert studies[0] == studies[1] and len(studies[0]) == 6
