@@ -68,7 +68,8 @@ def pareto_figure(rows: list[dict], front: list[int], names: tuple[str, str]):
     return fig
 
 
-def _num(x: float) -> str:
+def fmt_number(x: float) -> str:
+    """A number for the report: thousands separators, 3 significant digits below 100, n/a if not finite."""
     if x is None or not math.isfinite(x):
         return "n/a"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
@@ -94,10 +95,10 @@ def comparison_markdown(rows: list[dict], n: int) -> str:
            "| | metric | mean | 95 % interval | plan − this | 95 % interval | p |",
            "|---|---|---:|---|---:|---|---:|"]
     for r in rows:
-        diff = "" if r["plan_minus"] is None else _num(r["plan_minus"])
-        div = "" if r["plan_minus"] is None else f"[{_num(r['diff_low'])}, {_num(r['diff_high'])}]"
+        diff = "" if r["plan_minus"] is None else fmt_number(r["plan_minus"])
+        div = "" if r["plan_minus"] is None else f"[{fmt_number(r['diff_low'])}, {fmt_number(r['diff_high'])}]"
         p = "" if r["p_value"] is None else f"{r['p_value']:.3g}"
-        out.append(f"| {r['name']} | {r['metric']} | {_num(r['mean'])} | [{_num(r['low'])}, {_num(r['high'])}] "
+        out.append(f"| {r['name']} | {r['metric']} | {fmt_number(r['mean'])} | [{fmt_number(r['low'])}, {fmt_number(r['high'])}] "
                    f"| {diff} | {div} | {p} |")
     return "\n".join(out)
 

@@ -116,7 +116,7 @@ def _optimize(opt: Optimization, out: Path, evaluator: Evaluator) -> OptimizeOut
         n_evals += len(evs)
         sections += ["", f"Grid ({len(evs)} points on the search seeds); best on {o.metric}: "
                      + ", ".join(f"`{k}` = {v!r}" for k, v in opt.grid_points[i].items())
-                     + f" (mean {outputs._num(evs[i].mean(o.metric))})."]
+                     + f" (mean {outputs.fmt_number(evs[i].mean(o.metric))})."]
     cmp = validate(opt, evaluator, plans)
     metrics = list(next(iter(cmp.differences.values())).keys())
     rows = outputs.comparison_rows(cmp, metrics)
@@ -146,7 +146,7 @@ def _trial_rows(opt: Optimization, found) -> list[dict]:
     trials = {t.number: t for t in found.study.get_trials(deepcopy=False)}
     for n in sorted(found.evaluations):
         ev, t = found.evaluations[n], trials[n]
-        row = {"trial": n, **{f"param:{k}": v for k, v in found.params[n].items()}}
+        row = {"trial": n, "candidate": ev.key, **{f"param:{k}": v for k, v in found.params[n].items()}}
         for ob in opt.objectives:
             iv = ev.interval(ob.metric)
             row.update({ob.metric: iv.estimate, f"{ob.metric}_low": iv.low, f"{ob.metric}_high": iv.high})
@@ -204,15 +204,15 @@ def _lever_section(opt: Optimization, trace: list[dict], best: int, params: dict
              + ", ".join(f"{ob.direction} {ob.metric}" for ob in opt.objectives)
              + (f"; constraint: mean spend <= {opt.spec.max_spend:g}" if opt.spec.max_spend is not None else "")
              + ".", "", f"Chosen plan (trial {best}):", "", outputs.params_markdown(params), "",
-             f"On the search seeds: {o.metric} {outputs._num(row[o.metric])} "
-             f"[{outputs._num(row[o.metric + '_low'])}, {outputs._num(row[o.metric + '_high'])}] "
+             f"On the search seeds: {o.metric} {outputs.fmt_number(row[o.metric])} "
+             f"[{outputs.fmt_number(row[o.metric + '_low'])}, {outputs.fmt_number(row[o.metric + '_high'])}] "
              "(biased upwards: it is the best of many estimates; see the fresh seeds below)."]
     if len(opt.objectives) == 2:
         a, b = (ob.metric for ob in opt.objectives)
         front = sorted((r for r in trace if r.get("on_front")), key=lambda r: r[a])
         lines += ["", f"Pareto front ({len(front)} trials, search seeds):", "", f"| trial | {a} | {b} | spend |",
                   "|---:|---:|---:|---:|"]
-        lines += [f"| {r['trial']} | {outputs._num(r[a])} | {outputs._num(r[b])} | {outputs._num(r['spend'])} |"
+        lines += [f"| {r['trial']} | {outputs.fmt_number(r[a])} | {outputs.fmt_number(r[b])} | {outputs.fmt_number(r['spend'])} |"
                   for r in front]
         lines += ["", "![Pareto front](pareto.png)"]
     return lines
@@ -228,8 +228,8 @@ def _kol_section(opt: Optimization, kol, trace: list[dict], n_evals: int) -> lis
              "random numbers.", "",
              "| step | KOL | planned fee | marginal gain | 95 % interval (paired) |", "|---:|---|---:|---:|---|"]
     for r in trace:
-        lines.append(f"| {r['step']} | {r['name']} | {outputs._num(r['fee'])} | {outputs._num(r['marginal_gain'])} "
-                     f"| [{outputs._num(r['gain_low'])}, {outputs._num(r['gain_high'])}] |")
+        lines.append(f"| {r['step']} | {r['name']} | {outputs.fmt_number(r['fee'])} | {outputs.fmt_number(r['marginal_gain'])} "
+                     f"| [{outputs.fmt_number(r['gain_low'])}, {outputs.fmt_number(r['gain_high'])}] |")
     total = sum(r["fee"] for r in trace)
     lines += ["", f"Planned fees of the chosen set: {total:,.0f} of {kol.budget:,.0f}."]
     return lines

@@ -51,6 +51,11 @@ def test_tpe_finds_the_exhaustive_optimum_of_a_4x4_space(write, tmp_path):
     gap = 0.10 * (values.max() - values.min())
     assert values[i] >= values.max() - gap
     assert outcome.params == {k: best[f"param:{k}"] for k in levers}
+    from simulation.config.paths import get_path
+    from simulation.config.scenario import load_scenario
+
+    plan = load_scenario(tmp_path / "out" / "plan.toml").model_dump(mode="json")
+    assert all(get_path(plan, k) == v for k, v in outcome.params.items())
 
 
 def test_evaluations_are_the_runs_of_a_sweep_with_the_same_seed(write, tmp_path):
