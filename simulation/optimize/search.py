@@ -82,10 +82,13 @@ def baseline_params(opt: Optimization) -> dict | None:
             if float(v) != int(v) or (lever.step and (int(v) - lever.low) % lever.step):
                 return None
             v = int(v)
-        elif lever.step is not None:
-            return None  # a stepped float's grid need not hold the scenario's value
         else:
             v = float(v)
+            if lever.step is not None:
+                k = (v - lever.low) / lever.step
+                if abs(k - round(k)) > 1e-9:
+                    return None  # off the lever's grid
+                v = float(lever.low + round(k) * lever.step)
         out[path] = v
     return out
 

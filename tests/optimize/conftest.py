@@ -21,6 +21,7 @@ SMALL_MARKET = WORLD + """
 [kol]
 count = 3
 fee_per_post = 50.0
+posts_per_week = 3.0
 [operations.relationship]
 enabled = true
 """

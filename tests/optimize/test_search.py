@@ -102,7 +102,7 @@ def _trials(out: Path) -> list[tuple]:
 
 @pytest.mark.timeout(120)
 def test_a_killed_optimisation_resumes_to_the_same_study(write, tmp_path):
-    cfg = write(LEVERS.format(trials=24).replace("replications = 3\n", "replications = 2\n", 1))
+    cfg = write(LEVERS.format(trials=16).replace("replications = 3\n", "replications = 2\n", 1))
     killed = tmp_path / "killed"
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "simulation.optimize.command", "optimize", str(cfg), "--out",
@@ -124,7 +124,7 @@ def test_a_killed_optimisation_resumes_to_the_same_study(write, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     before = _trials(killed)
-    assert not (killed / "optimize.md").exists() and len(before) < 24, "the run finished before it was killed"
+    assert not (killed / "optimize.md").exists() and len(before) < 16, "the run finished before it was killed"
     opt = load_optimization(cfg)
     optimize(opt, killed, resume=True, progress=False)
     optimize(opt, tmp_path / "whole", workers=2, progress=False)  # and on another worker count
@@ -148,6 +148,7 @@ def test_trials_left_running_mid_batch_are_finished_as_an_uninterrupted_run_woul
         out.mkdir()
         study = open_study(opt, out)
         if pre_ask:
+            assert baseline_params(opt) == {"operations.relationship.referral_reward": 5.0, "kol.posts_per_week": 3}
             study.enqueue_trial(baseline_params(opt))
             for n in range(pre_ask):
                 study.sampler = make_sampler(opt, n)
@@ -161,3 +162,14 @@ def test_trials_left_running_mid_batch_are_finished_as_an_uninterrupted_run_woul
             ev.close()
         studies.append(_trials(out))
     assert studies[0] == studies[1] and len(studies[0]) == 6
+
+
+def test_the_spend_cap_is_a_constraint_the_chosen_plan_keeps(write, tmp_path):
+    text = LEVERS.format(trials=6).replace("startup_trials = 6", "startup_trials = 6\nmax_spend = 2500.0")
+    opt = load_optimization(write(text))
+    outcome = optimize(opt, tmp_path / "out", progress=False)
+    trace = pq.read_table(tmp_path / "out" / "trace.parquet").to_pylist()
+    assert {r["feasible"] for r in trace} == {True, False}  # the cap binds: 5 or 7 posts a week cost more
+    chosen = next(r for r in trace if all(r[f"param:{k}"] == v for k, v in outcome.params.items()))
+    assert chosen["feasible"] and chosen["spend"] <= 2500.0
+    assert chosen["incremental_profit"] == max(r["incremental_profit"] for r in trace if r["feasible"])
