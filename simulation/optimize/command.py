@@ -6,12 +6,13 @@
     optimize_command.add_parser(sub)            # in build_parser, with the other commands
     handlers["optimize"] = optimize_command.main  # in main
 
-(``add_parser`` before the loop that gives every command -v / -q / --debug.) and
-``socsim validate`` learns optimisation files in two more, at the top of ``_validate``::
+(``add_parser`` before the loop that gives every command -v / -q / --debug), and
+``socsim validate`` learns optimisation files at the top of ``_validate``::
 
     status = optimize_command.validate(args)   # None: not an optimisation file
     if status is not None:
         return status
+
 ``main`` handles its own errors: a bad file, field or output folder is one line on
 stderr naming it, exit status 2, before anything is written; Ctrl-C exits 130 with the
 finished runs and trials kept for ``--resume``.
@@ -19,12 +20,10 @@ finished runs and trials kept for ``--resume``.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-log = logging.getLogger("socsim")
 
 
 def _workers(text: str) -> int:

@@ -18,7 +18,6 @@ the search never reports a plan worse than the starting point on the search seed
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +28,6 @@ from simulation.config.paths import get_path
 
 STUDY_FILE = "study.journal"
 STUDY_NAME = "socsim-optimize"
-log = logging.getLogger(__name__)
 
 
 @dataclass
