@@ -13,7 +13,7 @@ import pytest
 
 from simulation import classic, influence
 from simulation.graph.build import build_graph
-from simulation.greedy import greedy, lazy_greedy
+from simulation.greedy import budgeted_greedy, budgeted_lazy_greedy, greedy, lazy_greedy
 from tests.live_edge import exact_curve, exact_optimum, exact_spreads, ic_live_sets
 
 ARCS = [(0, 1, 0.5), (0, 2, 0.3), (1, 2, 0.6), (1, 3, 0.4), (2, 3, 0.7), (2, 4, 0.2), (3, 4, 0.9), (4, 1, 0.35), (3, 5, 0.25)]
@@ -252,3 +252,37 @@ def test_weighted_cascade_equals_the_same_probabilities_as_an_edge_attribute():
     b = classic.imm(g, 5, p="wc", eps=0.3, seed=4)
     assert a.seeds == b.seeds and a.spread == b.spread
     assert classic.degree_discount(g, 5, "weighted_cascade").seeds == classic.degree_discount(g, 5, "wc").seeds
+
+
+def test_budgeted_celf_matches_budgeted_greedy_on_spread_under_both_rules():
+    g = build_graph("barabasi_albert", n=150, m=2, seed=5)
+    prob = influence.arc_probabilities(g, 0.1)
+    cand = list(range(g.n))
+    cost = 1.0 + g.out_degree.astype(float)  # hubs cost more
+    for per_cost in (False, True):
+        plain = budgeted_greedy(influence.WorldSpread(g, prob, 32, seed=2).gain, cand, cost, 40.0, per_cost)
+        lazy = budgeted_lazy_greedy(influence.WorldSpread(g, prob, 32, seed=2).gain, cand, cost, 40.0, per_cost)
+        assert lazy.picks == plain.picks and len(plain.picks) >= 2
+        np.testing.assert_array_equal(lazy.gains, plain.gains)
+        assert cost[plain.picks].sum() <= 40.0
+        assert lazy.evaluations < plain.evaluations
+
+
+def test_budgeted_greedy_rules_budget_and_stop_on_a_coverage_function():
+    sets = {"a": {1, 2, 3, 4}, "b": {1, 2}, "c": {3, 4}, "d": {5}}
+    cost = [4.0, 1.0, 1.0, 10.0]
+
+    def gain(v, chosen):
+        have = set().union(*(sets[c] for c in chosen))
+        return float(len(sets[v] - have))
+
+    # By gain, "a" (4 for 4) first; per unit cost, "b" and "c" (2 for 1 each) first.
+    assert budgeted_greedy(gain, "abcd", cost, 5.0).picks == ["a"]  # then nothing adds: stops
+    assert budgeted_greedy(gain, "abcd", cost, 5.0, per_cost=True).picks == ["b", "c"]
+    for budget in (0.0, 1.0, 5.0, 16.0):
+        for per_cost in (False, True):
+            assert (budgeted_lazy_greedy(gain, "abcd", cost, budget, per_cost).picks
+                    == budgeted_greedy(gain, "abcd", cost, budget, per_cost).picks)
+    assert budgeted_greedy(gain, "abcd", cost, 14.0).picks == ["a", "d"]  # d fits once a is paid
+    with pytest.raises(ValueError, match="costs must be"):
+        budgeted_greedy(gain, "abcd", [1.0, -1.0, 1.0, 1.0], 5.0)
