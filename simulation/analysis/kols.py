@@ -138,7 +138,14 @@ def kol_returns(kols: pd.DataFrame, runs: pd.DataFrame, by: str, confidence: flo
 
 
 def best_return(table: pd.DataFrame) -> pd.Series | None:
-    """The row of a ``kol_returns`` table with the highest last-touch return (None if none has fees)."""
-    if table.empty or not np.isfinite(table["return_last"].to_numpy(float)).any():
+    """The row of a ``kol_returns`` table with the highest last-touch return, or None if none has fees.
+
+    Rows present in at least two replications (so with an interval) come first: a tier
+    seen once is a single draw, not a finding.
+    """
+    finite = table[np.isfinite(table["return_last"].to_numpy(float))] if len(table) else table
+    if finite.empty:
         return None
-    return table.loc[table["return_last"].idxmax()]
+    seen = finite[finite["n_present"] >= 2]
+    pool = seen if len(seen) else finite
+    return pool.loc[pool["return_last"].idxmax()]
