@@ -129,11 +129,11 @@ def fmt(x, digits: int = 4) -> str:
     return f"{xf:.{digits}g}"
 
 
-def fmt_ci(mean: float, low: float, high: float) -> str:
-    """'mean [low, high]' (just the mean when the CI is undefined)."""
+def fmt_ci(mean: float, low: float, high: float, digits: int = 4) -> str:
+    """'mean [low, high]' with ``digits`` significant digits (just the mean when the CI is undefined)."""
     if not (np.isfinite(low) and np.isfinite(high)):
-        return fmt(mean)
-    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
+        return fmt(mean, digits)
+    return f"{fmt(mean, digits)} [{fmt(low, digits)}, {fmt(high, digits)}]"
 
 
 #: Characters that carry meaning in Markdown (or start raw HTML in it).
@@ -540,12 +540,12 @@ def _kol_table(table: pd.DataFrame, by: str, several: bool) -> pd.DataFrame:
         else:
             row.update({"tier": r["label"], "KOLs / run": r["kols"], "runs with tier": f"{r['n_present']}/{r['n']}",
                         "followers / KOL": r["followers"]})
-        row.update({"fees": r["fees"], "purchases last": r["purchases_last"], "purchases root": r["purchases_root"],
-                    "revenue last": r["revenue_last"], "revenue root": r["revenue_root"],
-                    "profit last": r["profit_last"], "profit root": r["profit_root"]})
+        row["fees"] = r["fees"]
+        for amount in ("purchases", "revenue", "profit"):  # last touch / first touch, side by side
+            row[f"{amount} last / root"] = f"{fmt(r[f'{amount}_last'])} / {fmt(r[f'{amount}_root'])}"
         for touch in kol_stats.TOUCHES:
             row[f"return per fee, {touch}"] = fmt_ci(r[f"return_{touch}"], r[f"return_{touch}_low"],
-                                                     r[f"return_{touch}_high"])
+                                                     r[f"return_{touch}_high"], 3)
         rows.append(row)
     return pd.DataFrame(rows)
 
