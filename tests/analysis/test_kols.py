@@ -106,10 +106,13 @@ def test_report_section_by_kol_on_a_fixed_roster(tmp_path):
     assert "attribution, not incremental effects" in section
     assert "| point | rank | KOL | tier |" in section
     # at kol=4,reward=0 the four KOLs are listed best last-touch return first
-    rows = [r.split(" | ") for r in section.splitlines() if r.startswith("| kol=4,reward=0 | ") and r.count("|") == 15]
-    rows = [r for r in rows if r[1].isdigit()]
-    assert [r[2] for r in rows] == ["cy", "bo", "di", "ana"]
-    returns = [float(r[12].split(" ")[0]) for r in rows]
+    header = next(r for r in section.splitlines() if r.startswith("| point | rank |"))
+    cols = [c.strip() for c in header.strip("|").split("|")]
+    rows = [[c.strip() for c in r.strip("|").split("|")] for r in section.splitlines()
+            if r.startswith("| kol=4,reward=0 | ") and r.count("|") == header.count("|")]
+    rows = [dict(zip(cols, r)) for r in rows if r[1].isdigit()]
+    assert [r["KOL"] for r in rows] == ["cy", "bo", "di", "ana"]
+    returns = [float(r["return per fee, last"].split(" ")[0]) for r in rows]
     assert returns == sorted(returns, reverse=True)
     assert "figures/kol_returns.png" in section
     _figure_is_drawn(out / "figures" / "kol_returns.png")
