@@ -563,8 +563,9 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
            "each KOL is ranked on its own." if view.by == "kol" else
            "Which people are KOLs differs between replications (a strategy applied to a graph drawn anew "
            "per replication, or a random pick), so a KOL's index names a different person in each run: "
-           "KOLs are summed per tier and run instead (a tier absent from a run counts as zero), and tiers "
-           "are ranked.")
+           + ("KOLs are summed per run instead (the roster has no tiers)." if _untiered(view) else
+              "KOLs are summed per tier and run instead (a tier absent from a run counts as zero), and tiers "
+              "are ranked."))
     ret = return_metrics(results.runs.columns)
     plan = ("The plan's incremental profit, against the paired run of the same market without marketing, "
             "is in the summary." if ret.incremental else
@@ -604,24 +605,35 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
     return blocks
 
 
+def _untiered(view: KolView) -> bool:
+    """True when no KOL of the points shown has a tier."""
+    return bool((view.tiers["label"] == kol_stats.NO_TIER).all())
+
+
 def _best_tier_line(results: Results, view: KolView) -> str | None:
     """The summary's sentence on the best-returning KOL tier (None without fees)."""
     best = kol_stats.best_return(view.tiers)
     if best is None:
         return None
-    where = f" at **{md_escape(best['point_name'])}**" if len(view.points) > 1 else ""
-    if best["return_last_low"] > 0:
-        pays = "pays for itself"
-    elif best["return_last"] > 0:
-        pays = "may pay for itself (its interval includes 0)"
-    elif (view.tiers["return_last"] > 0).any():
-        pays = "does not pay for itself"
+    place = md_escape(best["point_name"])
+    several = len(view.points) > 1
+    if _untiered(view):  # no tiers: the KOLs of a point together
+        who = "- **Best KOL return** (the roster has no tiers)" + (f": the KOLs of **{place}**," if several else ":")
+        subject, rest = "they", "no point's KOLs do"
     else:
-        pays = "does not pay for itself, and no tier does on last-touch attribution"
-    return (f"- **Best-returning KOL tier:** **{md_escape(best['label'])}**{where}, return per fee "
-            f"{fmt_ci(best['return_last'], best['return_last_low'], best['return_last_high'])} last touch, "
-            f"{fmt_ci(best['return_root'], best['return_root_low'], best['return_root_high'])} first touch "
-            f"(attribution, not incremental); it {pays}.")
+        who = f"- **Best-returning KOL tier:** **{md_escape(best['label'])}**" + (f" at **{place}**," if several else ",")
+        subject, rest = "it", "no tier does"
+    if best["return_last_low"] > 0:
+        pays = "pay for themselves" if subject == "they" else "pays for itself"
+    elif best["return_last"] > 0:
+        pays = ("may pay for themselves" if subject == "they" else "may pay for itself") + " (the interval includes 0)"
+    else:
+        pays = ("do not pay for themselves" if subject == "they" else "does not pay for itself") + \
+            ("" if (view.tiers["return_last"] > 0).any() else f", and {rest} on last-touch attribution")
+    return (f"{who} return per fee "
+            f"{fmt_ci(best['return_last'], best['return_last_low'], best['return_last_high'], 3)} last touch, "
+            f"{fmt_ci(best['return_root'], best['return_root_low'], best['return_root_high'], 3)} first touch "
+            f"(attribution, not incremental); {subject} {pays}.")
 
 
 def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:

@@ -119,6 +119,8 @@ def test_report_section_by_kol_on_a_fixed_roster(tmp_path):
     summary = md.split("## Summary")[1].split("\n## ")[0]
     assert "- **Best-returning KOL tier:** **" in summary and "(attribution, not incremental)" in summary
     assert summary.index("Best-returning KOL tier") < summary.index("Not resolved")
+    # the fake macro KOL earns 12 x 30 - 300 = +60 a run on average: ahead of break-even, not surely
+    assert "**macro** at **kol=4,reward=0**" in summary and "it may pay for itself (the interval includes 0)" in summary
     page = (out / "report.html").read_text()
     section_html = page.split("Which KOLs pay for themselves</h2>")[1].split("<h2>")[0]
     assert section_html.count('<div class="table-box">') == 2  # wide tables scroll in their own box
@@ -167,3 +169,13 @@ def test_kol_names_are_escaped(tmp_path):
     assert "\\<script\\>x\\</script\\> \\*\\*cy\\*\\*" in md and "<script>" not in md
     page = (out / "report.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt; **cy**" in page
+
+
+def test_untiered_roster_is_summed_per_point(tmp_path):
+    out = grid_output(tmp_path)
+    k = pd.read_parquet(out / "kols.parquet")
+    k.assign(tier="", node=k["node"] + k["replication"]).to_parquet(out / "kols.parquet", index=False)
+    md = write_report(out).read_text()
+    assert "KOLs are summed per run instead (the roster has no tiers)" in md
+    assert "- **Best KOL return** (the roster has no tiers): the KOLs of **" in md
+    assert "Best-returning KOL tier" not in md
