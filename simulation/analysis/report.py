@@ -5,9 +5,11 @@ and rendered twice through the jinja2 templates in ``analysis/templates/``: Mark
 links ``figures/*.png``, and HTML with every figure embedded as base64 PNG (no external
 asset, so the file can be mailed or archived). It opens with the answer: a summary with
 the question, the best option and its effect against the baseline with its interval, the
-return on spend, and what the sweep could not resolve. Then the design, the points with
-means and CIs, the best point for the headline metrics (paired under common random
-numbers), every figure that applies to the design, run errors, versions. Text that comes
+return on spend, the best-returning KOL tier, and what the sweep could not resolve. Then
+the design, the points with means and CIs, the best point for the headline metrics
+(paired under common random numbers), which KOLs pay for themselves (when the sweep wrote
+``kols.parquet``; statistics in ``analysis.kols``), every figure that applies to the
+design, run errors, versions. Text that comes
 from the user (title, question, point names) is escaped in both renderings.
 """
 from __future__ import annotations
@@ -520,9 +522,9 @@ def kol_view(results: Results, seed: int = 0) -> KolView | None:
     shown = with_kols
     if len(with_kols) > MAX_KOL_POINTS:
         metric = _headline(results)
-        means = runs[runs["point"].isin(with_kols)].groupby("point")[metric].mean()
-        base = default_baseline(results)
-        shown = sorted({int(means.idxmax())} | ({base} & set(with_kols)))
+        means = runs[runs["point"].isin(with_kols)].groupby("point")[metric].mean().dropna()
+        best = int(means.idxmax()) if len(means) else with_kols[0]
+        shown = sorted({best} | ({default_baseline(results)} & set(with_kols)))
     kols = kols[kols["point"].isin(shown)]
     by = "kol" if kol_stats.fixed_roster(kols, runs) else "tier"
     tiers = kol_stats.kol_returns(kols, runs, "tier", seed=seed)
