@@ -435,7 +435,8 @@ def kol_returns(table: pd.DataFrame, path: Path | str, what: str = "tier",
     if table.empty:
         raise ValueError("no KOL rows to draw")
     several = table["point_name"].nunique() > 1
-    labels = [(f"{p} · {lab}" if several else str(lab)) + (f" ({k}/{n} runs)" if k < n else "")
+    one_label = several and table["label"].nunique() == 1  # e.g. a roster without tiers: name the point only
+    labels = [(str(p) if one_label else f"{p} · {lab}" if several else str(lab)) + (f" ({k}/{n} runs)" if k < n else "")
               for p, lab, k, n in zip(table["point_name"], table["label"], table["n_present"], table["n"])]
     y = np.arange(len(table))
     fig, ax = new_figure(figsize=(9, 0.36 * len(table) + 1.9))

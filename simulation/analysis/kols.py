@@ -149,3 +149,16 @@ def best_return(table: pd.DataFrame) -> pd.Series | None:
     seen = finite[finite["n_present"] >= 2]
     pool = seen if len(seen) else finite
     return pool.loc[pool["return_last"].idxmax()]
+
+
+def uncredited(kols: pd.DataFrame, runs: pd.DataFrame) -> tuple[float, float]:
+    """(mean KOL-channel purchases per run, mean of them credited to no KOL) over ``runs``.
+
+    The runs' ``attr_kol`` counts every purchase whose last touch was a KOL post; the
+    per-KOL rows should add up to it. NaN, NaN when the runs carry no ``attr_kol``.
+    """
+    if "attr_kol" not in runs or runs.empty:
+        return math.nan, math.nan
+    credited = kols.groupby("run")["purchases_last"].sum().reindex(runs["run"], fill_value=0.0)
+    total = runs["attr_kol"].to_numpy(float)
+    return float(total.mean()), float((total - credited.to_numpy(float)).mean())

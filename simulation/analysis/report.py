@@ -582,6 +582,13 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
         Para(f"These numbers are attribution, not incremental effects: a purchase credited to a KOL may have "
              f"happened without them, and no run leaves one KOL out. {plan}"),
     ]
+    total, missing = kol_stats.uncredited(results.kols[results.kols["point"].isin(view.points)],
+                                          results.runs[results.runs["point"].isin(view.points)])
+    if np.isfinite(missing) and abs(missing) > 1e-9:
+        blocks.append(Para(f"Check: the runs count {fmt(total)} purchases per run (mean) whose last touch was a KOL "
+                           f"post, but the per-KOL rows credit {fmt(total - missing)}: {fmt(missing)} per run are "
+                           f"credited to no KOL, so last-touch purchases, revenue and returns below are understated "
+                           f"by that much."))
     interval = (f"95 % interval over replications: delta-method t with fewer than {MIN_BOOTSTRAP_N}, BCa "
                 f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only")
     blocks.append(Table(_kol_table(view.tiers, "tier", several),
@@ -597,13 +604,13 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
                                                 f"kols.parquet)." if left else "")))
         drawn, what = top, "KOL"
     else:
-        drawn, what = view.tiers, "tier"
+        drawn, what = view.tiers, "point" if _untiered(view) else "tier"
     if len(drawn) > MAX_KOL_FIGURE_ROWS:
         drawn = drawn.groupby("point", group_keys=False).head(max(1, MAX_KOL_FIGURE_ROWS // len(view.points)))
     png = figs.kol_returns(drawn.reset_index(drop=True), fig_dir / "kol_returns", what)[0]
     blocks.append(Figure(png, f"Return per fee by {what}: attributed profit per unit of fee, last touch (filled "
                               f"circles) and first touch (open squares), with 95 % intervals over replications; "
-                              f"right of the dashed line a {what} pays for itself."))
+                              f"right of the dashed line the KOLs pay for themselves."))
     return blocks
 
 

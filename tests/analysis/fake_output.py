@@ -155,7 +155,8 @@ def write_kols(out_dir: Path, count_of=lambda params: 2, fixed: bool = True, see
     Run r of a point with ``count_of(params)`` = c KOLs has the first c roster entries; with
     ``fixed`` each keeps its node and audience in every replication, else the node and
     audience are drawn anew per replication (a strategy on a freshly drawn graph).
-    Purchases are Poisson around the roster's means (root: last touch + Poisson(10)).
+    Purchases are Poisson around the roster's means (root: last touch + Poisson(10)); the
+    runs' ``attr_kol`` is set to the KOLs' last-touch purchases.
     """
     out_dir = Path(out_dir)
     runs = pd.read_parquet(out_dir / "runs.parquet")
@@ -176,7 +177,12 @@ def write_kols(out_dir: Path, count_of=lambda params: 2, fixed: bool = True, see
                          "profit_last": (PRICE - UNIT_COST) * last - fee,
                          "purchases_root": root, "revenue_root": PRICE * root,
                          "profit_root": (PRICE - UNIT_COST) * root - fee})
-    pd.DataFrame(rows).to_parquet(out_dir / "kols.parquet", index=False)
+    kols = pd.DataFrame(rows)
+    kols.to_parquet(out_dir / "kols.parquet", index=False)
+    # the runs' KOL-channel purchases are the KOLs' last-touch purchases, as in the engine
+    credited = kols.groupby("run")["purchases_last"].sum() if len(kols) else pd.Series(dtype=float)
+    runs["attr_kol"] = runs["run"].map(credited).fillna(0).astype(int)
+    runs.to_parquet(out_dir / "runs.parquet", index=False)
     return out_dir
 
 

@@ -179,3 +179,15 @@ def test_untiered_roster_is_summed_per_point(tmp_path):
     assert "KOLs are summed per run instead (the roster has no tiers)" in md
     assert "- **Best KOL return** (the roster has no tiers): the KOLs of **" in md
     assert "Best-returning KOL tier" not in md
+
+
+def test_purchases_credited_to_no_kol_are_reported(tmp_path):
+    out = grid_output(tmp_path)
+    assert "credited to no KOL" not in write_report(out).read_text()  # the fake ledger adds up
+    runs = pd.read_parquet(out / "runs.parquet")
+    runs.loc[runs["run"] == runs.loc[runs["kol.count"] == 2, "run"].iloc[0], "attr_kol"] += 18
+    runs.to_parquet(out / "runs.parquet", index=False)
+    res = load_results(out)
+    total, missing = K.uncredited(res.kols, res.runs[res.runs["kol.count"] > 0])
+    assert missing == pytest.approx(18 / 18)  # 18 purchases over the 18 runs with KOLs
+    assert "1 per run are credited to no KOL" in write_report(out).read_text()
