@@ -5,6 +5,7 @@ Public API::
     load_results(out_dir) -> Results
     summarize(runs, metrics) / t_interval / ratio_interval / compare / best_point
     sobol_indices(results, metric) / morris_indices(results, metric)
+    simulation.analysis.kols                # per-KOL / per-tier return per fee (kols.parquet)
     write_report(out_dir) -> Path           # report.md + self-contained report.html
     simulation.analysis.figures             # one function per figure, PNG + SVG
 """

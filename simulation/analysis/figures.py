@@ -414,6 +414,54 @@ def roi_vs_spend(runs: pd.DataFrame, path: Path | str, confidence: float = 0.95,
     return save(fig, path)
 
 
+#: Marker style per attribution rule in the KOL figure: (label, colour, marker, filled).
+TOUCH_STYLES = {"last": ("last touch", "#4c72b0", "o", True),
+                "root": ("first touch (root of the cascade)", "#dd8452", "s", False)}
+
+
+def kol_returns(table: pd.DataFrame, path: Path | str, what: str = "tier",
+                confidence: float = 0.95) -> list[Path]:
+    """Return per fee of each KOL or tier, last touch and first touch side by side, with intervals.
+
+    Parameters
+    ----------
+    table : rows of ``analysis.kols.kol_returns`` to draw, in drawing order (top first):
+        ``point_name``, ``label``, ``n``, ``n_present`` (rows present in fewer runs say so),
+        ``return_last``/``_low``/``_high``, ``return_root``/....
+    path : output path without suffix.
+    what : ``"tier"`` or ``"KOL"``, for the title.
+    confidence : coverage of the intervals (for the legend).
+    """
+    if table.empty:
+        raise ValueError("no KOL rows to draw")
+    several = table["point_name"].nunique() > 1
+    one_label = several and table["label"].nunique() == 1  # e.g. a roster without tiers: name the point only
+    labels = [(str(p) if one_label else f"{p} · {lab}" if several else str(lab)) + (f" ({k}/{n} runs)" if k < n else "")
+              for p, lab, k, n in zip(table["point_name"], table["label"], table["n_present"], table["n"])]
+    y = np.arange(len(table))
+    fig, ax = new_figure(figsize=(9, 0.36 * len(table) + 1.9))
+    for k, (touch, (name, colour, marker, filled)) in enumerate(TOUCH_STYLES.items()):
+        est = table[f"return_{touch}"].to_numpy(float)
+        low, high = table[f"return_{touch}_low"].to_numpy(float), table[f"return_{touch}_high"].to_numpy(float)
+        err = np.nan_to_num(np.vstack([est - low, high - est]))  # no interval: marker only
+        ax.errorbar(est, y + (k - 0.5) * 0.34, xerr=err, fmt=marker, color=colour, ecolor=colour,
+                    mfc=colour if filled else "white", mew=1.3, ms=5, capsize=2, elinewidth=1, label=name)
+    if several:  # a rule between design points
+        starts = np.flatnonzero(table["point_name"].to_numpy() != np.roll(table["point_name"].to_numpy(), 1))
+        for s in starts[starts > 0]:
+            ax.axhline(s - 0.5, color="#bbbbbb", lw=0.6)
+    ax.axvline(0, color="#2a7d2a", lw=1, ls="--", label="break-even (attributed profit = 0)")
+    ax.axvline(-1, color="grey", lw=0.8, ls=":", label="no attributed sale (−1)")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.set_xlabel("attributed profit per unit of fee (> 0: pays for itself)")
+    ax.set_title(f"Return per fee by {what}: ratio of means over replications, {confidence:.0%} CI", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.6 / (len(table) + 4)),
+              ncol=2)
+    return save(fig, path)
+
+
 def sobol_bars(indices: pd.DataFrame, path: Path | str, metric: str = "",
                confidence: float = 0.95) -> list[Path]:
     """First-order (S1) and total (ST) Sobol indices per parameter with CI whiskers."""

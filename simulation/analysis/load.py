@@ -2,8 +2,10 @@
 
 The directory holds ``manifest.json`` (the experiment, its design and seeds),
 ``runs.parquet`` (one row per run: swept parameters, status, summary metrics) and
-``timeseries.parquet`` (one row per run and day). Only runs with ``status == "ok"``
-enter the statistics; failed runs are kept apart so the report can list them.
+``timeseries.parquet`` (one row per run and day) and, when the model reports KOLs,
+``kols.parquet`` (one row per run and KOL; columns in ``simulation.kol_ledger``). Only
+runs with ``status == "ok"`` enter the statistics; failed runs are kept apart so the
+report can list them.
 """
 from __future__ import annotations
 
@@ -89,6 +91,9 @@ CHANNELS = ("seed", "kol", "friend", "platform", "event", "partner")
 REQUIRED_MANIFEST_KEYS = ("design", "replications", "crn")
 REQUIRED_RUN_COLUMNS = ("run", "point", "point_name", "replication", "status")
 REQUIRED_TS_COLUMNS = ("run", "point", "replication", "day")
+REQUIRED_KOL_COLUMNS = ("run", "point", "replication", "kol", "name", "tier", "followers", "fees",
+                        "purchases_last", "purchases_root", "revenue_last", "revenue_root",
+                        "profit_last", "profit_root")
 
 
 class ResultsError(ValueError):
@@ -107,6 +112,7 @@ class Results:
     runs : the runs with ``status == "ok"`` (what every statistic uses).
     timeseries : daily rows of the ok runs (empty frame when the file is absent).
     errors : the failed runs (``run``, ``point``, ``point_name``, ``replication``, ``error``).
+    kols : per-KOL rows of the ok runs (``kols.parquet``), None when the folder has none.
     """
 
     out_dir: Path
@@ -115,6 +121,7 @@ class Results:
     runs: pd.DataFrame
     timeseries: pd.DataFrame
     errors: pd.DataFrame = field(repr=False)
+    kols: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def design(self) -> dict:
@@ -240,5 +247,11 @@ def load_results(out_dir: Path | str) -> Results:
         ts = ts.sort_values(["point", "replication", "day"], kind="stable").reset_index(drop=True)
     else:
         ts = pd.DataFrame(columns=list(REQUIRED_TS_COLUMNS))
+    kols = None
+    kols_path = out_dir / "kols.parquet"
+    if kols_path.is_file():
+        kols = _read_parquet(kols_path, REQUIRED_KOL_COLUMNS)
+        kols = kols[kols["run"].isin(runs["run"])]
+        kols = kols.sort_values(["point", "replication", "kol"], kind="stable").reset_index(drop=True)
     return Results(out_dir=out_dir, manifest=manifest, all_runs=all_runs, runs=runs,
-                   timeseries=ts, errors=errors)
+                   timeseries=ts, errors=errors, kols=kols)

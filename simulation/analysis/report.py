@@ -5,9 +5,11 @@ and rendered twice through the jinja2 templates in ``analysis/templates/``: Mark
 links ``figures/*.png``, and HTML with every figure embedded as base64 PNG (no external
 asset, so the file can be mailed or archived). It opens with the answer: a summary with
 the question, the best option and its effect against the baseline with its interval, the
-return on spend, and what the sweep could not resolve. Then the design, the points with
-means and CIs, the best point for the headline metrics (paired under common random
-numbers), every figure that applies to the design, run errors, versions. Text that comes
+return on spend, the best-returning KOL tier, and what the sweep could not resolve. Then
+the design, the points with means and CIs, the best point for the headline metrics
+(paired under common random numbers), which KOLs pay for themselves (when the sweep wrote
+``kols.parquet``; statistics in ``analysis.kols``), every figure that applies to the
+design, run errors, versions. Text that comes
 from the user (title, question, point names) is escaped in both renderings.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from simulation.analysis import figures as figs
+from simulation.analysis import kols as kol_stats
 from simulation.atomic import atomic_write
 from simulation.analysis.load import METRIC_UNITS, Results, load_results, return_metrics
 from simulation.analysis.stats import (MIN_BOOTSTRAP_N, Best, Comparison, best_point, cell_value, metric_interval,
@@ -128,11 +131,11 @@ def fmt(x, digits: int = 4) -> str:
     return f"{xf:.{digits}g}"
 
 
-def fmt_ci(mean: float, low: float, high: float) -> str:
-    """'mean [low, high]' (just the mean when the CI is undefined)."""
+def fmt_ci(mean: float, low: float, high: float, digits: int = 4) -> str:
+    """'mean [low, high]' with ``digits`` significant digits (just the mean when the CI is undefined)."""
     if not (np.isfinite(low) and np.isfinite(high)):
-        return fmt(mean)
-    return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
+        return fmt(mean, digits)
+    return f"{fmt(mean, digits)} [{fmt(low, digits)}, {fmt(high, digits)}]"
 
 
 #: Characters that carry meaning in Markdown (or start raw HTML in it).
@@ -194,7 +197,8 @@ def labelled(results: Results) -> Results:
 
     return dataclasses.replace(results, manifest=manifest, all_runs=relabel(results.all_runs),
                                runs=relabel(results.runs), timeseries=relabel(results.timeseries),
-                               errors=relabel(results.errors))
+                               errors=relabel(results.errors),
+                               kols=None if results.kols is None else relabel(results.kols))
 
 
 def points_table(results: Results, summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -484,6 +488,163 @@ def _network_snapshot(results: Results, fig_dir: Path, notes: list[str]) -> tupl
     return figs.network_snapshot(graph, state, fig_dir / "network"), name
 
 
+#: Most design points with KOLs shown in the KOL section; beyond, the best point and the baseline.
+MAX_KOL_POINTS = 8
+
+#: Most KOLs ranked per design point (by-KOL view), and most rows in the KOL figure.
+MAX_KOL_ROWS = 15
+MAX_KOL_FIGURE_ROWS = 40
+
+
+@dataclass
+class KolView:
+    """The KOL section's numbers: which points, by KOL or by tier, and the return tables.
+
+    ``by`` is ``"kol"`` when every replication of a point lists the same KOLs, else
+    ``"tier"``; ``tiers`` is the per-tier table (``kols.kol_returns``) of the ``points``
+    shown, ``ranked`` the per-KOL one (None when ``by == "tier"``); ``n_points`` counts
+    the points with KOLs.
+    """
+
+    by: str
+    points: list[int]
+    n_points: int
+    tiers: pd.DataFrame
+    ranked: pd.DataFrame | None
+
+
+def kol_view(results: Results, seed: int = 0) -> KolView | None:
+    """The KOL section's numbers, or None when the sweep has no per-KOL rows."""
+    kols, runs = results.kols, results.runs
+    if kols is None or kols.empty or runs.empty:
+        return None
+    with_kols = sorted(int(p) for p in kols["point"].unique())
+    shown = with_kols
+    if len(with_kols) > MAX_KOL_POINTS:
+        metric = _headline(results)
+        means = runs[runs["point"].isin(with_kols)].groupby("point")[metric].mean().dropna()
+        best = int(means.idxmax()) if len(means) else with_kols[0]
+        shown = sorted({best} | ({default_baseline(results)} & set(with_kols)))
+    kols = kols[kols["point"].isin(shown)]
+    by = "kol" if kol_stats.fixed_roster(kols, runs) else "tier"
+    tiers = kol_stats.kol_returns(kols, runs, "tier", seed=seed)
+    ranked = kol_stats.kol_returns(kols, runs, "kol", seed=seed) if by == "kol" else None
+    return KolView(by, shown, len(with_kols), tiers, ranked)
+
+
+def _kol_table(table: pd.DataFrame, by: str, several: bool) -> pd.DataFrame:
+    """Display rows of a ``kol_returns`` table: means per run and return per fee [95 % CI]."""
+    rows = []
+    for _, r in table.iterrows():
+        row = {"point": r["point_name"]} if several else {}
+        if by == "kol":
+            row.update({"rank": r["rank"], "KOL": r["label"], "tier": r["tier"], "followers": r["followers"]})
+        else:
+            row.update({"tier": r["label"], "KOLs / run": r["kols"], "runs with tier": f"{r['n_present']}/{r['n']}",
+                        "followers / KOL": r["followers"]})
+        row["fees"] = r["fees"]
+        for amount in ("purchases", "revenue", "profit"):  # last touch / first touch, side by side
+            row[f"{amount} last / root"] = f"{fmt(r[f'{amount}_last'])} / {fmt(r[f'{amount}_root'])}"
+        for touch in kol_stats.TOUCHES:
+            row[f"return per fee, {touch}"] = fmt_ci(r[f"return_{touch}"], r[f"return_{touch}_low"],
+                                                     r[f"return_{touch}_high"], 3)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
+    """The section "Which KOLs pay for themselves": how read, per-tier table, ranking, figure."""
+    several = len(view.points) > 1
+    names = ", ".join(f"**{md_escape(results.point_name(p))}**" for p in view.points)
+    if view.n_points > len(view.points):
+        which = (f"Shown: {names}, the best point by {_headline(results)} and the baseline among the "
+                 f"{view.n_points} points with KOLs; every run's rows are in kols.parquet.")
+    else:
+        which = f"Points with KOLs: {names}."
+    how = ("Every replication of a point lists the same KOLs (same roster entry, node and audience), so "
+           "each KOL is ranked on its own." if view.by == "kol" else
+           "Which people are KOLs differs between replications (a strategy applied to a graph drawn anew "
+           "per replication, or a random pick), so a KOL's index names a different person in each run: "
+           + ("KOLs are summed per run instead (the roster has no tiers)." if _untiered(view) else
+              "KOLs are summed per tier and run instead (a tier absent from a run counts as zero), and tiers "
+              "are ranked."))
+    ret = return_metrics(results.runs.columns)
+    plan = ("The plan's incremental profit, against the paired run of the same market without marketing, "
+            "is in the summary." if ret.incremental else
+            "This sweep holds no paired run without marketing, so not even the plan's incremental profit "
+            "is known.")
+    blocks: list[Block] = [
+        Heading("Which KOLs pay for themselves"),
+        Para(f"Return per fee = attributed profit / fees, profit = revenue − unit cost × purchases − fees, as a "
+             f"ratio of means over replications: above 0 a KOL pays for itself, −1 means no attributed sale. "
+             f"**Last touch** credits the KOL whose post triggered the purchase; **first touch (root)** the KOL "
+             f"whose post started the chain of friend shares that led to it. {how} {which}"),
+        Para(f"These numbers are attribution, not incremental effects: a purchase credited to a KOL may have "
+             f"happened without them, and no run leaves one KOL out. {plan}"),
+    ]
+    total, missing = kol_stats.uncredited(results.kols[results.kols["point"].isin(view.points)],
+                                          results.runs[results.runs["point"].isin(view.points)])
+    if np.isfinite(missing) and abs(missing) > 1e-9:
+        blocks.append(Para(f"Check: the runs count {fmt(total)} purchases per run (mean) whose last touch was a KOL "
+                           f"post, but the per-KOL rows credit {fmt(total - missing)}: {fmt(missing)} per run are "
+                           f"credited to no KOL, so last-touch purchases, revenue and returns below are understated "
+                           f"by that much."))
+    interval = (f"95 % interval over replications: delta-method t with fewer than {MIN_BOOTSTRAP_N}, BCa "
+                f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only")
+    blocks.append(Table(_kol_table(view.tiers, "tier", several),
+                        f"Per tier and point, best last-touch return first: means per run (fees, revenue and "
+                        f"profit in currency), return per fee [{interval}]."))
+    if view.ranked is not None:
+        ranked = view.ranked.assign(rank=view.ranked.groupby("point").cumcount() + 1)
+        top = ranked[ranked["rank"] <= MAX_KOL_ROWS]
+        left = len(ranked) - len(top)
+        blocks.append(Table(_kol_table(top, "kol", several),
+                            f"KOLs ranked by last-touch return per fee, first touch beside: means per run "
+                            f"[{interval}]." + (f" Showing the top {MAX_KOL_ROWS} per point ({left} more in "
+                                                f"kols.parquet)." if left else "")))
+        drawn, what = top, "KOL"
+    else:
+        drawn, what = view.tiers, "point" if _untiered(view) else "tier"
+    if len(drawn) > MAX_KOL_FIGURE_ROWS:
+        drawn = drawn.groupby("point", group_keys=False).head(max(1, MAX_KOL_FIGURE_ROWS // len(view.points)))
+    png = figs.kol_returns(drawn.reset_index(drop=True), fig_dir / "kol_returns", what)[0]
+    blocks.append(Figure(png, f"Return per fee by {what}: attributed profit per unit of fee, last touch (filled "
+                              f"circles) and first touch (open squares), with 95 % intervals over replications; "
+                              f"right of the dashed line the KOLs pay for themselves."))
+    return blocks
+
+
+def _untiered(view: KolView) -> bool:
+    """True when no KOL of the points shown has a tier."""
+    return bool((view.tiers["label"] == kol_stats.NO_TIER).all())
+
+
+def _best_tier_line(results: Results, view: KolView) -> str | None:
+    """The summary's sentence on the best-returning KOL tier (None without fees)."""
+    best = kol_stats.best_return(view.tiers)
+    if best is None:
+        return None
+    place = md_escape(best["point_name"])
+    several = len(view.points) > 1
+    if _untiered(view):  # no tiers: the KOLs of a point together
+        who = "- **Best KOL return** (the roster has no tiers)" + (f": the KOLs of **{place}**," if several else ":")
+        subject, rest = "they", "no point's KOLs do"
+    else:
+        who = f"- **Best-returning KOL tier:** **{md_escape(best['label'])}**" + (f" at **{place}**," if several else ",")
+        subject, rest = "it", "no tier does"
+    if best["return_last_low"] > 0:
+        pays = "pay for themselves" if subject == "they" else "pays for itself"
+    elif best["return_last"] > 0:
+        pays = ("may pay for themselves" if subject == "they" else "may pay for itself") + " (the interval includes 0)"
+    else:
+        pays = ("do not pay for themselves" if subject == "they" else "does not pay for itself") + \
+            ("" if (view.tiers["return_last"] > 0).any() else f", and {rest} on last-touch attribution")
+    return (f"{who} return per fee "
+            f"{fmt_ci(best['return_last'], best['return_last_low'], best['return_last_high'], 3)} last touch, "
+            f"{fmt_ci(best['return_root'], best['return_root_low'], best['return_root_high'], 3)} first touch "
+            f"(attribution, not incremental); {subject} {pays}.")
+
+
 def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
     """All report blocks, in reading order (figures written to ``fig_dir``)."""
     m = results.manifest
@@ -496,7 +657,8 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         blocks += [Heading("Results"), Para("No run finished successfully: nothing to analyse.")]
         blocks += _error_blocks(results) + _version_blocks(results)
         return blocks
-    blocks += summary_blocks(results, seed)
+    view = kol_view(results, seed)
+    blocks += summary_blocks(results, seed, view)
     blocks += design_blocks(results)
     summary = summarize(results.runs, [k for k in KEY_METRICS if k in results.runs], seed=seed)
     table, note = points_table(results, summary)
@@ -519,6 +681,8 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         if ret.profit in results.runs:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
+    if view is not None:
+        blocks += kol_blocks(results, view, fig_dir)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)
     blocks += fig_blocks
     if notes:
@@ -535,9 +699,10 @@ def _headline(results: Results) -> str:
     return "conversion_rate"
 
 
-def summary_blocks(results: Results, seed: int = 0) -> list[Block]:
+def summary_blocks(results: Results, seed: int = 0, kols: KolView | None = None) -> list[Block]:
     """The answer first: question, best option with its effect against the baseline and its
-    interval, return on spend, and what the sweep could not resolve."""
+    interval, return on spend, the best-returning KOL tier (with ``kols``), and what the
+    sweep could not resolve."""
     m = results.manifest
     runs = results.runs
     ret = return_metrics(runs.columns)
@@ -592,6 +757,9 @@ def summary_blocks(results: Results, seed: int = 0) -> list[Block]:
         lines.append("- **Not resolved:** " + ("; ".join(open_items) + ". More replications narrow the "
                                                "intervals." if open_items else
                                                "nothing at the 95 % level on the headline metric."))
+    tier_line = _best_tier_line(results, kols) if kols is not None else None
+    if tier_line:  # before "Not resolved", which closes the answer
+        lines.insert(len(lines) - 1, tier_line)
     if not ret.incremental:
         lines.append(f"- Return is measured as {metric if metric == ret.profit else ret.ratio} against no "
                      "spending at all, not against a paired run of the same market without marketing "

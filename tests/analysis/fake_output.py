@@ -141,8 +141,54 @@ def scenarios_output(out_dir: Path, replications: int = 6, crn: bool = True,
     return write_output(out_dir, base_manifest(design, replications, crn), runs, ts)
 
 
-def grid_output(out_dir: Path, replications: int = 3) -> Path:
-    """A `grid` design: kol.count × operations.relationship.referral_reward."""
+#: The fake KOL roster: (name, tier, followers, fee per run, mean last-touch purchases).
+ROSTER = (("ana", "mega", 900, 600.0, 20.0), ("bo", "macro", 300, 300.0, 30.0),
+          ("cy", "micro", 60, 100.0, 12.0), ("di", "micro", 40, 100.0, 6.0))
+
+#: Price and unit cost of the fake product (currency).
+PRICE, UNIT_COST = 20.0, 8.0
+
+
+def write_kols(out_dir: Path, count_of=lambda params: 2, fixed: bool = True, seed: int = 7) -> Path:
+    """Write ``kols.parquet`` (the runner's columns) for the ok runs of a fake folder.
+
+    Run r of a point with ``count_of(params)`` = c KOLs has the first c roster entries; with
+    ``fixed`` each keeps its node and audience in every replication, else the node and
+    audience are drawn anew per replication (a strategy on a freshly drawn graph).
+    Purchases are Poisson around the roster's means (root: last touch + Poisson(10)); the
+    runs' ``attr_kol`` is set to the KOLs' last-touch purchases.
+    """
+    out_dir = Path(out_dir)
+    runs = pd.read_parquet(out_dir / "runs.parquet")
+    params = {int(p["point"]): p["params"] for p in json.loads((out_dir / "manifest.json").read_text())["design"]["points"]}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for run in runs[runs["status"] == "ok"].itertuples():
+        for k, (name, tier, followers, fee, mean) in enumerate(ROSTER[:int(count_of(params[run.point]))]):
+            node, audience = (k, followers) if fixed else (int(rng.integers(0, 1000)),
+                                                           int(followers * rng.uniform(0.5, 1.5)))
+            last = float(rng.poisson(mean))
+            root = last + float(rng.poisson(10.0))
+            rows.append({"run": run.run, "point": run.point, "point_name": run.point_name,
+                         "replication": run.replication, "kol": k, "name": f"node {node}" if not fixed else name,
+                         "tier": tier, "node": node, "followers": audience, "posts": 8.0,
+                         "reached": 0.1 * audience * 8, "fees": fee,
+                         "purchases_last": last, "revenue_last": PRICE * last,
+                         "profit_last": (PRICE - UNIT_COST) * last - fee,
+                         "purchases_root": root, "revenue_root": PRICE * root,
+                         "profit_root": (PRICE - UNIT_COST) * root - fee})
+    kols = pd.DataFrame(rows)
+    kols.to_parquet(out_dir / "kols.parquet", index=False)
+    # the runs' KOL-channel purchases are the KOLs' last-touch purchases, as in the engine
+    credited = kols.groupby("run")["purchases_last"].sum() if len(kols) else pd.Series(dtype=float)
+    runs["attr_kol"] = runs["run"].map(credited).fillna(0).astype(int)
+    runs.to_parquet(out_dir / "runs.parquet", index=False)
+    return out_dir
+
+
+def grid_output(out_dir: Path, replications: int = 3, kols: bool = True) -> Path:
+    """A `grid` design: kol.count × operations.relationship.referral_reward (with ``kols``, a
+    fixed roster's ``kols.parquet``: kol.count KOLs per run)."""
     counts, rewards = [0, 2, 4], [0.0, 5.0, 10.0]
     points = [{"point": i, "name": f"kol={c},reward={w:g}",
                "params": {"kol.count": c, "operations.relationship.referral_reward": w}}
@@ -158,7 +204,8 @@ def grid_output(out_dir: Path, replications: int = 3) -> Path:
         return 300.0 * p["kol.count"] + 40.0 * p["operations.relationship.referral_reward"]
 
     runs, ts = _assemble(points, replications, conv, spend, seed=2)
-    return write_output(out_dir, base_manifest(design, replications), runs, ts)
+    out = write_output(out_dir, base_manifest(design, replications), runs, ts)
+    return write_kols(out, lambda p: p["kol.count"]) if kols else out
 
 
 def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:

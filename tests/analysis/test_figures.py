@@ -161,3 +161,16 @@ def test_main_effects_plots_pooled_means(grid, tmp_path):
     np.testing.assert_allclose(np.concatenate(list(captured.values())).ravel(), expected)
     with pytest.raises(ValueError, match="at least one swept parameter"):
         figs.main_effects(grid.runs, [], tmp_path / "none")
+
+
+def test_kol_returns_figure(grid, tmp_path):
+    from simulation.analysis.kols import kol_returns
+    table = kol_returns(grid.kols, grid.runs, "kol")
+    svg = check(figs.kol_returns(table, tmp_path / "kols", "KOL"), "Return per fee by KOL", "last touch",
+                "first touch", "break-even")
+    assert svg.count("kol=4,reward=0 · ") >= 4  # every KOL of a point gets its row
+    one = table[table["point"] == table["point"].iloc[0]]
+    one = one.assign(n_present=np.where(np.arange(len(one)) == 0, 1, one["n"]))
+    check(figs.kol_returns(one, tmp_path / "one", "KOL"), "(1/3 runs)")
+    with pytest.raises(ValueError, match="no KOL rows"):
+        figs.kol_returns(table.head(0), tmp_path / "none")

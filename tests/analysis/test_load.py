@@ -73,3 +73,24 @@ def test_timeseries_optional(tmp_path):
     (out / "timeseries.parquet").unlink()
     res = load_results(out)
     assert res.timeseries.empty and len(res.runs) == 29
+
+
+def test_kols_table_optional_and_only_ok_runs(tmp_path):
+    from tests.analysis.fake_output import write_kols
+    assert load_results(scenarios_output(tmp_path / "old")).kols is None  # folders without KOLs still load
+    out = scenarios_output(tmp_path / "k", replications=4, errors=((2, 1),))
+    import pandas as pd
+    runs = pd.read_parquet(out / "runs.parquet")
+    write_kols(out, lambda p: 2)
+    k = pd.read_parquet(out / "kols.parquet")
+    # a stray row of the failed run (point 2, replication 1) must not reach the statistics
+    failed = int(runs.loc[(runs["point"] == 2) & (runs["replication"] == 1), "run"].iloc[0])
+    stray = k.iloc[[0]].assign(run=failed, point=2, replication=1)
+    pd.concat([k, stray]).to_parquet(out / "kols.parquet", index=False)
+    res = load_results(out)
+    assert len(res.kols) == 2 * len(res.runs) and set(res.kols["run"]) == set(res.runs["run"])
+    assert list(res.kols[["point", "replication", "kol"]].itertuples(index=False)) == sorted(
+        res.kols[["point", "replication", "kol"]].itertuples(index=False))
+    k.drop(columns=["profit_root"]).to_parquet(out / "kols.parquet", index=False)
+    with pytest.raises(ResultsError, match=r"kols.parquet: missing column\(s\) \['profit_root'\]"):
+        load_results(out)
