@@ -1,4 +1,4 @@
-"""The ``socsim`` command: run, sweep, validate, report, demo, app.
+"""The ``socsim`` command: run, sweep, validate, report, demo, app, optimize.
 
 Every user error (bad file, bad value, output directory in the way or in use) is one
 line on stderr naming the file (and line) or field, and exit status 2, without a
@@ -183,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=_port, default=8765, help="port to serve on (1-65535)")
     p.add_argument("--host", type=_host, default="localhost", help="interface to listen on")
+
+    from simulation.optimize import command as optimize_command
+
+    optimize_command.add_parser(sub)
     for name, action in sub.choices.items():
         _log_options(action)
     return parser
@@ -267,6 +271,11 @@ def _run(args, *, single: bool) -> int:
 
 def _validate(args) -> int:
     from simulation.config.experiment import load_experiment
+    from simulation.optimize import command as optimize_command
+
+    status = optimize_command.validate(args)  # None: not an optimisation file
+    if status is not None:
+        return status
 
     exp = load_experiment(args.file, args.overrides, check_memory=args.check_memory)
     print(_describe(exp))
@@ -302,6 +311,12 @@ def _app(args) -> int:
     from simulation.app import serve
 
     return serve(args.host, args.port)
+
+
+def _optimize(args) -> int:
+    from simulation.optimize import command as optimize_command
+
+    return optimize_command.main(args)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -368,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": _report,
         "demo": _demo,
         "app": _app,
+        "optimize": _optimize,
     }
     from simulation.runner.sweep import WorkerFailure
 
