@@ -154,8 +154,11 @@ def adoption_curves(timeseries: pd.DataFrame, runs: pd.DataFrame, path: Path | s
         ax.grid(alpha=0.3)
         if k % ncols == 0:
             ax.set_ylabel("% bought", fontsize=8)
-        if k // ncols == nrows - 1:
+        # the bottom panel of each column carries the day axis (a short last row leaves
+        # panels of the row above without one below them)
+        if k + ncols >= len(points):
             ax.set_xlabel("day", fontsize=8)
+            ax.tick_params(labelbottom=True)
         ax.tick_params(labelsize=7)
     note = f"; dashed: {names.get(reference, reference)}" if not ref.empty else ""
     fig.suptitle(heading + note, fontsize=10)
@@ -378,7 +381,7 @@ def _frontier_panel(ax, df, ycol, eff_col, confidence, label_max):
         ax.annotate(r["point_name"], (r["spend"], r[ycol]), fontsize=6.5,
                     xytext=(4, 4), textcoords="offset points")
     ax.axhline(0, color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("total spend per run (currency: incentives, KOL, partner and content fees)")
+    ax.set_xlabel("marketing spend per run (currency: incentives, KOL, partner and content fees, event set-up)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
 

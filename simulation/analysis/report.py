@@ -38,7 +38,7 @@ from simulation.analysis.stats import (MIN_BOOTSTRAP_N, Best, Comparison, best_p
 
 #: Metrics of the points table, in column order (those present in the runs; the spend,
 #: profit and return columns are the headline ones, ``load.return_metrics``).
-KEY_METRICS = ("conversion_rate", "buyers", "revenue", "spend", "total_spend", "profit", "incremental_profit",
+KEY_METRICS = ("conversion_rate", "buyers", "revenue", "spend", "profit", "incremental_profit",
                "roi", "incremental_roi", "t50")
 
 #: Where the report's jinja2 templates live (package data).
@@ -737,7 +737,7 @@ def summary_blocks(results: Results, seed: int = 0, kols: KolView | None = None)
         text = (f"- **Best option: {md_escape(best.name)}**, {metric} {fmt_ci(iv.estimate, iv.low, iv.high)} "
                 f"{unit}")
         if vs is not None:
-            text += (f"; against the baseline {md_escape(vs.b)}: {'+' if vs.diff >= 0 else ''}{fmt(vs.diff)} "
+            text += (f"; against {md_escape(vs.b)} (the baseline): {'+' if vs.diff >= 0 else ''}{fmt(vs.diff)} "
                      f"(95 % CI {fmt(vs.low)} to {fmt(vs.high)}, two-sided, {vs.method})"
                      + ("." if vs.conclusive else ", an interval that includes zero: not a sure gain."))
         elif best.point == base:

@@ -101,7 +101,7 @@ def test_roi_vs_spend_frontier(grid, tmp_path):
     # kol=0, reward=0 spends nothing: ROI undefined, never on the frontier
     assert not df.loc[df["spend"] == 0, "efficient"].any()
     assert df["efficient"].sum() >= 1
-    check(figs.roi_vs_spend(grid.runs, tmp_path / "roi"), "total spend per run (currency",
+    check(figs.roi_vs_spend(grid.runs, tmp_path / "roi"), "marketing spend per run (currency",
           "efficient frontier")
     zero = grid.runs.assign(total_spend=0.0)
     with pytest.raises(ValueError, match="spend > 0"):

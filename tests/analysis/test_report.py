@@ -105,7 +105,7 @@ def test_report_opens_with_the_answer(tmp_path):
     assert head.startswith("Summary")
     assert "- **Question:** Which scenario sells most per unit of spend?" in head
     assert "- **Best option: relationship**, conversion_rate" in head
-    assert "against the baseline baseline: +" in head and "95 % CI" in head and "two-sided" in head
+    assert "against baseline (the baseline): +" in head and "95 % CI" in head and "two-sided" in head
     assert "- **Return on spend** (roi = (revenue − spend) / spend) of relationship:" in head
     assert "- **Not resolved:**" in head
     page = (out / "report.html").read_text()
