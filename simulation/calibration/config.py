@@ -237,7 +237,7 @@ def _check_parameter(base: dict, path: str, prior: Prior) -> None:
     from simulation.config.scenario import load_scenario
 
     lo, hi = prior.bounds
-    for value in (lo, 0.5 * (lo + hi), hi):
+    for value in (lo, hi, 0.5 * (lo + hi)):
         try:
             load_scenario(base, {path: float(value)})
         except ValidationError as e:

@@ -16,7 +16,7 @@ a killed and resumed study holds the same complete trials as an uninterrupted on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -33,11 +33,12 @@ STUDY = "point"
 
 @dataclass(frozen=True)
 class PointEstimate:
-    """The best trial: parameter values, its loss and the trials run."""
+    """The best trial: parameter values, its loss, the complete trials, and how many of them this call ran."""
 
     params: dict[str, float]
     loss: float
     trials: int
+    ran: int = field(default=0, compare=False)
 
 
 def suggest(trial, name: str, prior: Prior) -> float:
@@ -105,8 +106,10 @@ def fit_point(
             mu = mean_series(simulator, params, seeds, n)[column]
             return fn(y, mu, replications)
 
+        start = None
         while True:
             done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+            start = done if start is None else start
             if progress:
                 progress(done, trials)
             if done >= trials:
@@ -115,6 +118,6 @@ def fit_point(
             study.sampler = optuna.samplers.TPESampler(seed=k_seed)
             study.optimize(objective, n_trials=1, catch=())
         best = study.best_trial
-        return PointEstimate({p: float(best.params[p]) for p in priors}, float(best.value), done)
+        return PointEstimate({p: float(best.params[p]) for p in priors}, float(best.value), done, done - start)
     finally:
         restore()

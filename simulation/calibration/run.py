@@ -18,6 +18,7 @@ or ``overwrite`` (our files are replaced; other files are left alone).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -46,6 +47,8 @@ class CalibrationOutcome:
     point: PointEstimate
     posterior: PosteriorResult
     band: PredictiveBand
+    #: stage -> (wall seconds, simulations run) for "point", "posterior", "predictive"
+    stages: dict[str, tuple[float, int]]
 
 
 def _versions() -> dict:
@@ -84,8 +87,8 @@ def prepare_folder(out: Path, fingerprint: str, *, resume: bool, overwrite: bool
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _manifest(cal: Calibration, finished: bool) -> str:
-    doc = {"fingerprint": cal.fingerprint, "config": str(cal.path) if cal.path else None,
+def _manifest(cal: Calibration, finished: bool, stages: dict | None = None) -> str:
+    doc = {"stages": {k: {"seconds": round(v[0], 3), "simulations": v[1]} for k, v in (stages or {}).items()},"fingerprint": cal.fingerprint, "config": str(cal.path) if cal.path else None,
            "data": str(cal.observed.path) if cal.observed.path else None, "data_sha256": cal.observed.sha256,
            "calibrate": cal.table.model_dump(mode="json"), "versions": _versions(), "finished": finished}
     return json.dumps(doc, indent=2, sort_keys=True)
@@ -119,23 +122,30 @@ def calibrate(
     model = ScenarioModel(cal.base, cal.base_dir, t.data.columns, cal.observed.period)
     fit = cal.fit
 
+    stages: dict[str, tuple[float, int]] = {}
+    t0 = time.perf_counter()
     point = fit_point(model, t.parameters, fit.values, column=t.point.column, loss=t.point.loss,
                       trials=t.point.trials, replications=t.point.replications, seed=t.seed,
                       study_path=out / "study.journal",
                       progress=lambda d, n: log(f"point fit: {d}/{n} trials") if d in (0, n) else None)
+    stages["point"] = (time.perf_counter() - t0, point.ran * t.point.replications)
     with make_executor(backend, workers, scheduler) as ex:
         map_ = None if (backend == "local" and workers == 1) else ordered_map(ex)
         log(f"posterior: ABC-SMC, {t.posterior.population_size} particles x <= {t.posterior.generations} generations")
+        t0 = time.perf_counter()
         post = fit_posterior(model, t.parameters, fit.values, fit.period,
                              population_size=t.posterior.population_size, generations=t.posterior.generations,
                              max_simulations=t.posterior.max_simulations, min_epsilon=t.posterior.min_epsilon,
                              seed=t.seed, db_path=out / "abc.db", map_=map_, chunks=workers)
+        stages["posterior"] = (time.perf_counter() - t0, post.simulations)
         log(f"posterior: {post.generations} generations, {post.simulations} simulations")
+        t0 = time.perf_counter()
         band = predictive_band(model, post, cal.observed, fit_weeks=t.data.fit_weeks, draws=t.predictive.draws,
                                level=t.predictive.level, seed=t.seed, map_=map_ or map)
+        stages["predictive"] = (time.perf_counter() - t0, t.predictive.draws)
     write_outputs(cal, out, point, post, band)
-    atomic_write(out / MANIFEST, _manifest(cal, finished=True))
-    return CalibrationOutcome(out, point, post, band)
+    atomic_write(out / MANIFEST, _manifest(cal, finished=True, stages=stages))
+    return CalibrationOutcome(out, point, post, band, stages)
 
 
 def write_outputs(cal: Calibration, out: Path, point: PointEstimate, post: PosteriorResult,

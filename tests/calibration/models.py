@@ -52,8 +52,8 @@ BASS_PRIORS = {"p": Prior(prior="log_uniform", low=0.002, high=0.05), "q": Prior
 
 
 def bass_simulator(params, seed, n_periods):
-    """Daily new adopters: the mean-field Bass curve (classic.bass, 10^6 people, dt = 1 day) on a
-    market of BASS_MARKET, observed with Poisson noise."""
-    curve = classic.bass(10**6, params["p"], params["q"], float(n_periods), 1.0, runs=1, seed=0).curve[0]
+    """Daily new adopters: the mean-field Bass curve (``classic.bass_closed_form``, the limit of
+    ``classic.bass`` as n grows) on a market of BASS_MARKET people, observed with Poisson noise."""
+    curve = classic.bass_closed_form(np.arange(n_periods + 1, dtype=np.float64), params["p"], params["q"])
     mu = BASS_MARKET * np.diff(curve)
-    return {"purchases": np.random.default_rng(np.random.SeedSequence(seed)).poisson(mu).astype(np.float64)}
+    return {"purchases": np.random.default_rng(seed).poisson(mu).astype(np.float64)}
