@@ -42,3 +42,9 @@ clean-cache:
 
 clean: clean-cache
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The browser tests alone (headless Debian Chromium; screenshots in results/screenshots/,
+# step latency in benchmarks/results/app.json).
+.PHONY: test-browser
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -q

@@ -47,10 +47,10 @@ scenario = default_scenario({"graph.n": 5000, "days": 60})
 result = simulate(scenario, seed=1)
 summary = pd.Series(result.summary)
 summary[["n", "exposed", "interested", "buyers", "sharers", "conversion_rate", "revenue",
-         "total_spend", "roi", "t50"]]
+         "spend", "roas", "t50"]]
 
 # %% [markdown]
-# `conversion_rate` is buyers / population; `roi` is (revenue − spend) / spend, where the
+# `conversion_rate` is buyers / population; `roas` is revenue / spend, where the
 # spend here is the default plan's five KOLs. `t50` is the day by which half of the final
 # buyers had bought. Every purchase is credited to the channel that caused it:
 

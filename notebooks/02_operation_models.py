@@ -32,6 +32,7 @@ from pathlib import Path
 from IPython.display import Image, Markdown, display
 
 from simulation.analysis import best_point, compare, figures, load_results, summarize
+from simulation.analysis.load import return_metrics
 from simulation.config.experiment import load_experiment
 from simulation.runner.sweep import run_experiment
 
@@ -57,7 +58,8 @@ print(f"{len(res.runs)} runs ok, {len(res.errors)} failed; design points:",
 # ## Means with 95 % confidence intervals
 
 # %%
-table = summarize(res.runs, ["conversion_rate", "revenue", "total_spend", "roi"])
+ret = return_metrics(res.runs.columns)
+table = summarize(res.runs, ["conversion_rate", "revenue", ret.spend, "profit", ret.profit, ret.ratio])
 table.pivot(index="point_name", columns="metric", values="mean").round(3)
 
 # %% [markdown]
@@ -69,13 +71,16 @@ display(Markdown(f"**Best for conversion: {best.name}.** {best.runner_up.sentenc
 display(Markdown(compare(res.runs, "conversion_rate", "relationship", "content", paired=res.crn).sentence()))
 
 # %% [markdown]
-# ROI counts the spend, so the ranking can differ. It is a ratio of means over
-# replications (revenue and spend averaged first), with a delta-method or bootstrap CI.
+# Selling most is not earning most. The return that matters is **incremental**: each run
+# is paired with the same world without any marketing (same graph, people and random
+# numbers), so `incremental_profit` is what the plan added, after goods, discounts and
+# every lever's cost, and `incremental_roi` = incremental profit / spend. It is a ratio
+# of means over replications, with a delta-method or bootstrap CI.
 
 # %%
-best_roi = best_point(res.runs, "roi", paired=res.crn)
-display(Markdown(f"**Best for ROI: {best_roi.name}**, ROI {best_roi.interval.estimate:.2f} "
-                 f"(95 % CI {best_roi.interval.low:.2f} to {best_roi.interval.high:.2f})."))
+best_ret = best_point(res.runs, ret.ratio, paired=res.crn)
+display(Markdown(f"**Best incremental return: {best_ret.name}**, {ret.ratio} {best_ret.interval.estimate:.2f} "
+                 f"(95 % CI {best_ret.interval.low:.2f} to {best_ret.interval.high:.2f})."))
 
 # %% [markdown]
 # ## Figures: adoption, funnel, attribution

@@ -27,6 +27,8 @@ from pathlib import Path
 from IPython.display import Image, Markdown, display
 
 from simulation.analysis import best_point, figures, load_results, write_report
+from simulation.analysis.load import return_metrics
+from simulation.analysis.stats import cell_value
 from simulation.config.experiment import load_experiment
 from simulation.runner.sweep import run_experiment
 
@@ -44,16 +46,29 @@ exp = load_experiment(repo_root() / "experiments" / "quick.toml",
 print(exp.question)
 run_experiment(exp, out, workers=1, progress=False)
 res = load_results(out)
-res.runs.groupby(["kol.count", "operations.relationship.referral_reward"])[
-    ["conversion_rate", "total_spend", "roi"]].mean().round(3)
+
+# %% [markdown]
+# ## One return per grid point
+# A grid point's return is its **ratio of means** — mean incremental profit / mean spend
+# over its replications (incremental: against the same world without marketing, on the
+# same random numbers) — never the mean of each run's ratio: a replication that happened
+# to spend little would dominate a mean of ratios. The table and the heatmap below use the
+# same estimate (`stats.cell_value`), so their numbers agree.
+
+# %%
+ret = return_metrics(res.runs.columns)
+cells = res.runs.groupby(["kol.count", "operations.relationship.referral_reward"])
+table = cells[["conversion_rate", ret.spend]].mean()
+table[f"{ret.ratio} (ratio of means)"] = cells.apply(lambda g: cell_value(g, ret.ratio))
+table.round(3)
 
 # %% [markdown]
 # ## Heatmaps of conversion and ROI
-# Each cell averages the replications of one grid point (ROI: ratio of means).
+# Each cell averages the replications of one grid point (ROI: the ratio of means above).
 
 # %%
 png, _ = figures.heatmap(res.runs, "kol.count", "operations.relationship.referral_reward",
-                         out / "figures" / "heatmap")
+                         out / "figures" / "heatmap", metrics=("conversion_rate", ret.ratio))
 display(Image(filename=str(png)))
 
 # %% [markdown]

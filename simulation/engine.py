@@ -14,8 +14,9 @@ other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
 Seeds: ``seeding.nodes`` (labels) or ``seeding.count`` distinct people drawn by Floyd's
 algorithm from ``uniform(key, SEED_PICK, i, 0)`` (``kernels.cascade.pick_seeds``, the
 same sample as ``classic.independent_cascade(seeds=count)``). Seeds buy on day 0 (channel
-"seed", price ``product.price`` or 0 when ``seeding.free``) and then go through the
-sharing and satisfaction phases of day 0 exactly like buyers of any day.
+"seed", price ``product.price``, or 0 when ``seeding.free`` — then the whole list price
+is ``discount_cost``) and then go through the satisfaction and sharing phases of day 0
+exactly like buyers of any day.
 
 Per-person factors (fixed for the run)
 --------------------------------------
@@ -28,25 +29,31 @@ day t-1; today's purchases change social proof, negative word of mouth and share
 only from day t+1)
 -------------------------------------------------------------------------------------
 0. **Prices.** ``price_today = product.price * prod(op.price_multiplier(t))``
-   (campaign, flash sale).
-1. **Exposure and evaluation.** Exposure batches are evaluated in this order (the order
-   decides only which exposure is credited when several convert the same person):
-   a. *friend shares*: every person who shared on day t-1 with share index k (0 for
+   (campaign, then flash sale while stock lasts).
+1. **Exposure and evaluation.** Exposure batches are evaluated in this order. The order
+   decides which exposure converts a person who would convert on several, and with it
+   everything that exposure carries: the credited channel, the price paid (a group-buy
+   invitation, a bargain cut or a friend share with an invitee discount are cheaper than
+   an ad), the path (group-buy, bargain) and who is paid for the referral:
+   a. *friend shares*: every sharer of day t-1 (phase 4) with share index k (0 for
       their first share) exposes the head of each out-arc e with strength ``w_e``
       (tie strength) and draw ``uniform(key, TRANSMIT, e, k)``; sharers in increasing
       id order, arcs in CSR order;
-   b. *KOL posts*: on posting days (``simulation.kol``) follower slot s is reached iff
-      ``uniform(key, KOL_REACH, s, t) < kol.engagement_rate``; strength
-      ``kol.credibility``; draw ``uniform(key, EVALUATE, s, 16 t + 1)``;
+   b. *KOL posts*: on posting days — floor(t * posts_per_week / 7) > floor((t - 1) *
+      posts_per_week / 7) inside the KOL window, so the first post is on day
+      ceil(7 / posts_per_week) (days 4, 7, 11, 14, ... at 2 a week) — follower slot s of
+      KOL k is reached iff ``uniform(key, KOL_REACH, s, t) < engagement_k``; strength
+      ``credibility_k`` (x ``fit_k`` when the follower's interest >= ``kol.fit_interest``);
+      draw ``uniform(key, EVALUATE, s, 16 t + 1)``; the exposure carries k (``simulation.kol``);
    c. *platform*: each person with probability ``funnel.platform_rate`` (geometric
       skipping on stream PLATFORM, b = 2t); strength ``funnel.platform_strength``; draw
       ``uniform(key, EVALUATE, i, 16 t + 8)``;
    d. the enabled operation models in the order content, relationship, event,
       crossover (their module docstrings give their batches).
-   For each exposure of person i with strength s and list price c: nothing happens if
-   i has bought before, is pending in a group-buy, has already converted today, or is
-   offline today (``uniform(key, ONLINE, i, t) >= activity_i``; no draw when
-   activity_i = 1). Otherwise i is *exposed* and
+   For each exposure of person i with strength s and price c (the day's price, or the
+   group / bargain price): nothing happens if i has bought before, is pending in a
+   group-buy, has already converted today, or is offline today (``uniform(key, ONLINE,
+   i, t) >= activity_i``; no draw when activity_i = 1). Otherwise i is *exposed* and
 
        P = min(1, s * static_i * quality_factor
                   * exp(social_proof_weight * bought_friends_i / indeg_i)
@@ -56,36 +63,57 @@ only from day t+1)
    where d is the relationship model's ``invitee_discount`` on friend shares (else 0),
    ``bought_friends_i`` the number of in-neighbours who have bought (0/0 := 0) and
    ``coupon_i`` the value of a coupon i holds. With u the exposure's draw: i converts
-   iff u < P (the exposure's channel, price, referrer and tag are kept), and is
-   *interested* iff u < min(1, interest_ratio * P). Every neutral factor is exactly 1,
-   so P = s when every extra is off (this is how the model reduces to Independent
-   Cascade draw for draw).
-2. **Purchase.** Today's converters, in the order they converted, pass through each
-   operation's ``route`` (group-buy: join / open groups, resolve full or expired
-   groups; flash-sale stock). Then, if ``product.repeat_rate > 0``, every earlier buyer
-   whose last purchase satisfied them, online today, not pending, buys again with
-   probability ``repeat_rate`` (draw ``uniform(key, REPEAT, i, t)``), at price_today,
-   credited to the channel of their first purchase. Booking a purchase: revenue +=
-   its price; a held coupon is redeemed (``incentive_spend += min(coupon, price)``);
-   each operation's ``on_purchases`` pays its incentives (referral reward, commission,
-   invitee discount) and counts UGC; a first purchase makes the person a buyer and adds
-   1 to ``bought_friends`` of each out-neighbour.
-3. **Sharing.** Each purchaser of today shares iff ``uniform(key, SHARE, i, t) <
-   min(1, share_propensity_i * M)``, with M the product of the operations'
+   iff u < P (the exposure's channel, price, ref and tag are kept), and is
+   *interested* iff u < min(1, interest_ratio * P). Each factor is exactly 1 at its
+   neutral setting — trust, interest, quality and social-proof weights 0, price 0 (or
+   price sensitivity 0), no negative word of mouth heard — so P = s when every extra
+   is off (this is how the model reduces to Independent Cascade draw for draw). The
+   price factor is *not* neutral at the default price: price sensitivity 1 and price 99
+   against reference price 100 give exp(-0.99) = 0.37.
+2. **Purchase.** Today's converters, in the order they converted, then — if
+   ``product.repeat_rate > 0`` — the repeat buyers (every earlier buyer whose last
+   purchase satisfied them, not pending, buying again with probability ``repeat_rate``,
+   draw ``uniform(key, REPEAT, i, t)``, then online today, at price_today, credited to
+   the channel of their first purchase with no referrer) pass through each operation's
+   ``route`` (group-buy: join / open groups, resolve full or expired groups; flash-sale
+   stock), first and repeat purchases alike. A converter whose group-buy invitation
+   lapsed (the group closed earlier today or before) places no order; they stay
+   interested but, having converted, are not among today's interested sharers.
+   Booking a purchase (``simulation.ledger``): the price paid is the routed price less
+   the invitee discount (friend-share purchases with the relationship model) less the
+   coupon held (redeemed up to what is left), never below 0 or above the list price;
+   revenue += paid, ``discount_cost`` += list price - paid, ``cogs`` +=
+   ``product.unit_cost``; a KOL purchase pays that KOL's commission; each operation's
+   ``on_purchases`` pays its incentives (referral reward, commission) and counts UGC; a
+   first purchase makes the person a buyer, adds 1 to ``bought_friends`` of each
+   out-neighbour and fixes the root of their cascade (a friend share inherits the
+   sharer's root; any other exposure is its own root; people newly interested today
+   get a root the same way, so interested sharers pass theirs on).
+3. **Satisfaction** (known before the buyer decides what to say). Each purchase is
+   satisfying iff ``uniform(key, SATISFY, i, j) < quality_share * product.quality +
+   (1 - quality_share) * product.service`` (j = the person's purchase count before
+   it). A dissatisfied buyer becomes *negative* and tells each out-neighbour (arc e)
+   iff ``uniform(key, NEGATIVE, e, t) < negative_spread``: the head's
+   ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
+4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)
+   < min(1, share_propensity_i * M)``, with M the product of the operations'
    ``share_multiplier`` (incentives); each person whom one of today's exposures made
-   interested (interest on earlier days does not matter) and who did not buy today —
-   including converters whose group-buy invitation lapsed — shares iff the same draw is below ``min(1, share_propensity_i * M *
-   interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
-   person's share index, which then grows by 1.
-4. **Satisfaction.** Each purchase is satisfying iff ``uniform(key, SATISFY, i, j) <
-   quality_share * product.quality + (1 - quality_share) * product.service`` (j = the
-   person's purchase count before it). A dissatisfied buyer becomes *negative* and
-   tells each out-neighbour (arc e) iff ``uniform(key, NEGATIVE, e, t) <
-   negative_spread``: the head's ``negative_heard`` grows by 1.
+   interested (interest on earlier days does not matter) and who did not buy today
+   and is not pending shares iff the same draw is below ``min(1, share_propensity_i * M
+   * interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
+   person's share index, which then grows by 1. Persistent word of mouth
+   (``funnel.wom_days`` != 1 or ``wom_decay`` > 0): a buyer who shares on day t keeps
+   talking — is a sharer again on days t+2 .. t+wom_days (0: no limit), each further
+   day unless ``uniform(key, WOM, i, t') < wom_decay`` stops them for good, and never
+   once negative; every talking day is a new share (new index, new draws). The
+   defaults (1, 0) are one share per buyer, as Independent Cascade.
 5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested);
    daily series recorded.
 
-Metrics: see ``simulation.metrics``.
+Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
+``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
+lever off on the same graph and seed and adds the incremental metrics
+(``simulation.counterfactual``).
 """
 from __future__ import annotations
 
@@ -93,13 +121,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import counterfactual as cf
+from . import ledger
 from . import metrics as metrics_mod
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
 from .kernels.cascade import pick_seeds
-from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT
-from .kol import build_kols, posts_on
+from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
+from .kol import build_kols, posts_in_window, posts_on
+from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
+from .ledger import PAYMENT_KINDS
 from .operations import REGISTRY
 from .operations.base import Batch, Purchases
 from .population import draw_population
@@ -108,18 +140,6 @@ from .ties import tie_strength
 
 SLOT_KOL = 1
 SLOT_PLATFORM = 8
-
-#: Payment kinds and the spend series each one counts in.
-PAYMENT_KINDS = {
-    "referral_reward": "incentive_spend",
-    "commission": "incentive_spend",
-    "invitee_discount": "incentive_spend",
-    "coupon": "incentive_spend",
-    "kol_fee": "kol_spend",
-    "partner_fee": "partner_spend",
-    "content_cost": "content_spend",
-}
-
 
 @dataclass
 class RunResult:
@@ -130,8 +150,11 @@ class RunResult:
     graph : the CSRGraph used (reuse it via ``simulate(..., graph=...)``).
     state : with ``keep_state``, per-node arrays bought, shared, exposed, interested,
         is_kol, segment, negative.
-    records : ``purchases`` (day, buyer, channel, price, ref), ``payments`` (day, kind,
-        payee, amount) and ``groups`` (open_day, close_day, members, status).
+    records : ``purchases`` (day, buyer, channel, price paid, discount, ref, kol — last
+        touch, -1 if none —, root_channel, root_kol — the root of the buyer's cascade),
+        ``payments`` (day, kind — index into ``ledger.PAYMENT_KINDS`` —, payee, amount),
+        ``groups`` (open_day, close_day, members, status) and ``kols`` (the per-KOL
+        table, ``simulation.kol_ledger``).
     """
 
     summary: dict[str, float]
@@ -159,7 +182,15 @@ class Engine:
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
-        self.kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"))
+        self.kols = kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
+                                      posts=posts_in_window(sc.kol, self.days), base_dir=sc.base_dir)
+        self.kol_of_slot = np.repeat(np.arange(kols.count, dtype=np.int64), np.diff(kols.indptr))
+        self.slot_engagement, self.slot_strength = kol_slot_terms(kols, self.kol_of_slot, pop.interest,
+                                                                  sc.kol.fit_interest)
+        self.kol_stats = {k: np.zeros(kols.count) for k in KOL_STATS}
+        # root of each person's cascade: the channel (and KOL) of the exposure that started it
+        self.root_channel = np.full(n, -1, np.int8)
+        self.root_kol = np.full(n, -1, np.int64)
         # State (per person).
         self.bought = np.zeros(n, bool)
         self.exposed = np.zeros(n, bool)
@@ -194,6 +225,7 @@ class Engine:
         self.fp[F.FP_INTEREST_RATIO] = fn.interest_ratio
         self.sharers = np.empty(0, np.int64)
         self.sharer_k = np.empty(0, np.int64)
+        self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
         self.daily = metrics_mod.new_daily(self.days)
         self._purchases: list[dict] = []
@@ -213,7 +245,8 @@ class Engine:
     def pay(self, day: int, kind: str, payees: np.ndarray, amounts: np.ndarray) -> None:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
-        amounts = np.asarray(amounts, np.float64)
+        amounts = np.atleast_1d(np.asarray(amounts, np.float64))
+        payees = np.broadcast_to(np.asarray(payees, np.int64), amounts.shape)
         self._payments.append({"day": np.full(len(amounts), day, np.int64),
                                "kind": np.full(len(amounts), list(PAYMENT_KINDS).index(kind), np.int8),
                                "payee": np.asarray(payees, np.int64), "amount": amounts})
@@ -255,16 +288,23 @@ class Engine:
             heads, arcs, pos = F.out_arcs(self.sharers, g.indptr, g.indices)
             out.append(Batch(F.CH_FRIEND, TRANSMIT, heads, self.w[arcs], np.full(len(arcs), self.price_today),
                              arcs, self.sharer_k[pos], self.sharers[pos]))
-        k = sc.kol
-        if self.kols.count and k.active(day) and posts_on(day, k.posts_per_week):
-            if k.fee_per_post > 0:
-                self.pay(day, "kol_fee", np.arange(self.kols.count), np.full(self.kols.count, k.fee_per_post))
-            slots = np.arange(len(self.kols.followers), dtype=np.int64)
-            reached = F.draw_below(slots, np.full(len(slots), k.engagement_rate), self.key, KOL_REACH, day)
-            slots = slots[reached]
-            out.append(Batch(F.CH_KOL, EVALUATE, self.kols.followers[slots], np.full(len(slots), k.credibility),
+        k, kols = sc.kol, self.kols
+        if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
+            slots = np.arange(len(kols.followers), dtype=np.int64)
+            slots = slots[F.draw_below(slots, self.slot_engagement, self.key, KOL_REACH, day)]
+            reached = np.bincount(self.kol_of_slot[slots], minlength=kols.count).astype(np.float64)
+            who = np.arange(kols.count)
+            flat, cpm = kols.terms["fee_per_post"], kols.terms["cpm"] * reached / 1000.0
+            if (flat > 0).any():
+                self.pay(day, "kol_fee", who[flat > 0], flat[flat > 0])
+            if (cpm > 0).any():
+                self.pay(day, "kol_cpm", who[cpm > 0], cpm[cpm > 0])
+            self.kol_stats["posts"] += 1
+            self.kol_stats["reached"] += reached
+            self.kol_stats["fees"] += flat + cpm
+            out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
                              np.full(len(slots), self.price_today), slots,
-                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), np.full(len(slots), -1, np.int64)))
+                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots]))
         if sc.funnel.platform_rate > 0:
             people = F.skip_sample(self.key, PLATFORM, 2 * day, self.n, sc.funnel.platform_rate)
             out.append(Batch.per_person(F.CH_PLATFORM, EVALUATE, people, sc.funnel.platform_strength,
@@ -293,17 +333,17 @@ class Engine:
         c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
+        if sc.product.repeat_rate > 0:
+            p = _concat(p, self._repeats(day))
         for op in self.ops:
             p = op.route(day, p)
-        if sc.product.repeat_rate > 0:
-            p = _concat(p, self._repeats(day, p["buyer"]))
         interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
 
-    def _repeats(self, day: int, today: np.ndarray) -> Purchases:
-        self.purchase_day[today] = day  # today's other purchasers are not repeat candidates
+    def _repeats(self, day: int) -> Purchases:
+        # today's converters have not bought before (bought people ignore exposures) and
+        # pending group members are excluded, so nobody is both a converter and a repeater
         pool = np.flatnonzero(self.bought & self.satisfied & (self.pending < 0))
-        pool = pool[self.purchase_day[pool] != day]
         # the (rare) repeat draw first, then the online draw only for those
         pool = pool[F.draw_below(pool, np.full(len(pool), self.scenario.product.repeat_rate), self.key, REPEAT, day)]
         act = self.pop.activity[pool]
@@ -315,14 +355,19 @@ class Engine:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
         buyers = p["buyer"]
-        # coupons redeemed
-        held = self.coupon[buyers] > 0
-        if held.any():
-            self.pay(day, "coupon", buyers[held], np.minimum(self.coupon[buyers[held]], p["price"][held]))
-            self.coupon[buyers[held]] = 0.0
+        # the price paid: price rules and purchase path (p["price"]), invitee discount, coupon
+        cut = np.zeros(len(buyers))
+        for op in self.ops:
+            cut = cut + op.price_cut(p)
+        paid, redeemed = ledger.price_paid(sc.product.price, p["price"], cut, self.coupon[buyers])
+        self.coupon[buyers[redeemed > 0]] = 0.0
+        p = dict(p, price=paid, discount=sc.product.price - paid)
+        self._kol_purchases(day, p)
         for op in self.ops:
             op.on_purchases(day, p)
         new = buyers[~self.bought[buyers]]
+        self._set_roots(new, p["channel"][~self.bought[buyers]], p["ref"][~self.bought[buyers]])
+        self._set_roots(interested_today, self.cand_channel[interested_today], self.cand_ref[interested_today])
         self.first_day[new] = day
         self.first_channel[new] = p["channel"][~self.bought[buyers]]
         F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
@@ -331,23 +376,10 @@ class Engine:
         self.purchase_day[buyers] = day
         self._purchases.append({"day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
                                 "channel": p["channel"].astype(np.int8), "price": p["price"].astype(np.float64),
-                                "ref": p["ref"].astype(np.int64)})
-        # 3. sharing
-        mult = self.share_mult
-        q = np.minimum(1.0, self.pop.share_propensity[buyers] * mult)
-        shares = F.draw_below(buyers, q, self.key, SHARE, day)
-        sharers = buyers[shares]
-        rate = sc.funnel.interested_share_rate
-        if rate > 0 and len(interested_today):
-            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            qi = np.minimum(1.0, self.pop.share_propensity[cand] * mult * rate)
-            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
-        sharers = np.sort(sharers)
-        self.sharers = sharers
-        self.sharer_k = self.share_count[sharers].copy()
-        self.share_count[sharers] += 1
-        self.shared[sharers] = True
-        # 4. satisfaction
+                                "discount": p["discount"].astype(np.float64), "ref": p["ref"].astype(np.int64),
+                                "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
+                                "root_channel": self.root_channel[buyers], "root_kol": self.root_kol[buyers]})
+        # 3. satisfaction: known before the buyer decides what to say
         p_sat = sc.funnel.quality_share * sc.product.quality + (1 - sc.funnel.quality_share) * sc.product.service
         sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
         self.purchase_count[buyers] += 1
@@ -355,10 +387,60 @@ class Engine:
         unhappy = buyers[~sat]
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
+        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+        mult = self.share_mult
+        happy = buyers[sat]
+        q = np.minimum(1.0, self.pop.share_propensity[happy] * mult)
+        sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]
+        rate = sc.funnel.interested_share_rate
+        if rate > 0 and len(interested_today):
+            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
+            qi = np.minimum(1.0, self.pop.share_propensity[cand] * mult * rate)
+            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
+        self._set_sharers(day, np.unique(sharers))
         # 5. end of day
         for op in self.ops:
             op.after_day(day, interested_today)
         metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+
+    def _kol_purchases(self, day: int, p: Purchases) -> None:
+        """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
+        mine = (p["channel"] == F.CH_KOL) & (p["ref"] >= 0)
+        if not mine.any():
+            return
+        k = p["ref"][mine]
+        fee = self.kols.terms["commission_rate"][k] * p["price"][mine]
+        if (fee > 0).any():
+            self.pay(day, "kol_commission", k[fee > 0], fee[fee > 0])
+            np.add.at(self.kol_stats["fees"], k, fee)
+
+    def _set_roots(self, people: np.ndarray, channel: np.ndarray, ref: np.ndarray) -> None:
+        """Give people without a root the root of their cascade: a sharer's root, else their own channel."""
+        fresh = self.root_channel[people] < 0
+        people, channel, ref = people[fresh], channel[fresh], ref[fresh]
+        via = (channel == F.CH_FRIEND) & (ref >= 0)
+        src = np.where(via, ref, 0)
+        inherit = via & (self.root_channel[src] >= 0)
+        self.root_channel[people] = np.where(inherit, self.root_channel[src], channel)
+        self.root_kol[people] = np.where(inherit, self.root_kol[src], np.where(channel == F.CH_KOL, ref, -1))
+
+    def _set_sharers(self, day: int, new: np.ndarray) -> None:
+        """Make ``new`` (sorted ids) and the adopters still talking the sharers heard tomorrow (phase 1a)."""
+        fn = self.scenario.funnel
+        if fn.wom_days != 1 or fn.wom_decay > 0:
+            adopters = new[self.bought[new]]
+            self.talk_until[adopters] = day + fn.wom_days if fn.wom_days > 0 else np.iinfo(np.int64).max
+            old = self.sharers[(self.talk_until[self.sharers] > day) & ~self.negative[self.sharers]]
+            old = np.setdiff1d(old, new)
+            if fn.wom_decay > 0:
+                stop = F.draw_below(old, np.full(len(old), fn.wom_decay), self.key, WOM, day)
+                self.talk_until[old[stop]] = -1
+                old = old[~stop]
+            new = np.union1d(new, old)
+        self.sharers = new
+        self.sharer_k = self.share_count[new].copy()
+        self.share_count[new] += 1
+        self.shared[new] = True
 
     def run(self) -> None:
         """Step to the horizon."""
@@ -368,13 +450,18 @@ class Engine:
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
         records = {"purchases": _stack(self._purchases, {"day": np.int64, "buyer": np.int64, "channel": np.int8,
-                                                         "price": np.float64, "ref": np.int64}),
+                                                         "price": np.float64, "discount": np.float64,
+                                                         "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
+                                                         "root_kol": np.int64}),
                    "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
                                                         "amount": np.float64})}
         ev = next((op for op in self.ops if op.name == "event"), None)
         records["groups"] = ev.group_records() if ev is not None else {
             k: np.empty(0, np.int64) for k in ("open_day", "close_day", "members", "status")}
         summary = metrics_mod.summarize(self, records)
+        summary["kol_count"] = float(self.kols.count)
+        summary["kol_reached"] = float(self.kol_stats["reached"].sum())
+        records["kols"] = kol_table(self.kols, self.kol_stats, records["purchases"], self.scenario.product.unit_cost)
         state = None
         if keep_state:
             is_kol = np.zeros(self.n, bool)
@@ -384,6 +471,7 @@ class Engine:
                      "negative": self.negative.copy(), "first_day": self.first_day.copy(),
                      "first_channel": self.first_channel.copy()}
         daily = {k: v[: self.days + 1].copy() for k, v in self.daily.items()}
+        daily["roas"] = metrics_mod.daily_roas(daily)
         return RunResult(summary, daily, self.graph, state, records)
 
 
@@ -397,7 +485,8 @@ def _stack(parts: list[dict], dtypes: dict) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]).astype(t) for k, t in dtypes.items()}
 
 
-def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None) -> RunResult:
+def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,
+             counterfactual: bool = False) -> RunResult:
     """Run ``scenario`` once from ``seed`` (a run's SeedSequence or an int) and return its result.
 
     Parameters
@@ -406,7 +495,15 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     seed : the run's ``numpy.random.SeedSequence`` (e.g. ``seeding.run_seed(base, k)``) or int.
     keep_state : also return per-node state arrays.
     graph : a prebuilt CSRGraph to use instead of building ``scenario.graph``.
+    counterfactual : also run the paired no-marketing counterfactual (same graph, seed and
+        random numbers; ``simulation.counterfactual``) and add the incremental metrics.
     """
     eng = Engine(scenario, seed, graph=graph)
     eng.run()
-    return eng.result(keep_state)
+    res = eng.result(keep_state)
+    if counterfactual:
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph)
+        base.run()
+        b = base.result()
+        res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)
+    return res

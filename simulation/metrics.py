@@ -1,17 +1,19 @@
 """Per-day series and run summaries of the social-commerce model.
 
 Daily series (index = day 0..days): cumulative people ``exposed``, ``interested``,
-``buyers``, ``sharers``; per day ``new_buyers``, ``purchases``, ``revenue``,
-``incentive_spend``, ``kol_spend``, ``partner_spend``, ``content_spend``,
-``negative_wom`` (dissatisfied purchases, i.e. people starting negative word of mouth)
-and ``attr_<channel>`` (purchases credited to each channel).
+``buyers``, ``sharers``; per day ``new_buyers``, ``purchases``, the ledger
+(``simulation.ledger``: ``revenue``, ``cogs``, ``discount_cost``, ``incentive_spend``,
+``kol_spend``, ``content_spend``, ``partner_spend``, ``event_spend``, ``spend``,
+``profit``, ``roas`` — NaN on days without spend), ``negative_wom`` (dissatisfied
+purchases, i.e. people starting negative word of mouth) and ``attr_<channel>``
+(purchases credited to each channel, last touch).
 
 Summary: ``n``, ``days``, final ``exposed`` / ``interested`` / ``buyers`` / ``sharers``,
 ``purchases``, ``conversion_rate`` = buyers / n, ``exposed_conversion`` = buyers /
-exposed, ``reach`` = exposed / n, ``revenue``, the spends, ``total_spend`` = incentive +
-KOL + partner + content spend, ``roi`` = (revenue - total_spend) / total_spend (NaN
-without spend), ``profit`` = revenue - unit_cost * purchases - total_spend,
-``viral_coefficient`` = buyers whose first purchase came through a friend's share /
+exposed, ``reach`` = exposed / n, the ledger's run totals (``revenue``, ``cogs``,
+``discount_cost``, the five spend series, ``spend``, ``profit = revenue - cogs -
+spend``, ``roas = revenue / spend``, ``net_revenue_per_spend``; NaN ratios without
+spend; ``total_spend`` is a deprecated alias of ``spend``), ``viral_coefficient`` = buyers whose first purchase came through a friend's share /
 buyers, ``t10`` / ``t50`` = first day cumulative buyers reach 10 % / 50 % of the final
 buyers (NaN without buyers), ``groupbuy_success_rate`` = successful / closed groups (NaN
 if none closed), ``groups_opened``, ``negative_wom``, ``attr_*`` (summing to purchases),
@@ -23,11 +25,11 @@ import math
 
 import numpy as np
 
+from . import ledger
 from .kernels.funnel import CH_FRIEND, CHANNELS
 
 CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
-PER_DAY = ("new_buyers", "purchases", "revenue", "incentive_spend", "kol_spend", "partner_spend", "content_spend",
-           "negative_wom") + tuple(f"attr_{c}" for c in CHANNELS)
+PER_DAY = ("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",) + tuple(f"attr_{c}" for c in CHANNELS)
 
 
 def new_daily(days: int) -> dict[str, np.ndarray]:
@@ -46,11 +48,19 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) ->
     d["sharers"][day] = np.count_nonzero(eng.shared)
     d["new_buyers"][day] = new_buyers
     d["purchases"][day] = len(purchases["buyer"])
-    d["revenue"][day] = float(purchases["price"].sum())
+    ledger.day_totals(d, day, eng.scenario.product.unit_cost, len(purchases["buyer"]), purchases["price"],
+                      purchases["discount"])
     d["negative_wom"][day] = unhappy
     counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
     for c, name in enumerate(CHANNELS):
         d[f"attr_{name}"][day] = counts[c]
+
+
+def daily_roas(daily: dict[str, np.ndarray]) -> np.ndarray:
+    """Per-day revenue / spend (NaN on days without spend)."""
+    spend = daily["spend"]
+    with np.errstate(over="ignore"):  # a vanishing spend gives an infinite ROAS, not a warning
+        return np.where(spend > 0, daily["revenue"] / np.where(spend > 0, spend, 1.0), np.nan)
 
 
 def _first_day_reaching(curve: np.ndarray, level: float) -> float:
@@ -72,11 +82,9 @@ def summarize(eng, records: dict) -> dict[str, float]:
     s["conversion_rate"] = buyers / n
     s["exposed_conversion"] = buyers / exposed if exposed else math.nan
     s["reach"] = exposed / n
-    for k in ("revenue", "incentive_spend", "kol_spend", "partner_spend", "content_spend"):
-        s[k] = float(d[k].sum())
-    s["total_spend"] = s["incentive_spend"] + s["kol_spend"] + s["partner_spend"] + s["content_spend"]
-    s["roi"] = (s["revenue"] - s["total_spend"]) / s["total_spend"] if s["total_spend"] > 0 else math.nan
-    s["profit"] = s["revenue"] - eng.scenario.product.unit_cost * s["purchases"] - s["total_spend"]
+    s.update(ledger.summarize(d))
+    # deprecated alias of spend, kept only until the report, app and notebooks read "spend"
+    s["total_spend"] = s["spend"]
     via_friend = float(np.count_nonzero(eng.first_channel == CH_FRIEND))
     s["viral_coefficient"] = via_friend / buyers if buyers else math.nan
     curve = d["buyers"][: last + 1]

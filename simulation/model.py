@@ -12,11 +12,14 @@ import numpy as np
 
 from .config.scenario import Scenario, default_scenario
 from .engine import Engine, RunResult
+from .ledger import PAYMENT_KINDS
 from .seeding import SeedLike, as_seed_sequence
 
 #: Model-level series collected after every step.
 REPORTED = ("exposed", "interested", "buyers", "sharers", "new_buyers", "purchases", "revenue",
-            "incentive_spend", "kol_spend")
+            "incentive_spend", "kol_spend", "spend", "profit")
+#: Payment kind codes paid to KOLs (fees per post, per thousand reached, commission).
+KOL_KINDS = [code for code, series in enumerate(PAYMENT_KINDS.values()) if series == "kol_spend"]
 
 
 class KOLAgent(mesa.Agent):
@@ -32,7 +35,7 @@ class KOLAgent(mesa.Agent):
     def fees_paid(self) -> float:
         """Fees (currency) paid to this KOL so far."""
         pay = self.model.engine._payments
-        return float(sum(p["amount"][(p["kind"] == 4) & (p["payee"] == self.index)].sum() for p in pay))
+        return float(sum(p["amount"][np.isin(p["kind"], KOL_KINDS) & (p["payee"] == self.index)].sum() for p in pay))
 
 
 class SocialCommerceModel(mesa.Model):

@@ -5,7 +5,7 @@ This module is for reading, teaching and checking, not for speed. Every consumer
 friends are a Python list of ``(Consumer, tie strength)`` pairs; each phase of the day
 is one short loop over the people it concerns, calling a method named for the phase:
 
-    expose -> evaluate -> purchase -> share -> satisfy
+    expose -> evaluate -> purchase -> satisfy -> share
 
 The rules are those written in the docstring of ``simulation.engine`` (the
 specification of a day) and in the operation modules' docstrings
@@ -33,10 +33,12 @@ proof, negative word of mouth and shares only from tomorrow):
    recommendation, events (coupons handed out first, then campaign, flash-sale and
    coupon ads, group-buy invitations, bargain helpers, bargain initiators), partner
    posts. A person converts at most once a day: the first converting exposure wins;
-2. purchase: today's converters in the order they converted go through group-buy
-   routing and flash-sale stock; then repeat purchases; then each purchase is booked;
-3. sharing by today's purchasers and by interested non-buyers;
-4. satisfaction, and negative word of mouth from dissatisfied purchasers;
+2. purchase: today's converters in the order they converted, then repeat buyers, go
+   through group-buy routing and flash-sale stock; then each purchase is booked at the
+   price paid (``simulation.ledger``: routed price, less invitee discount, less coupon);
+3. satisfaction, and negative word of mouth from dissatisfied purchasers;
+4. sharing by today's satisfied purchasers and by interested non-buyers, plus adopters
+   still talking (persistent word of mouth);
 5. end of day: bargains start among the interested non-buyers; the day is recorded.
 """
 from __future__ import annotations
@@ -48,12 +50,13 @@ from types import SimpleNamespace
 import mesa
 import numpy as np
 
+from . import ledger
 from . import metrics as metrics_mod
 from .config.scenario import Scenario
-from .engine import PAYMENT_KINDS, RunResult
+from .engine import RunResult
 from .graph.csr import CSRGraph
 from .kernels.funnel import CH_EVENT, CH_FRIEND, CH_KOL, CH_PARTNER, CH_PLATFORM, CH_SEED, CHANNELS
-from .kol import build_kols, posts_on
+from .kol import build_kols, posts_in_window, posts_on
 from .operations.crossover import partner_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, substream
@@ -69,7 +72,7 @@ class Exposure:
     channel : where it came from (``kernels.funnel.CH_*``), credited if it converts.
     strength : purchase probability at neutral factors (tie strength, credibility, ...).
     price : list price seen (currency, after the day's discounts).
-    referrer : id of the friend whose share this is (-1 otherwise).
+    referrer : id of the friend whose share this is, or the index of the posting KOL (-1 otherwise).
     group : the group-buy this invitation is for (None otherwise).
     """
 
@@ -89,6 +92,8 @@ class Order:
     price: float
     referrer: int = -1
     in_group: bool = False  # a group-buy order: its price was fixed when the group opened
+    invitation: "Group | None" = None  # the group-buy invitation this order accepts
+    discount: float = 0.0  # list price - price paid, set when booked
 
 
 @dataclass
@@ -113,6 +118,7 @@ class Consumer(mesa.Agent):
         self.activity = activity  # probability of being online on a day
         self.price_sensitivity = price_sensitivity
         self.share_propensity = share_propensity
+        self.interest = interest
         fn = model.scenario.funnel
         # trust and interest enter the purchase probability as one fixed factor
         self.static = math.exp(fn.trust_weight * (trust - 0.5) + fn.interest_weight * (interest - 0.5))
@@ -131,6 +137,7 @@ class Consumer(mesa.Agent):
         self.first_channel = -1
         self.first_day = -1
         self.last_purchase_day = -1
+        self.talk_until = -1  # last day this adopter's word of mouth reaches friends
         # today
         self.online_day = -1
         self.online = False
@@ -200,19 +207,27 @@ class Consumer(mesa.Agent):
     def purchase(self, day: int, order: Order) -> None:
         """Book one purchase: coupon, incentives, content, and the first-purchase bookkeeping."""
         m = self.model
-        if self.coupon > 0:
-            m.pay(day, "coupon", min(self.coupon, order.price))
+        rel = m.relationship
+        via_share = order.channel == CH_FRIEND and order.referrer >= 0
+        # discounts in the ledger's order: price rules and path (order.price), invitee discount, coupon
+        left = max(0.0, order.price - (rel.invitee_discount if rel is not None and via_share else 0.0))
+        redeemed = min(self.coupon, left)
+        if redeemed > 0:
             self.coupon = 0.0
+        list_price = m.scenario.product.price
+        order.price = min(list_price, left - redeemed)
+        order.discount = list_price - order.price
         if m.content is not None and m.content.ugc_rate > 0 and self.random.random() < m.content.ugc_rate:
             m.ugc += 1
-        rel = m.relationship
-        if rel is not None and order.channel == CH_FRIEND and order.referrer >= 0:
+        if order.channel == CH_KOL and order.referrer >= 0:
+            rate = m.influencers[order.referrer].terms["commission_rate"]
+            if rate > 0:
+                m.pay(day, "kol_commission", rate * order.price)
+        if rel is not None and via_share:
             if rel.referral_reward > 0:
                 m.pay(day, "referral_reward", rel.referral_reward)
             if rel.commission_rate > 0:
                 m.pay(day, "commission", rel.commission_rate * order.price)
-            if rel.invitee_discount > 0:
-                m.pay(day, "invitee_discount", min(rel.invitee_discount, order.price))
         if not self.bought:
             self.bought = True
             m.people["bought"] += 1
@@ -235,7 +250,7 @@ class Consumer(mesa.Agent):
 
     # -- 4. satisfaction -----------------------------------------------------------------
     def satisfy(self, p_satisfied: float) -> bool:
-        """Judge the purchase; if dissatisfied, tell each friend with probability ``negative_spread``."""
+        """Judge the purchase (before deciding what to say); if dissatisfied, tell each friend with ``negative_spread``."""
         self.purchases += 1
         self.satisfied = self.random.random() < p_satisfied
         if not self.satisfied:
@@ -248,20 +263,35 @@ class Consumer(mesa.Agent):
 
 
 class Influencer(mesa.Agent):
-    """A KOL: posts on schedule; each post reaches each follower with probability ``engagement_rate``."""
+    """A KOL: posts on schedule; each post reaches each follower with the KOL's engagement rate.
 
-    def __init__(self, model: "ReferenceModel", followers: list[Consumer]):
+    terms : the KOL's engagement_rate, credibility, fit, fee_per_post, cpm, commission_rate
+    (``simulation.kol``); fit multiplies credibility for followers interested enough.
+    """
+
+    def __init__(self, model: "ReferenceModel", index: int, followers: list[Consumer], terms: dict[str, float]):
         super().__init__(model)
+        self.index = index
         self.followers = followers
+        self.terms = terms
+        self.reached = 0  # follower impressions so far
 
     def post(self, day: int) -> None:
-        """Post once: pay the fee, then expose every reached follower."""
-        k, m = self.model.scenario.kol, self.model
-        if k.fee_per_post > 0:
-            m.pay(day, "kol_fee", k.fee_per_post)
+        """Post once: pay the flat fee, expose every reached follower, pay the CPM on those reached."""
+        m, t = self.model, self.terms
+        if t["fee_per_post"] > 0:
+            m.pay(day, "kol_fee", t["fee_per_post"])
+        fit_interest = m.scenario.kol.fit_interest
+        reached = 0
         for follower in self.followers:
-            if self.random.random() < k.engagement_rate:
-                follower.expose(Exposure(CH_KOL, k.credibility, m.price_today), day)
+            if self.random.random() < t["engagement_rate"]:
+                reached += 1
+                fit = t["fit"] if follower.interest >= fit_interest else 1.0
+                follower.expose(Exposure(CH_KOL, min(1.0, t["credibility"] * fit), m.price_today, referrer=self.index),
+                                day)
+        self.reached += reached
+        if t["cpm"] > 0:
+            m.pay(day, "kol_cpm", t["cpm"] * reached / 1000.0)
 
 
 class ReferenceModel(mesa.Model):
@@ -298,10 +328,11 @@ class ReferenceModel(mesa.Model):
                 friend = self.consumers[indices[e]]
                 person.friends.append((friend, strengths[e]))
                 friend.in_degree += 1
-        kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"))
+        kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
+                          posts=posts_in_window(sc.kol, sc.days), base_dir=sc.base_dir)
         followers = kols.followers.tolist()
-        self.influencers = [Influencer(self, [self.consumers[f] for f in followers[kols.indptr[k]:kols.indptr[k + 1]]])
-                            for k in range(kols.count)]
+        self.influencers = [Influencer(self, k, [self.consumers[f] for f in followers[kols.indptr[k]:kols.indptr[k + 1]]],
+                                       {t: float(v[k]) for t, v in kols.terms.items()}) for k in range(kols.count)]
         ops = sc.operations
         self.content = ops.content if ops.content.enabled else None
         self.relationship = ops.relationship if ops.relationship.enabled else None
@@ -346,8 +377,8 @@ class ReferenceModel(mesa.Model):
 
     # -- helpers ---------------------------------------------------------------------------
     def pay(self, day: int, kind: str, amount: float) -> None:
-        """Book a payment (currency) of ``kind`` (a key of ``engine.PAYMENT_KINDS``) on ``day``."""
-        self.daily[PAYMENT_KINDS[kind]][day] += amount
+        """Book a payment (currency) of ``kind`` (a key of ``ledger.PAYMENT_KINDS``) on ``day``."""
+        self.daily[ledger.PAYMENT_KINDS[kind]][day] += amount
 
     def each_with_probability(self, people: list, p: float) -> list:
         """Everyone in ``people`` picked independently with probability ``p`` (in id order).
@@ -393,14 +424,15 @@ class ReferenceModel(mesa.Model):
             self.event_exposures(day)
         if self.crossover is not None:
             self.partner_posts(day)
-        # 2. purchase
-        orders = [Order(c, c.offer.channel, c.offer.price, c.offer.referrer) for c in self.converted]
+        # 2. purchase: first and repeat purchases take the same route (group-buy, stock)
+        orders = [Order(c, c.offer.channel, c.offer.price, c.offer.referrer, invitation=c.offer.group)
+                  for c in self.converted]
+        if self.scenario.product.repeat_rate > 0:
+            orders += self.repeat_orders(day)
         if self.event is not None and self.event.groupbuy.enabled:
             orders = self.group_buy(day, orders)
         if day in self.flash_days and self.stock_left > 0:
             self.limit_stock(orders)
-        if self.scenario.product.repeat_rate > 0:
-            orders += self.repeat_orders(day, {o.buyer.index for o in orders})
         self.book(day, orders)
         self.running = self.day < self.days
 
@@ -439,11 +471,17 @@ class ReferenceModel(mesa.Model):
     def event_exposures(self, day: int) -> None:
         """Event model: coupons, campaign and flash-sale ads, group invitations, bargains."""
         ev, price = self.event, self.price_today
+        setup = [(ev.campaign, ev.campaign.start_day), (ev.coupon, ev.coupon.start_day), (ev.groupbuy, 1),
+                 (ev.bargain, 1)]
+        cost = sum(b.setup_cost for b, first in setup if b.enabled and first == day)
+        cost += ev.flash_sale.setup_cost if day in self.flash_days else 0.0
+        if cost > 0:
+            self.pay(day, "event_setup", cost)
         new_holders = []
         if ev.coupon.enabled and ev.coupon.active(day):
-            # handed out before any event ad is evaluated, as in the engine
+            # handed out before any event ad is evaluated, as in the engine; only to people it can still move
             for person in self.each_with_probability(self.consumers, ev.coupon.reach):
-                if person.coupon == 0 and not person.bought:
+                if person.coupon == 0 and not person.bought and person.group is None and person.offer_day != day:
                     person.coupon = ev.coupon.value
                     new_holders.append(person)
         if ev.campaign.enabled and ev.campaign.active(day):
@@ -490,11 +528,11 @@ class ReferenceModel(mesa.Model):
         gb = self.event.groupbuy
         plain, joiners = [], []
         for order in orders:
-            person, offer = order.buyer, order.buyer.offer
-            if offer.group is not None:  # accepting a friend's invitation
-                if offer.group.status != OPEN:
+            person = order.buyer
+            if order.invitation is not None:  # accepting a friend's invitation
+                if order.invitation.status != OPEN:
                     continue  # the group closed: no order
-                person.join(offer.group, Order(person, order.channel, order.price, in_group=True))
+                person.join(order.invitation, Order(person, order.channel, order.price, in_group=True))
             elif gb.initiate_prob > 0 and self.random.random() < gb.initiate_prob:
                 group = Group(len(self.groups), day)
                 self.groups.append(group)
@@ -530,12 +568,12 @@ class ReferenceModel(mesa.Model):
             order.price /= 1.0 - d
         self.stock_left = max(0, self.stock_left - len(today))
 
-    def repeat_orders(self, day: int, today: set[int]) -> list[Order]:
-        """Earlier buyers satisfied with their last purchase buy again with probability ``repeat_rate``."""
+    def repeat_orders(self, day: int) -> list[Order]:
+        """Earlier buyers satisfied with their last purchase, not waiting in a group, buy again with ``repeat_rate``."""
         rate = self.scenario.product.repeat_rate
         out = []
         for person in self.consumers:
-            if (person.bought and person.satisfied and person.group is None and person.index not in today
+            if (person.bought and person.satisfied and person.group is None
                     and person.is_online(day) and self.random.random() < rate):
                 out.append(Order(person, person.first_channel, self.price_today))
         return out
@@ -546,16 +584,17 @@ class ReferenceModel(mesa.Model):
         self.new_buyers = 0
         for order in orders:
             order.buyer.purchase(day, order)
-        # 3. sharing
-        sharers = [o.buyer for o in orders if o.buyer.share(o.buyer.share_propensity * self.share_multiplier)]
+        # 3. satisfaction, known before the buyer decides what to say
+        happy = [o.buyer for o in orders if o.buyer.satisfy(self.p_satisfied)]
+        unhappy = len(orders) - len(happy)
+        # 4. sharing: satisfied purchasers share a positive review
+        sharers = [b for b in happy if b.share(b.share_propensity * self.share_multiplier)]
         if fn.interested_share_rate > 0:
             for person in self.interested_today:
                 if not person.bought and person.group is None and person.share(
                         person.share_propensity * self.share_multiplier * fn.interested_share_rate):
                     sharers.append(person)
-        self.sharers = sorted(sharers, key=lambda p: p.index)
-        # 4. satisfaction
-        unhappy = sum(1 for o in orders if not o.buyer.satisfy(self.p_satisfied))
+        self.sharers = self.keep_talking(day, sharers)
         # 5. end of day
         ev = self.event
         if ev is not None and ev.bargain.enabled and self.interested_today:
@@ -567,11 +606,29 @@ class ReferenceModel(mesa.Model):
         d["sharers"][day] = self.people["shared"]
         d["new_buyers"][day] = self.new_buyers
         d["purchases"][day] = len(orders)
-        d["revenue"][day] = sum(o.price for o in orders)
+        ledger.day_totals(d, day, self.scenario.product.unit_cost, len(orders), np.array([o.price for o in orders]),
+                          np.array([o.discount for o in orders]))
         d["negative_wom"][day] = unhappy
         for o in orders:
             d[f"attr_{CHANNELS[o.channel]}"][day] += 1
         self.datacollector.collect(self)
+
+    def keep_talking(self, day: int, new: list) -> list:
+        """Tomorrow's sharers: today's, plus adopters still talking (persistent word of mouth), by id."""
+        fn = self.scenario.funnel
+        if fn.wom_days != 1 or fn.wom_decay > 0:
+            for person in new:
+                if person.bought:
+                    person.talk_until = day + fn.wom_days if fn.wom_days > 0 else math.inf
+            fresh = set(id(p) for p in new)
+            for person in self.sharers:
+                if id(person) in fresh or person.talk_until <= day or person.negative:
+                    continue
+                if fn.wom_decay > 0 and self.random.random() < fn.wom_decay:
+                    person.talk_until = -1
+                    continue
+                new.append(person)
+        return sorted(set(new), key=lambda p: p.index)
 
     def run(self) -> None:
         """Step to the horizon."""
@@ -591,7 +648,10 @@ class ReferenceModel(mesa.Model):
             pop=SimpleNamespace(segment=np.array([c.segment for c in self.consumers], np.int8),
                                 names=self.segment_names))
         summary = metrics_mod.summarize(view, {"groups": groups})
+        summary["kol_count"] = float(len(self.influencers))
+        summary["kol_reached"] = float(sum(k.reached for k in self.influencers))
         daily = {k: v[: self.days + 1].copy() for k, v in self.daily.items()}
+        daily["roas"] = metrics_mod.daily_roas(daily)
         return RunResult(summary, daily, self.graph, None, {"groups": groups})
 
 

@@ -7,7 +7,10 @@ Models (``population.ties.model``):
 * ``embeddedness`` — ``base + scale * shared / (shared + 1)``, clipped to [0, 1], where
   ``shared`` is the number of common neighbours of the arc's two ends (more shared
   friends -> a closer tie; Granovetter 1973). Counting common neighbours costs
-  O(sum over arcs of the two degrees) once per run.
+  O(sum over arcs of the two degrees) once per run;
+* ``strong_weak`` — Granovetter's two kinds of tie: an arc whose ends share at least
+  ``min_shared`` neighbours (inside a personal network) has strength ``strong``, any
+  other arc (a bridge between networks) ``weak`` (Goldenberg, Libai & Muller 2001).
 """
 from __future__ import annotations
 
@@ -24,12 +27,15 @@ from .graph.csr import CSRGraph
 class TieConfig(Strict):
     """How tie strength per arc is set."""
 
-    model: Literal["constant", "beta", "embeddedness"] = "constant"
+    model: Literal["constant", "beta", "embeddedness", "strong_weak"] = "constant"
     p: Probability = 0.05
     a: float = Field(2.0, gt=0.0)
     b: float = Field(20.0, gt=0.0)
     base: Probability = 0.02
     scale: float = Field(1.0, ge=0.0)
+    strong: Probability = 0.1
+    weak: Probability = 0.02
+    min_shared: int = Field(1, ge=1)
 
 
 @njit(cache=True)
@@ -66,4 +72,6 @@ def tie_strength(cfg: TieConfig, graph: CSRGraph, rng: np.random.Generator) -> n
     if cfg.model == "beta":
         return np.clip(rng.beta(cfg.a, cfg.b, m) * cfg.scale, 0.0, 1.0)
     shared = common_neighbours(graph.indptr, graph.indices).astype(np.float64)
+    if cfg.model == "strong_weak":
+        return np.where(shared >= cfg.min_shared, cfg.strong, cfg.weak)
     return np.clip(cfg.base + cfg.scale * shared / (shared + 1.0), 0.0, 1.0)

@@ -1,4 +1,5 @@
-"""The student app: parameters map onto the scenario, the page's model is the real model, figures draw."""
+"""The app: parameters map onto the scenario, the page's model is the real model, charts show its series,
+two plans compare on common random numbers, the page's assets are installed."""
 from __future__ import annotations
 
 import inspect
@@ -6,17 +7,16 @@ import io
 import re
 from pathlib import Path
 
-import matplotlib
+import json
 
-matplotlib.use("Agg")
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from simulation import app  # noqa: E402
-from simulation.engine import simulate  # noqa: E402
-from simulation.kernels.funnel import CHANNELS  # noqa: E402
-from simulation.seeding import run_seed  # noqa: E402
+from simulation import app
+from simulation.app import charts, compare, network
+from simulation.engine import simulate
+from simulation.kernels.funnel import CHANNELS
+from simulation.seeding import run_seed
 
 ALL_ON = dict(content=True, relationship=True, event=True, crossover=True)
 SMALL = dict(n=600, days=30, kol_count=4, seed_buyers=8, seed=3)
@@ -53,7 +53,7 @@ def test_bad_parameters_are_rejected_naming_the_field(bad, field):
 
 def test_sidebar_controls_match_the_model_signature():
     sig = inspect.signature(app.AppModel.__init__).parameters
-    names = [k for k in sig if k != "self"]
+    names = [k for k in sig if k not in ("self", "replication", "graph")]
     assert set(app.MODEL_PARAMS) == set(names) == set(app.SCENARIO_PATHS)
     for name, ctl in app.MODEL_PARAMS.items():
         assert ctl["value"] == sig[name].default, name
@@ -74,62 +74,65 @@ def test_app_model_is_the_run_that_simulate_makes(stepped):
     ref = simulate(sc, run_seed(sc.seed, 0))
     for key in ("exposed", "buyers", "sharers", "revenue", "attr_friend", "attr_event"):
         np.testing.assert_array_equal(stepped.engine.daily[key][:13], ref.daily[key][:13], err_msg=key)
-    df = app.collected(stepped)
+    df = stepped.datacollector.get_model_vars_dataframe()
     assert len(df) == 13
     np.testing.assert_array_equal(df["buyers"].to_numpy(), ref.daily["buyers"][:13])
     assert stepped.engine.daily["buyers"][12] > SMALL["seed_buyers"]  # diffusion actually happened
 
 
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+def _ys(series: dict) -> list:
+    return [p[1] if isinstance(p, list) else p for p in series["data"]]
 
 
-def test_adoption_and_funnel_figures_show_the_collected_series(stepped):
+def test_adoption_and_funnel_charts_show_the_collected_series(stepped):
     d, n = stepped.engine.daily, stepped.engine.n
-    fig = app.plot_adoption(stepped)
-    line = fig.axes[0].get_lines()[0]
-    np.testing.assert_allclose(line.get_ydata(), 100.0 * d["buyers"][:13] / n)
-    assert [p.get_height() for p in fig.axes[1].patches] == list(d["new_buyers"][:13])
-    assert _png(fig).startswith(b"\x89PNG")
+    opt = charts.adoption_option(stepped)
+    json.dumps(opt)  # what the page sends must be plain JSON
+    np.testing.assert_allclose(_ys(opt["series"][0]), 100.0 * d["buyers"][:13] / n, atol=1e-3)
+    assert _ys(opt["series"][1]) == list(d["new_buyers"][:13])
+    assert "by day 12" in opt["title"]["text"]
 
-    fig = app.plot_funnel_days(stepped)
-    lines = fig.axes[0].get_lines()
-    assert [ln.get_label() for ln in lines] == ["exposed", "interested", "bought", "shared"]
-    np.testing.assert_allclose(lines[0].get_ydata(), 100.0 * d["exposed"][:13] / n)
-    assert _png(fig).startswith(b"\x89PNG")
+    opt = charts.funnel_days_option(stepped)
+    assert [s["name"] for s in opt["series"]] == ["exposed", "interested", "bought", "shared"]
+    np.testing.assert_allclose(_ys(opt["series"][0]), 100.0 * d["exposed"][:13] / n, atol=1e-3)
 
-    fig = app.plot_funnel(stepped)
-    widths = [p.get_width() for p in fig.axes[0].patches]
-    assert widths == [d[k][12] for k in ("exposed", "interested", "buyers", "sharers")]
-    assert _png(fig).startswith(b"\x89PNG")
+    opt = charts.funnel_today_option(stepped)
+    assert [b["value"] for b in opt["series"][0]["data"]] == [d[k][12] for k in ("exposed", "interested",
+                                                                                "buyers", "sharers")]
 
 
-def test_attribution_figure_totals_are_the_purchases(stepped):
+def test_attribution_chart_totals_are_the_purchases(stepped):
     d = stepped.engine.daily
-    fig = app.plot_attribution(stepped)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels == [f"{c} ({int(d[f'attr_{c}'][:13].sum())})" for c in CHANNELS]
-    assert f"{int(d['purchases'][:13].sum())} purchases" in fig.axes[0].get_title()
-    assert _png(fig).startswith(b"\x89PNG")
+    opt = charts.attribution_option(stepped)
+    assert [s["name"] for s in opt["series"]] == [f"{c} ({int(d[f'attr_{c}'][:13].sum())})" for c in CHANNELS]
+    assert f"{int(d['purchases'][:13].sum())} purchases" in opt["title"]["text"]
+
+
+def test_money_chart_is_revenue_spend_and_profit(stepped):
+    eng = stepped.engine
+    s = stepped.result().summary
+    money = charts.money_series(stepped)
+    assert money["revenue"][-1] == pytest.approx(s["revenue"])
+    assert money["marketing spend"][-1] == pytest.approx(s["total_spend"] if "spend" not in s else s["spend"])
+    assert money["profit"][-1] == pytest.approx(s["profit"])
+    assert eng.scenario.kol.fee_per_post == pytest.approx(500.0 * SMALL["n"] / app.params.FEE_REFERENCE_PEOPLE)
 
 
 def test_network_view_samples_around_kols_and_seeds(stepped):
     eng = stepped.engine
-    nodes = app.view_nodes(stepped)
-    assert len(nodes) == app.VIEW_MAX < eng.n
+    nodes = network.view_nodes(stepped)
+    assert len(nodes) == network.VIEW_MAX < eng.n
     assert np.all(np.diff(nodes) > 0)
     assert set(eng.kols.nodes.tolist()) <= set(nodes.tolist())
     assert set(eng.seeds.tolist()) <= set(nodes.tolist())
-    np.testing.assert_array_equal(app.view_nodes(stepped, limit=eng.n), np.arange(eng.n))
+    np.testing.assert_array_equal(network.view_nodes(stepped, limit=eng.n), np.arange(eng.n))
 
 
-def test_network_figure_colours_each_person_by_state(stepped):
+def test_network_chart_colours_each_person_by_state(stepped):
     eng = stepped.engine
-    fig = app.plot_network(stepped)
-    view = app.network_view(stepped)
-    assert app.network_view(stepped) is view  # laid out once per model
+    opt = charts.network_option(stepped)
+    view = network.network_view(stepped)
+    assert network.network_view(stepped) is view  # laid out once per model
     nodes = view.nodes
     is_kol = np.isin(nodes, eng.kols.nodes)
     expected = {
@@ -139,38 +142,110 @@ def test_network_figure_colours_each_person_by_state(stepped):
         "exposed": (eng.exposed[nodes] & ~eng.bought[nodes] & ~eng.shared[nodes] & ~is_kol).sum(),
         "not reached": (~eng.exposed[nodes] & ~is_kol).sum(),
     }
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert sorted(labels) == sorted(f"{k} ({int(v)})" for k, v in expected.items())
-    drawn = sum(len(c.get_offsets()) for c in fig.axes[0].collections[1:])
-    assert drawn == len(nodes)
+    assert sorted(s["name"] for s in opt["series"]) == sorted(f"{k} ({int(v)})" for k, v in expected.items())
+    assert sum(len(s["data"]) for s in opt["series"]) == len(nodes)
     assert expected["bought"] + expected["shared"] > 0
-    assert _png(fig).startswith(b"\x89PNG")
+    edges = charts.network_edges_option(stepped)
+    assert len(edges["series"][0]["data"]) == len(view.edges) > 0
+    # both layers share fixed axes, so people sit on their ties whatever the day
+    assert edges["xAxis"] == opt["xAxis"] and edges["yAxis"] == opt["yAxis"]
 
 
 def test_key_figures_are_the_run_summary(stepped):
-    text = app.key_figures_markdown(stepped)
+    rows = dict(charts.key_figures(stepped))
     s = stepped.result().summary
-    assert f"| day | 12 of {SMALL['days']} |" in text
-    assert f"| buyers | {int(s['buyers'])} (" in text
+    assert rows["day"] == f"12 of {SMALL['days']}"
+    assert rows["buyers"].startswith(f"{int(s['buyers'])} (")
 
 
-def test_app_path_is_this_module():
+def test_query_presets_controls():
+    p = app.params_from_query({"n": "1000", "relationship": "1", "price": "59", "junk": "x"})
+    assert p["n"] == 1000 and p["relationship"] is True and p["price"] == 59.0
+    with pytest.raises(ValueError, match="^n: "):
+        app.params_from_query({"n": "many"})
+
+
+def test_comparison_shares_graph_and_random_numbers():
+    market = dict(n=600, days=20, seed=3, seed_buyers=8, kol_strategy="top_degree")
+    plan = dict(kol_count=4)
+    comp = compare.make_comparison(market, plan, plan, replications=3)
+    while comp.running:
+        comp.step()
+    # identical plans on common random numbers: the difference is exactly zero every day
+    for what in ("buyers", "profit"):
+        d = comp.difference(what)
+        assert np.all(d["mean"] == 0) and np.all(d["low"] == 0) and np.all(d["high"] == 0)
+    # replications differ from each other (each has its own run seed)
+    assert len({int(m.engine.daily["buyers"][20]) for m in comp.a}) > 1 or \
+        len({m.engine.graph.indices.tobytes() for m in comp.a}) > 1
+    # B's replication r is the run AppModel makes alone for that replication
+    comp2 = compare.make_comparison(market, plan, dict(kol_count=4, relationship=True), replications=2)
+    for _ in range(20):
+        comp2.step()
+    alone = app.AppModel(**market, kol_count=4, relationship=True, replication=1)
+    while alone.running:
+        alone.step()
+    np.testing.assert_array_equal(comp2.b[1].engine.daily["buyers"], alone.engine.daily["buyers"])
+
+
+def test_comparison_interval_is_scipys_paired_t():
+    from scipy import stats
+
+    market = dict(n=600, days=15, seed=5, seed_buyers=8, kol_strategy="top_degree")
+    comp = compare.make_comparison(market, dict(kol_count=0), dict(kol_count=8), replications=4)
+    while comp.running:
+        comp.step()
+    d = comp.difference("buyers")
+    a, b = comp.series("a", "buyers")[:, -1], comp.series("b", "buyers")[:, -1]
+    ci = stats.ttest_rel(b, a).confidence_interval(0.95)
+    assert d["mean"][-1] == pytest.approx((b - a).mean())
+    assert (d["low"][-1], d["high"][-1]) == pytest.approx((ci.low, ci.high))
+    assert "paired replications" in compare.verdict(comp)
+
+
+def test_app_path_is_the_pages_file():
     path = app.app_path()
-    assert path.is_file() and path == Path(app.__file__).resolve()
+    assert path.is_file() and path.name == "pages.py" and path.parent == Path(app.__file__).parent
 
 
-def test_page_exists_and_renders():
-    import ipywidgets
+def test_installed_assets_cover_the_page():
+    from simulation.app import server
+
+    assets = server.page_assets()
+    assert any("solara-vuetify" in a for a in assets) and "requirejs@2.3.6/require.js" in assets
+    assert any(a.startswith("echarts@") for a in assets)
+    assert server.missing_assets() == []
+
+
+def test_missing_assets_refuse_with_one_clear_message(monkeypatch, tmp_path, capsys):
+    from simulation.app import server
+
+    monkeypatch.setattr(server, "asset_dir", lambda: tmp_path)
+    assert set(server.missing_assets()) == set(server.page_assets())
+    assert server.serve("127.0.0.1", 1) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "page asset(s) missing" in err[0] and "solara-assets==" in err[0]
+
+
+def test_pages_render():
     import solara
+    from solara.components.echarts import EchartsWidget
 
-    assert app.page is not None
-    if app.VIZ_ERROR is not None:
-        # Without Mesa's viz extra the page says what to install instead of crashing.
-        assert "mesa[viz]" in app.VIZ_ERROR
-        box, rc = solara.render(app.page, handle_error=False)
-        assert "mesa[viz]" in repr(box)
-        pytest.skip(f"SolaraViz page not rendered: {app.VIZ_ERROR}")
-    assert app.page.component.f is app.Page.f
-    box, rc = solara.render(app.page, handle_error=False)
-    # The five figures of the dashboard and Mesa's plot of revenue and spend.
-    assert len(rc.find(ipywidgets.Image).widgets) == 6
+    from simulation.app import pages
+
+    box, rc = solara.render(pages.Explore(), handle_error=False)
+    assert len(rc.find(EchartsWidget).widgets) == 7  # five charts and the network's two layers
+    box, rc = solara.render(pages.Compare(), handle_error=False)
+    assert len(rc.find(EchartsWidget).widgets) == 4
+
+
+def test_importing_the_app_changes_no_global_state():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; before = matplotlib.get_backend(); import simulation.app, simulation.analysis; "
+            "import sys; assert 'solara.server.server' not in sys.modules, 'server imported'; "
+            "assert matplotlib.get_backend() == before, matplotlib.get_backend(); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "svg"})
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]

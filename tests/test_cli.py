@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from simulation.cli import main
+from simulation.cli import build_parser, main
 from tests.runner.small import grid_file, small_base, write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,3 +109,47 @@ def test_python_dash_m_reports_errors_without_traceback(tmp_path):
     assert res.returncode == 2
     assert res.stderr.strip() == "socsim: error: sweep.replications: Input should be greater than or equal to 1"
     assert not (tmp_path / "o").exists()
+
+
+def test_failed_runs_give_exit_1_and_distinct_errors_with_counts(tmp_path, capsys, monkeypatch):
+    from simulation.runner import task
+
+    real = task.simulate_scenario
+
+    def flaky(scenario, seed, base_dir=None):
+        if scenario["kol"]["count"] == 3:
+            raise RuntimeError("the KOL agency is closed")
+        return real(scenario, seed, base_dir)
+
+    monkeypatch.setattr(task, "simulate_scenario", flaky)
+    out = tmp_path / "out"
+    status = main(["sweep", str(grid_file(tmp_path, replications=2)), "--out", str(out), "--workers", "1", "-q"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.strip().splitlines() == [
+        f"socsim: error: 4 of 8 runs failed (status 'error' in {out / 'runs.parquet'}):",
+        "  4 x RuntimeError: the KOL agency is closed",
+    ]
+    assert "exit status:" in build_parser().format_help() and "143" in build_parser().format_help()
+
+
+def test_run_prints_key_metrics_with_intervals(tmp_path, capsys):
+    scenario = write(tmp_path / "town.toml", small_base(n=300, days=5))
+    assert main(["run", str(scenario), "--out", str(tmp_path / "o"), "--replications", "4", "--workers", "1",
+                 "-q"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("metric") and "95 % interval over 4 replications" in out[1]
+    rows = {line.split("  ")[0]: line for line in out[3:]}
+    assert {"buyers", "conversion rate", "revenue", "spend", "profit", "incremental profit", "incremental ROI"} <= set(rows)
+    assert all("[" in line and "]" in line for line in rows.values())
+
+
+def test_debug_shows_the_traceback_of_a_user_error(tmp_path):
+    from simulation.config.experiment import ExperimentError
+
+    bad = write(tmp_path / "bad.toml", 'scenario = "default"\ndays = true\n')
+    assert main(["validate", str(bad)]) == 2
+    with pytest.raises(ExperimentError, match="days: must be a whole number"):
+        main(["--debug", "validate", str(bad)])
+    with pytest.raises(ExperimentError):
+        main(["validate", str(bad), "--debug"])

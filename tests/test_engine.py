@@ -9,7 +9,8 @@ import pytest
 
 from simulation import classic
 from simulation.config.scenario import load_scenario
-from simulation.engine import PAYMENT_KINDS, simulate
+from simulation.engine import simulate
+from simulation.ledger import PAYMENT_KINDS, SPEND_SERIES
 from simulation.graph.build import build_graph
 from simulation.kernels.funnel import CHANNELS
 from simulation.operations import ALL_ON
@@ -17,14 +18,18 @@ from simulation.seeding import run_seed
 
 
 def ic_scenario(p: float, seeds: list, days: int) -> dict:
-    """Every extra off: price 0, no incentives, platform, events, KOLs or negative WOM; activity 1."""
+    """Every extra off: price 0, no incentives, platform, events, KOLs or dissatisfaction; activity 1.
+
+    Quality and service 1 make every purchase satisfying, so every buyer may share
+    (dissatisfied buyers only spread negative word of mouth).
+    """
     return {
         "days": days,
         "graph": {"generator": "erdos_renyi", "n": 10, "p": 0.5},  # replaced by the graph passed in
         "population": {"ties": {"model": "constant", "p": p},
                        "segments": [{"name": "all", "share": 1.0, "activity": {"mean": 1.0},
                                      "share_propensity": {"mean": 1.0}}]},
-        "product": {"price": 0.0, "repeat_rate": 0.0},
+        "product": {"price": 0.0, "repeat_rate": 0.0, "quality": 1.0, "service": 1.0},
         "kol": {"count": 0},
         "seeding": {"nodes": seeds},
         "funnel": {"platform_rate": 0.0, "negative_impact": 0.0, "interested_share_rate": 0.0},
@@ -115,8 +120,9 @@ def test_spend_equals_sum_of_payments(all_on):
                 assert math.isclose(pay["amount"][mask & (pay["day"] == day)].sum(), res.daily[series][day],
                                     rel_tol=1e-12, abs_tol=1e-9)
         s = res.summary
-        assert math.isclose(s["total_spend"], pay["amount"].sum(), rel_tol=1e-12)
-        assert math.isclose(s["roi"], (s["revenue"] - s["total_spend"]) / s["total_spend"])
+        assert math.isclose(s["spend"], pay["amount"].sum(), rel_tol=1e-12)
+        assert s["roas"] == s["revenue"] / s["spend"]
+        assert s["event_spend"] > 0 and s["discount_cost"] > 0
 
 
 def test_groupbuy_succeeds_only_with_k_members_in_window(all_on):

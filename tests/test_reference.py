@@ -43,6 +43,12 @@ EVENTS = {
 SCENARIOS = {
     "baseline": {"kol.count": 0},
     "kols": {"kol.engagement_rate": 0.3, "kol.credibility": 0.15, "kol.fee_per_post": 100.0},
+    "kol_roster": {"kol.count": 0, "kol.budget": 2000.0, "kol.strategy": "micro", "kol.micro_band": [0.5, 0.9],
+                   "kol.tiers": [{"name": "koc", "engagement_rate": 0.4, "credibility": 0.15, "fit": 2.0,
+                                  "fee_per_post": 20.0},
+                                 {"name": "micro", "min_followers": 8, "engagement_rate": 0.3, "credibility": 0.1,
+                                  "fee_per_post": 40.0}],
+                   "kol.cpm": 50.0, "kol.commission_rate": 0.1},
     "relationship": {"kol.count": 0, "operations.relationship.enabled": True,
                      "operations.relationship.invitee_discount": 30.0, "funnel.interested_share_rate": 0.5},
     "events": {"kol.count": 0, **EVENTS},
@@ -55,8 +61,9 @@ SCENARIOS = {
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
                "operations.crossover.partner_audience_share": 0.4, **EVENTS},
 }
-METRICS = ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "incentive_spend", "kol_spend",
-           "partner_spend", "content_spend", "negative_wom", "groups_opened", "groupbuy_success_rate",
+METRICS = ("exposed", "interested", "buyers", "sharers", "purchases", "revenue", "cogs", "discount_cost",
+           "incentive_spend", "kol_spend", "partner_spend", "content_spend", "event_spend", "spend", "profit",
+           "kol_reached", "negative_wom", "groups_opened", "groupbuy_success_rate",
            "t50", "buyers_day10") + tuple(f"attr_{c}" for c in CHANNELS)
 
 
@@ -149,9 +156,12 @@ def test_reference_agrees_with_engine_in_distribution(name):
 
 def test_scenarios_exercise_their_mechanics():
     assert engine_runs("kols")["attr_kol"].mean() > 5
+    roster = engine_runs("kol_roster")
+    assert roster["attr_kol"].mean() > 5 and roster["kol_spend"].mean() > 1000  # tiers, CPM and commission paid
     assert engine_runs("relationship")["incentive_spend"].mean() > 100
     ev = engine_runs("events")
-    assert ev["attr_event"].mean() > 5 and ev["groups_opened"].mean() > 5 and ev["incentive_spend"].mean() > 50
+    assert ev["attr_event"].mean() > 5 and ev["groups_opened"].mean() > 5 and ev["event_spend"].mean() > 1000
+    assert ev["discount_cost"].mean() > ev["attr_event"].mean() * 10  # campaign, flash, group, bargain, coupons
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
     allon = engine_runs("all_on")

@@ -29,3 +29,14 @@ def test_models():
     shared = common_neighbours(g.indptr, g.indices)
     np.testing.assert_allclose(e, np.clip(0.01 + 0.5 * shared / (shared + 1.0), 0, 1))
     assert e[shared > 0].min() > e[shared == 0].max()
+
+
+def test_strong_weak_ties_follow_embeddedness():
+    from simulation.graph.generators import generate
+
+    g = generate("stochastic_block", seed=2, sizes=[8] * 30, p_in=1.0, p_out=0.01)
+    w = tie_strength(TieConfig(model="strong_weak", strong=0.3, weak=0.01, min_shared=3), g, np.random.default_rng(0))
+    same_block = (g.tails // 8) == (g.indices // 8)
+    shared = common_neighbours(g.indptr, g.indices)
+    np.testing.assert_array_equal(w, np.where(shared >= 3, 0.3, 0.01))
+    assert (w[same_block] == 0.3).all() and (w[~same_block] == 0.01).mean() > 0.95

@@ -1,4 +1,8 @@
-"""Figures of a sweep (matplotlib, Agg): each function takes data and a path, writes PNG + SVG.
+"""Figures of a sweep (matplotlib): each function takes data and a path, writes PNG + SVG.
+
+Figures are ``matplotlib.figure.Figure`` objects drawn on their own Agg canvas, never
+through pyplot, so importing or calling this module leaves the process's backend (a
+notebook's inline display, a GUI) untouched.
 
 Every function returns the list of paths it wrote (``path`` with ``.png`` and ``.svg``
 suffixes). Points are design points; when a design has more points than a figure can
@@ -10,15 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from simulation.analysis.load import CHANNELS  # noqa: E402
-from simulation.analysis.stats import curve_bands, metric_interval, pareto_frontier, t_interval  # noqa: E402
-from simulation.seeding import run_seed  # noqa: E402
+from simulation.analysis.load import CHANNELS, return_metrics
+from simulation.analysis.stats import cell_value, curve_bands, metric_interval, pareto_frontier, t_interval
+from simulation.seeding import run_seed
 
 #: Colour per consumer state in the network snapshot, in drawing priority (last wins).
 STATE_COLOURS = {
@@ -39,14 +42,25 @@ def save(fig, path: Path | str) -> list[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
+    FigureCanvasAgg(fig)  # file output needs no GUI: an Agg canvas of its own
     out = []
     for ext in (".png", ".svg"):
         target = stem.parent / (stem.name + ext)
         fig.savefig(target, dpi=150, bbox_inches="tight",
                     metadata={"Date": None} if ext == ".svg" else None)
         out.append(target)
-    plt.close(fig)
     return out
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, figsize=(8, 5), squeeze: bool = True):
+    """A pyplot-free figure and its axes (as ``plt.subplots``)."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, squeeze=squeeze)
+
+
+def colormap(name: str):
+    """A registered colormap."""
+    return matplotlib.colormaps[name]
 
 
 def select_points(runs: pd.DataFrame, k: int, metric: str = "conversion_rate") -> list[int]:
@@ -69,10 +83,18 @@ def _subset_note(shown: int, total: int) -> str:
     return "" if shown == total else f" ({shown} of {total} points, spread by conversion)"
 
 
+#: Most curves drawn over each other; beyond it, one small panel per point.
+OVERLAY_MAX = 4
+
+
 def adoption_curves(timeseries: pd.DataFrame, runs: pd.DataFrame, path: Path | str,
-                    column: str = "buyers", max_points: int = 10, confidence: float = 0.95,
-                    title: str | None = None) -> list[Path]:
+                    column: str = "buyers", max_points: int = 12, confidence: float = 0.95,
+                    title: str | None = None, reference: int | None = None) -> list[Path]:
     """Cumulative ``column`` / population per day, mean and ``confidence`` band per point.
+
+    Up to ``OVERLAY_MAX`` points share one panel; more are drawn as small multiples (one
+    panel per point, shared axes), each with its own band and, when ``reference`` is given,
+    that point's mean dashed for comparison.
 
     Parameters
     ----------
@@ -80,31 +102,64 @@ def adoption_curves(timeseries: pd.DataFrame, runs: pd.DataFrame, path: Path | s
     runs : ok runs (for the population ``n`` of each run and point names).
     path : output path without suffix.
     column : cumulative daily series (people).
-    max_points : most curves drawn.
+    max_points : most points drawn.
     confidence : band coverage (t over replications).
+    reference : design point whose mean is dashed in every small panel (e.g. the baseline).
     """
     points = select_points(runs, max_points)
+    if reference is not None and reference not in points and reference in set(runs["point"]):
+        points = points[:-1] + [int(reference)] if len(points) >= max_points else points + [int(reference)]
     ts = timeseries[timeseries["point"].isin(points)]
     scale = runs.set_index("run")["n"] if "n" in runs else 1.0
     bands = curve_bands(ts, column, scale, confidence)
     names = _names(runs)
-    fig, ax = plt.subplots(figsize=(8, 5))
-    cmap = plt.get_cmap("tab10" if len(points) <= 10 else "tab20")
-    for i, p in enumerate(points):
+    heading = (title or f"Adoption curves, mean with {confidence:.0%} band over replications") \
+        + _subset_note(len(points), runs["point"].nunique())
+    ylabel = f"cumulative {column} (% of population)"
+    cm = colormap("tab10" if len(points) <= 10 else "tab20")
+
+    def draw(ax, p, colour, alpha):
         b = bands[bands["point"] == p]
         if b.empty:
-            continue
-        colour = cmap(i % cmap.N)
+            return
         ax.plot(b["day"], 100 * b["mean"], color=colour, lw=1.8, label=names.get(p, str(p)))
         # a share of the population cannot leave [0, 100] %: the t band is cut there
         ax.fill_between(b["day"], np.clip(100 * b["low"], 0, 100), np.clip(100 * b["high"], 0, 100),
-                        color=colour, alpha=0.2 if len(points) <= 4 else 0.1, lw=0)
-    ax.set_xlabel("day of campaign (days)")
-    ax.set_ylabel(f"cumulative {column} (% of population)")
-    ax.set_title((title or f"Adoption curves, mean with {confidence:.0%} band over replications")
-                 + _subset_note(len(points), runs["point"].nunique()))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+                        color=colour, alpha=alpha, lw=0)
+
+    if len(points) <= OVERLAY_MAX:
+        fig, ax = new_figure(figsize=(8, 5))
+        for i, p in enumerate(points):
+            draw(ax, p, cm(i % cm.N), 0.2)
+        ax.set_xlabel("day of campaign (days)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(heading)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
+        return save(fig, path)
+    ncols = 4
+    nrows = -(-len(points) // ncols)
+    fig = Figure(figsize=(12, 2.6 * nrows + 0.8))
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    ref = bands[bands["point"] == reference] if reference is not None else bands.iloc[:0]
+    for k, ax in enumerate(axes.flat):
+        if k >= len(points):
+            ax.set_visible(False)
+            continue
+        p = points[k]
+        if not ref.empty and p != reference:
+            ax.plot(ref["day"], 100 * ref["mean"], color="#555555", lw=1, ls="--")
+        draw(ax, p, "#1f77b4", 0.25)
+        ax.set_title(names.get(p, str(p)), fontsize=8)
+        ax.grid(alpha=0.3)
+        if k % ncols == 0:
+            ax.set_ylabel("% bought", fontsize=8)
+        if k // ncols == nrows - 1:
+            ax.set_xlabel("day", fontsize=8)
+        ax.tick_params(labelsize=7)
+    note = f"; dashed: {names.get(reference, reference)}" if not ref.empty else ""
+    fig.suptitle(heading + note, fontsize=10)
+    fig.tight_layout()
     return save(fig, path)
 
 
@@ -114,10 +169,10 @@ def funnel(runs: pd.DataFrame, path: Path | str, max_points: int = 10,
     points = select_points(runs, max_points)
     names = _names(runs)
     stages = [(col, label) for col, label in FUNNEL_STAGES if col in runs]
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(stages) + 0.4 * len(points)), 5))
+    fig, ax = new_figure(figsize=(max(6, 1.6 * len(stages) + 0.4 * len(points)), 5))
     width = 0.8 / max(len(points), 1)
     x = np.arange(len(stages))
-    cmap = plt.get_cmap("tab10" if len(points) <= 10 else "tab20")
+    cmap = colormap("tab10" if len(points) <= 10 else "tab20")
     for i, p in enumerate(points):
         g = runs[runs["point"] == p]
         n = g["n"].to_numpy(float) if "n" in g else np.ones(len(g))
@@ -158,9 +213,9 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
     if share:
         total = means.sum(axis=1).replace(0, np.nan)
         means = 100 * means.div(total, axis=0)
-    fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(points) + 2), 5))
+    fig, ax = new_figure(figsize=(max(6, 0.9 * len(points) + 2), 5))
     bottom = np.zeros(len(points))
-    cmap = plt.get_cmap("Set2")
+    cmap = colormap("Set2")
     labels = [names.get(p, str(p)) for p in points]
     for i, c in enumerate(channels):
         vals = means[f"attr_{c}"].fillna(0).to_numpy()
@@ -171,7 +226,8 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
     ax.set_title("Attribution by channel" + _subset_note(len(points), runs["point"].nunique()))
     ax.legend(title="channel", fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
     if max(len(lab) for lab in labels) > 8:
-        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+        for lab in ax.get_xticklabels():
+            lab.set_rotation(30), lab.set_ha("right")
     ax.grid(axis="y", alpha=0.3)
     return save(fig, path)
 
@@ -214,15 +270,11 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, path: Path | str,
     df = runs.assign(_x=xs.to_numpy(), _y=ys.to_numpy())
     xkeys = np.sort(df["_x"].unique())
     ykeys = np.sort(df["_y"].unique())
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.2 * len(metrics), 4.4), squeeze=False)
+    fig, axes = new_figure(1, len(metrics), figsize=(5.2 * len(metrics), 4.4), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         grid = np.full((len(ykeys), len(xkeys)), np.nan)
         for (xv, yv), cell in df.groupby(["_x", "_y"]):
-            if metric == "roi" and {"revenue", "total_spend"} <= set(cell):
-                spend = cell["total_spend"].mean()
-                val = (cell["revenue"].mean() - spend) / spend if spend > 0 else np.nan
-            else:
-                val = cell[metric].mean()
+            val = cell_value(cell, metric)
             grid[np.searchsorted(ykeys, yv), np.searchsorted(xkeys, xv)] = val
         scale = 100.0 if metric in ("conversion_rate", "exposed_conversion", "reach") else 1.0
         shown = scale * grid
@@ -251,20 +303,17 @@ def main_effects(runs: pd.DataFrame, params: list[str], path: Path | str,
     """Response of each metric to each swept parameter, the others pooled (main effects).
 
     One column per parameter, one row per metric: the mean over every run with that value
-    (continuous designs cut into ``bins`` quantile bins) with its 95 % t interval; ROI is
-    the ratio of means per value, drawn without an interval.
+    (continuous designs cut into ``bins`` quantile bins) with its 95 % band: a t interval,
+    or for a ratio metric (ROI) the ratio of means with its bootstrap / delta-method
+    interval (``stats.metric_interval``).
     """
-    from simulation.analysis.stats import t_interval
-
     def defined(m: str) -> bool:
-        if m == "roi" and "total_spend" in runs:
-            return bool((runs["total_spend"] > 0).any())
-        return bool(np.isfinite(runs[m].to_numpy(float)).any())
+        return bool(np.isfinite(cell_value(runs, m)))
 
     metrics = tuple(m for m in metrics if m in runs and defined(m))
     if not params or not metrics:
         raise ValueError("main_effects needs at least one swept parameter and one defined metric in runs")
-    fig, axes = plt.subplots(len(metrics), len(params), figsize=(max(5.5, 4.2 * len(params)), 3.4 * len(metrics)),
+    fig, axes = new_figure(len(metrics), len(params), figsize=(max(5.5, 4.2 * len(params)), 3.4 * len(metrics)),
                              squeeze=False)
     for j, param in enumerate(params):
         xs, labels = _axis_values(runs[param], bins)
@@ -276,13 +325,8 @@ def main_effects(runs: pd.DataFrame, params: list[str], path: Path | str,
             mean, low, high = [], [], []
             for key in keys:
                 cell = df[df["_x"] == key]
-                if metric == "roi" and {"revenue", "total_spend"} <= set(cell):
-                    spend = cell["total_spend"].mean()
-                    m = (cell["revenue"].mean() - spend) / spend if spend > 0 else np.nan
-                    mean.append(m), low.append(m), high.append(m)
-                else:
-                    iv = t_interval(cell[metric].to_numpy(float))
-                    mean.append(iv.estimate), low.append(iv.low), high.append(iv.high)
+                iv = metric_interval(cell, metric, seed=run_seed(0, int(key)))
+                mean.append(iv.estimate), low.append(iv.low), high.append(iv.high)
             pos = np.arange(len(keys))
             mean, low, high = (scale * np.asarray(v, float) for v in (mean, low, high))
             ax.plot(pos, mean, "o-", color="C0")
@@ -302,11 +346,12 @@ def roi_points(runs: pd.DataFrame, confidence: float = 0.95, seed=0) -> pd.DataF
     ``efficient`` marks the (spend ↓, ROI ↑) Pareto frontier, ``efficient_net`` the
     (spend ↓, net return ↑) one; points with no spend have no ROI and are never efficient.
     """
+    ret = return_metrics(runs.columns)
     rows = []
     for p, g in runs.groupby("point", sort=True):
-        sp = t_interval(g["total_spend"], confidence)
-        net = t_interval(g["revenue"] - g["total_spend"], confidence)
-        roi = metric_interval(g, "roi", confidence, run_seed(seed, int(p)))
+        sp = t_interval(g[ret.spend], confidence)
+        net = t_interval(g[ret.profit] if ret.profit in g else g["revenue"] - g[ret.spend], confidence)
+        roi = metric_interval(g, ret.ratio, confidence, run_seed(seed, int(p)))
         rows.append({"point": int(p), "point_name": str(g["point_name"].iloc[0]),
                      "spend": sp.estimate, "spend_low": sp.low, "spend_high": sp.high,
                      "net": net.estimate, "net_low": net.low, "net_high": net.high,
@@ -352,16 +397,18 @@ def roi_vs_spend(runs: pd.DataFrame, path: Path | str, confidence: float = 0.95,
     df = all_points[ok] if len(all_points) else all_points
     if df.empty:
         raise ValueError("no design point has spend > 0: ROI is undefined everywhere")
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(13, 5))
     left_out = all_points.loc[~np.asarray(ok, bool), "point_name"].tolist()
     if left_out:
         shown = ", ".join(left_out[:8]) + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else "")
         fig.text(0.01, -0.02, f"Not shown (no spend, so no ROI): {shown}", fontsize=8, ha="left")
     _frontier_panel(ax1, df, "roi", "efficient", confidence, label_max)
-    ax1.set_ylabel("ROI ((revenue − spend) / spend, ratio of means)")
+    ret = return_metrics(runs.columns)
+    ax1.set_ylabel(f"{ret.ratio} ({ret.ratio_label}, ratio of means)")
     ax1.set_title("Return on spend")
     _frontier_panel(ax2, df, "net", "efficient_net", confidence, label_max)
-    ax2.set_ylabel("net return per run (revenue − spend, currency)")
+    ax2.set_ylabel(f"{ret.profit} per run (currency)" if ret.profit in runs
+                   else "net return per run (revenue − spend, currency)")
     ax2.set_title("Net return by budget")
     fig.tight_layout()
     return save(fig, path)
@@ -372,7 +419,7 @@ def sobol_bars(indices: pd.DataFrame, path: Path | str, metric: str = "",
     """First-order (S1) and total (ST) Sobol indices per parameter with CI whiskers."""
     df = indices.sort_values("ST", ascending=False)
     y = np.arange(len(df))
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(df) + 1.8))
+    fig, ax = new_figure(figsize=(7, 0.5 * len(df) + 1.8))
     h = 0.38
     ax.barh(y - h / 2, df["S1"], h, xerr=df["S1_conf"], capsize=2, color="#4c72b0", label="first order S1")
     ax.barh(y + h / 2, df["ST"], h, xerr=df["ST_conf"], capsize=2, color="#dd8452", label="total ST")
@@ -388,7 +435,7 @@ def sobol_bars(indices: pd.DataFrame, path: Path | str, metric: str = "",
 
 def morris_plot(indices: pd.DataFrame, path: Path | str, metric: str = "") -> list[Path]:
     """Morris screening: mu* (mean |elementary effect|) against sigma, per parameter."""
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig, ax = new_figure(figsize=(6.5, 5))
     ax.errorbar(indices["mu_star"], indices["sigma"], xerr=indices["mu_star_conf"], fmt="o", capsize=2)
     for _, r in indices.iterrows():
         ax.annotate(r["parameter"], (r["mu_star"], r["sigma"]), fontsize=8, xytext=(4, 4),
@@ -456,7 +503,7 @@ def network_snapshot(graph, state, path: Path | str, max_nodes: int = 1500, layo
                 break
         g = g.subgraph(nodes)
     pos = nx.spring_layout(g, seed=layout_seed, iterations=60)
-    fig, ax = plt.subplots(figsize=(8, 8))
+    fig, ax = new_figure(figsize=(8, 8))
     nx.draw_networkx_edges(g, pos, ax=ax, width=0.3, alpha=0.25, edge_color="#666666")
     sub_cats = cats[np.asarray(list(g.nodes()), dtype=int)]
     node_list = np.asarray(list(g.nodes()), dtype=int)

@@ -30,17 +30,57 @@ METRIC_UNITS: dict[str, str] = {
     "exposed_conversion": "buyers / exposed",
     "reach": "exposed / population",
     "revenue": "currency",
+    "cogs": "currency",
+    "discount_cost": "currency",
     "incentive_spend": "currency",
     "kol_spend": "currency",
+    "content_spend": "currency",
+    "partner_spend": "currency",
+    "event_spend": "currency",
+    "spend": "currency",
     "total_spend": "currency",
     "roi": "(revenue − spend) / spend",
+    "roas": "revenue / spend",
     "profit": "currency",
+    "incremental_buyers": "people",
+    "incremental_revenue": "currency",
+    "incremental_profit": "currency",
+    "incremental_roi": "incremental profit / spend",
     "viral_coefficient": "new buyers per buyer",
     "t10": "days",
     "t50": "days",
     "groupbuy_success_rate": "share of groups",
     "negative_wom": "people",
 }
+
+@dataclass(frozen=True)
+class ReturnMetrics:
+    """Which columns give a plan's return: ``profit``, ``ratio`` (return per unit spent),
+    ``spend``; ``incremental`` when they are measured against the paired no-marketing run."""
+
+    profit: str
+    ratio: str
+    spend: str
+    incremental: bool
+
+    @property
+    def ratio_label(self) -> str:
+        """How the ratio is defined, for captions."""
+        return METRIC_UNITS.get(self.ratio, self.ratio)
+
+
+def return_metrics(columns) -> ReturnMetrics:
+    """The headline return metrics available among ``columns`` (run metrics or summary keys).
+
+    Incremental profit and return on spend (against the paired counterfactual without
+    marketing) when present, else the plain profit and ROI.
+    """
+    cols = set(columns)
+    spend = "spend" if "spend" in cols else "total_spend"
+    if {"incremental_profit", "incremental_roi"} <= cols:
+        return ReturnMetrics("incremental_profit", "incremental_roi", spend, True)
+    return ReturnMetrics("profit", "roi", spend, False)
+
 
 #: Attribution channels, in the order figures stack them.
 CHANNELS = ("seed", "kol", "friend", "platform", "event", "partner")

@@ -1,11 +1,14 @@
 """One-page report of a sweep: ``report.md`` and a self-contained ``report.html``.
 
 The report is built once as a list of blocks (headings, paragraphs, tables, figures)
-and rendered twice: Markdown that links ``figures/*.png``, and HTML with every figure
-embedded as base64 PNG (no external asset, so the file can be mailed or archived).
-Sections: the question, the design, the points with means and CIs, the best point for
-conversion and for ROI with effect sizes (paired under common random numbers), every
-figure that applies to the design, run errors, versions.
+and rendered twice through the jinja2 templates in ``analysis/templates/``: Markdown that
+links ``figures/*.png``, and HTML with every figure embedded as base64 PNG (no external
+asset, so the file can be mailed or archived). It opens with the answer: a summary with
+the question, the best option and its effect against the baseline with its interval, the
+return on spend, and what the sweep could not resolve. Then the design, the points with
+means and CIs, the best point for the headline metrics (paired under common random
+numbers), every figure that applies to the design, run errors, versions. Text that comes
+from the user (title, question, point names) is escaped in both renderings.
 """
 from __future__ import annotations
 
@@ -13,22 +16,30 @@ import base64
 import copy
 import dataclasses
 import html
-import re
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from simulation.analysis import figures as figs
 from simulation.atomic import atomic_write
-from simulation.analysis.load import METRIC_UNITS, Results, load_results
-from simulation.analysis.stats import MIN_BOOTSTRAP_N, Best, Comparison, best_point, summarize
+from simulation.analysis.load import METRIC_UNITS, Results, load_results, return_metrics
+from simulation.analysis.stats import (MIN_BOOTSTRAP_N, Best, Comparison, best_point, cell_value, metric_interval,
+                                       summarize)
 
-#: Metrics of the points table, in column order (those present in the runs).
-KEY_METRICS = ("conversion_rate", "exposed_conversion", "buyers", "revenue", "total_spend", "roi", "t50")
+#: Metrics of the points table, in column order (those present in the runs; the spend,
+#: profit and return columns are the headline ones, ``load.return_metrics``).
+KEY_METRICS = ("conversion_rate", "buyers", "revenue", "spend", "total_spend", "profit", "incremental_profit",
+               "roi", "incremental_roi", "t50")
+
+#: Where the report's jinja2 templates live (package data).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: Most rows in the points table; larger designs show the best by conversion.
 MAX_TABLE_ROWS = 25
@@ -39,25 +50,58 @@ BASELINE_NAMES = ("baseline", "base", "control", "none", "default")
 
 @dataclass
 class Heading:
+    """A heading; ``text`` is plain text (escaped when rendered)."""
+
     text: str
     level: int = 2
+    kind = "heading"
 
 
 @dataclass
 class Para:
+    """A paragraph of the report's small Markdown (bold, code, '- ' bullets); user text in it
+    is already escaped (``md_escape``). ``summary`` marks the opening summary."""
+
     text: str
+    summary: bool = False
+    kind = "para"
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines, without bullet marks when every line is a bullet."""
+        lines = self.text.split("\n")
+        return [ln[2:] for ln in lines] if self.bullets else lines
+
+    @property
+    def bullets(self) -> bool:
+        """True when every line is a '- ' bullet."""
+        return all(ln.startswith("- ") for ln in self.text.split("\n"))
 
 
 @dataclass
 class Table:
+    """A table of plain cell values (numbers formatted by ``fmt``)."""
+
     frame: pd.DataFrame
     caption: str = ""
+    kind = "table"
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        return [[_cell_text(v) for v in row] for row in self.frame.itertuples(index=False)]
 
 
 @dataclass
 class Figure:
+    """A figure (its PNG) with a caption in the report's small Markdown."""
+
     png: Path
     caption: str
+    kind = "figure"
 
 
 Block = Heading | Para | Table | Figure
@@ -91,6 +135,19 @@ def fmt_ci(mean: float, low: float, high: float) -> str:
     return f"{fmt(mean)} [{fmt(low)}, {fmt(high)}]"
 
 
+#: Characters that carry meaning in Markdown (or start raw HTML in it).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!&~])")
+
+
+def md_escape(text) -> str:
+    """User text made inert in Markdown: specials backslash-escaped, line breaks as spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _cell_text(x) -> str:
+    return " ".join(fmt(x).split()) if not isinstance(x, str) else " ".join(x.split())
+
+
 def default_baseline(results: Results):
     """The point named like a baseline (``BASELINE_NAMES``), else point 0 if it ran."""
     names = results.runs.drop_duplicates("point").set_index("point")["point_name"].astype(str)
@@ -102,16 +159,15 @@ def default_baseline(results: Results):
 
 
 def point_labels(results: Results) -> dict[int, str]:
-    """Readable names for grid points named ``p<i>``: 'count=5, referral_reward=2.5'.
+    """Readable names for grid points named ``p<i>``: 'kol.count=5, operations.relationship.referral_reward=2.5'.
 
-    The last part of each swept path is used (the whole path when two share it). Named
+    Each swept parameter keeps its full dotted path (a bare 'count' is ambiguous). Named
     points (scenarios) and sampled designs (too many, values unrounded) keep their names.
     """
     pts = results.points
     if results.design_type != "grid" or not results.swept:
         return {}
-    last = [p.rsplit(".", 1)[-1] for p in results.swept]
-    keys = [lp if last.count(lp) == 1 else p for p, lp in zip(results.swept, last)]
+    keys = list(results.swept)
     out = {}
     for _, row in pts.iterrows():
         if re.fullmatch(r"p\d+", str(row["name"])):
@@ -181,18 +237,20 @@ def _comparison_text(label: str, c: Comparison | None) -> str:
         extra.append(f"standardised effect {c.effect_size:.2f} "
                      f"({'Cohen d_z' if c.paired else 'Cohen d'})")
     extra.append("two-sided p < 0.001" if c.p_value < 0.001 else f"two-sided p = {c.p_value:.3f}")
-    return f"**{label}:** {c.sentence()} " + "; ".join(extra) + "."
+    return f"**{label}:** {md_escape(c.sentence())} " + "; ".join(extra) + "."
 
 
 def best_section(results: Results, metric: str, maximize: bool, seed: int) -> list[Block]:
     """Blocks naming the best point for ``metric``, vs runner-up and baseline."""
-    title = {"conversion_rate": "Best point for conversion", "roi": "Best point for ROI"}.get(metric, metric)
+    ret = return_metrics(results.runs.columns)
+    title = {"conversion_rate": "Best point for conversion", ret.ratio: f"Best point for return on spend ({metric})",
+             ret.profit: f"Best point for {metric}"}.get(metric, metric)
     blocks: list[Block] = [Heading(title, 3)]
     if metric not in results.runs or results.runs[metric].notna().sum() == 0:
         blocks.append(Para(f"No run reports a finite {metric}."))
         return blocks
-    if metric == "roi" and results.runs.get("total_spend", pd.Series(dtype=float)).fillna(0).sum() <= 0:
-        blocks.append(Para("No point spends anything, so ROI is undefined."))
+    if metric == ret.ratio and results.runs.get(ret.spend, pd.Series(dtype=float)).fillna(0).sum() <= 0:
+        blocks.append(Para(f"No point spends anything, so {metric} is undefined."))
         return blocks
     base = default_baseline(results)
     try:
@@ -206,7 +264,7 @@ def best_section(results: Results, metric: str, maximize: bool, seed: int) -> li
     how = {"t": "mean over replications, t CI",
            "bootstrap ratio of means": "ratio of means over replications, BCa bootstrap CI"}.get(
         iv.method, f"ratio of means over replications, {iv.method.split(',')[0]} CI")
-    blocks.append(Para(f"**{best.name}** (point {best.point}) has the highest {metric}: "
+    blocks.append(Para(f"**{md_escape(best.name)}** (point {best.point}) has the highest {metric}: "
                        f"{fmt_ci(iv.estimate, iv.low, iv.high)} {unit} "
                        f"({how}, {iv.n} replications)."))
     if best.runner_up is not None:
@@ -216,9 +274,9 @@ def best_section(results: Results, metric: str, maximize: bool, seed: int) -> li
     elif base == best.point:
         blocks.append(Para("The best point is the baseline itself."))
     else:
-        blocks.append(Para(f"No comparison with the baseline ({results.point_name(base)}): its "
+        blocks.append(Para(f"No comparison with the baseline ({md_escape(results.point_name(base))}): its "
                            f"{metric} is undefined or has too few replications"
-                           + (" (it spends nothing)." if metric == "roi" else ".")))
+                           + (" (it spends nothing)." if metric == ret.ratio else ".")))
     if results.runs["point"].nunique() > 20:
         blocks.append(Para("With many design points, the top estimate is biased upwards "
                            "(the winner's curse): confirm it with a focused `scenarios` sweep."))
@@ -237,7 +295,7 @@ def design_blocks(results: Results) -> list[Block]:
         f"{m.get('replications', '?')} replication(s) = {m.get('n_runs', len(results.all_runs))} runs "
         f"({n_ok} ok, {n_err} failed).",
         f"- **Seeds:** base seed {m.get('base_seed', '?')}; common random numbers {crn}.",
-        f"- **Experiment file:** `{m.get('experiment_file', '?')}` (sha256 "
+        f"- **Experiment file:** {md_escape(m.get('experiment_file', '?'))} (sha256 "
         f"`{str(m.get('experiment_sha256', '?'))[:16]}…`).",
         f"- **Ran:** {m.get('started', '?')} to {m.get('finished', '?')}.",
     ]
@@ -277,9 +335,11 @@ def figure_blocks(results: Results, fig_dir: Path, seed: int) -> tuple[list[Bloc
         blocks.append(Figure(paths[0], caption))
 
     if not ts.empty and "buyers" in ts:
-        add(figs.adoption_curves(ts, runs, fig_dir / "adoption"),
+        many = runs["point"].nunique() > figs.OVERLAY_MAX
+        add(figs.adoption_curves(ts, runs, fig_dir / "adoption", reference=default_baseline(results)),
             "Cumulative buyers as a share of the population, day by day: the line is the mean "
-            "over replications, the band its 95 % t interval.")
+            "over replications, the band its 95 % t interval"
+            + (" (one small panel per point on shared axes, the baseline's mean dashed in each)." if many else "."))
     if {"exposed", "buyers"} <= set(runs):
         add(figs.funnel(runs, fig_dir / "funnel"),
             "Funnel: people ever exposed, interested, who bought and who shared (% of population, "
@@ -290,16 +350,19 @@ def figure_blocks(results: Results, fig_dir: Path, seed: int) -> tuple[list[Bloc
     numeric = results.numeric_swept if results.design_type != "scenarios" else []
     if numeric:
         shown = influence_order(runs, numeric)[:4] if len(numeric) > 4 else numeric
-        add(figs.main_effects(runs, shown, fig_dir / "main_effects"),
-            "Main effects: mean conversion and ROI against each swept parameter, other parameters "
-            "and replications pooled (band: 95 % t interval; ROI as ratio of means per value)."
+        add(figs.main_effects(runs, shown, fig_dir / "main_effects",
+                              metrics=("conversion_rate", return_metrics(runs.columns).ratio)),
+            "Main effects: mean conversion and return on spend against each swept parameter, other "
+            "parameters and replications pooled (band: 95 % interval — t for means, and for the "
+            "return the ratio of means with its bootstrap or delta-method interval)."
             + (" The four parameters most rank-correlated with conversion are shown." if len(numeric) > 4 else ""))
     if len(numeric) >= 2:
         if len(numeric) > 3:  # heatmaps for the pairs among the three most influential
             numeric = influence_order(runs, numeric)
         pairs = [(numeric[i], numeric[j]) for i in range(len(numeric)) for j in range(i + 1, len(numeric))]
         for k, (x, y) in enumerate(pairs[:3]):
-            add(figs.heatmap(runs, x, y, fig_dir / f"heatmap_{k}"),
+            add(figs.heatmap(runs, x, y, fig_dir / f"heatmap_{k}",
+                             metrics=("conversion_rate", return_metrics(runs.columns).ratio)),
                 f"Mean conversion and ROI over {x} × {y} (other parameters and replications pooled; "
                 "ROI as ratio of means per cell).")
         if len(pairs) > 3:
@@ -308,12 +371,13 @@ def figure_blocks(results: Results, fig_dir: Path, seed: int) -> tuple[list[Bloc
     else:
         notes.append("No heatmap: it needs at least two swept numeric parameters "
                      "(a grid, lhs, sobol or morris design).")
-    if "total_spend" in runs and "revenue" in runs and (runs["total_spend"] > 0).any():
+    ret = return_metrics(runs.columns)
+    if ret.spend in runs and "revenue" in runs and (runs[ret.spend] > 0).any():
         add(figs.roi_vs_spend(runs, fig_dir / "roi_vs_spend", seed=seed),
-            "Left: ROI (ratio of means, bootstrap 95 % CI) against mean spend per run; circled "
-            "points form the efficient frontier (no cheaper point has a higher ROI). Right: net "
-            "return (revenue − spend) against spend; circled points are the best net return "
-            "available at each budget.")
+            f"Left: {ret.ratio} (ratio of means, 95 % CI) against mean spend per run; circled "
+            f"points form the efficient frontier (no cheaper point has a higher {ret.ratio}). Right: "
+            + (f"{ret.profit}" if ret.profit in runs else "net return (revenue − spend)")
+            + " against spend; circled points are the best return available at each budget.")
     else:
         notes.append("No ROI figure: no point spends anything.")
     if results.design_type == "sobol":
@@ -339,10 +403,11 @@ def _sobol_blocks(results: Results, fig_dir: Path, seed: int, notes: list[str]) 
     from simulation.analysis.sensitivity import sobol_indices
 
     blocks: list[Block] = [Heading("Sensitivity (Sobol indices)", 3)]
-    if "profit" not in results.runs and {"revenue", "total_spend"} <= set(results.runs):
+    ret = return_metrics(results.runs.columns)
+    if ret.profit not in results.runs and {"revenue", ret.spend} <= set(results.runs):
         results = dataclasses.replace(results, runs=results.runs.assign(
-            profit=results.runs["revenue"] - results.runs["total_spend"]))
-    for metric in ("conversion_rate", "roi", "profit"):
+            profit=results.runs["revenue"] - results.runs[ret.spend]))
+    for metric in ("conversion_rate", ret.ratio, ret.profit):
         if metric not in results.runs:
             continue
         try:
@@ -365,7 +430,7 @@ def _morris_blocks(results: Results, fig_dir: Path, seed: int, notes: list[str])
     from simulation.analysis.sensitivity import morris_indices
 
     blocks: list[Block] = [Heading("Screening (Morris)", 3)]
-    for metric in ("conversion_rate", "roi"):
+    for metric in ("conversion_rate", return_metrics(results.runs.columns).ratio):
         if metric not in results.runs:
             continue
         try:
@@ -423,37 +488,115 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
     """All report blocks, in reading order (figures written to ``fig_dir``)."""
     m = results.manifest
     title = m.get("title") or Path(str(m.get("experiment_file", results.out_dir.name))).stem
-    blocks: list[Block] = [Heading(f"socsim report: {title}", 1)]
-    question = str(m.get("question") or "").strip()
-    blocks += [Heading("Question"), Para(question or "(The experiment file states no question.)")]
-    blocks += design_blocks(results)
+    blocks: list[Block] = [Heading(f"socsim report: {' '.join(str(title).split())}", 1)]
     if results.runs.empty:
+        question = " ".join(str(m.get("question") or "").split())
+        blocks += [Heading("Question"), Para(md_escape(question) or "(The experiment file states no question.)")]
+        blocks += design_blocks(results)
         blocks += [Heading("Results"), Para("No run finished successfully: nothing to analyse.")]
         blocks += _error_blocks(results) + _version_blocks(results)
         return blocks
+    blocks += summary_blocks(results, seed)
+    blocks += design_blocks(results)
     summary = summarize(results.runs, [k for k in KEY_METRICS if k in results.runs], seed=seed)
     table, note = points_table(results, summary)
+    ret = return_metrics(results.runs.columns)
     blocks += [Heading("Design points"),
-               Table(table, "Mean over ok replications [95 % CI]: t interval; ROI is the ratio of "
+               Table(table, f"Mean over ok replications [95 % CI]: t interval; {ret.ratio} is the ratio of "
                             f"means (BCa bootstrap interval with ≥ {MIN_BOOTSTRAP_N} replications, "
                             "delta-method t interval with fewer). conversion_rate = buyers / "
                             "population; t50 in days." + (" " + note if note else ""))]
-    blocks += [Heading("Which point is best")]
-    base = default_baseline(results)
-    named = results.point_name(base).lower() in BASELINE_NAMES
-    blocks.append(Para(f"Baseline: **{results.point_name(base)}** (point {base}"
-                       + ("). " if named else "; no point is named 'baseline', so the first point "
-                                              "serves as the reference). ")
-                       + ("Comparisons are paired by replication (common random numbers)."
-                          if results.crn else "Comparisons are unpaired (Welch), seeds independent.")))
-    blocks += best_section(results, "conversion_rate", True, seed)
-    blocks += best_section(results, "roi", True, seed)
+    if results.runs["point"].nunique() > 1:
+        blocks += [Heading("Which point is best")]
+        base = default_baseline(results)
+        named = results.point_name(base).lower() in BASELINE_NAMES
+        blocks.append(Para(f"Baseline: **{md_escape(results.point_name(base))}** (point {base}"
+                           + ("). " if named else "; no point is named 'baseline', so the first point "
+                                                  "serves as the reference). ")
+                           + ("Comparisons are paired by replication (common random numbers)."
+                              if results.crn else "Comparisons are unpaired (Welch), seeds independent.")))
+        blocks += best_section(results, "conversion_rate", True, seed)
+        if ret.profit in results.runs:
+            blocks += best_section(results, ret.profit, True, seed)
+        blocks += best_section(results, ret.ratio, True, seed)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)
     blocks += fig_blocks
     if notes:
         blocks.append(Para("\n".join(f"- {n}" for n in notes)))
     blocks += _error_blocks(results) + _version_blocks(results)
     return blocks
+
+
+def _headline(results: Results) -> str:
+    """The metric the summary ranks options by: the headline profit when runs report it."""
+    ret = return_metrics(results.runs.columns)
+    if ret.profit in results.runs and np.isfinite(results.runs[ret.profit].to_numpy(float)).any():
+        return ret.profit
+    return "conversion_rate"
+
+
+def summary_blocks(results: Results, seed: int = 0) -> list[Block]:
+    """The answer first: question, best option with its effect against the baseline and its
+    interval, return on spend, and what the sweep could not resolve."""
+    m = results.manifest
+    runs = results.runs
+    ret = return_metrics(runs.columns)
+    question = " ".join(str(m.get("question") or "").split())
+    lines = [f"- **Question:** {md_escape(question) if question else '(the experiment file states none)'}"]
+    metric = _headline(results)
+    unit = METRIC_UNITS.get(metric, "")
+    base = default_baseline(results)
+
+    def ratio_text(rows: pd.DataFrame, who: str) -> str:
+        if ret.spend not in rows or rows[ret.spend].mean() <= 0:
+            return f"- **Return on spend:** {who} spends nothing, so it has no return on spend."
+        iv = metric_interval(rows, ret.ratio, seed=seed)
+        return (f"- **Return on spend** ({ret.ratio} = {ret.ratio_label}) of {who}: "
+                f"{fmt_ci(iv.estimate, iv.low, iv.high)} (ratio of means, 95 % CI).")
+
+    if runs["point"].nunique() == 1:
+        iv = metric_interval(runs, metric, seed=seed)
+        name = md_escape(results.point_name(int(runs["point"].iloc[0])))
+        lines.append(f"- **Result** (one scenario, **{name}**): {metric} {fmt_ci(iv.estimate, iv.low, iv.high)} "
+                     f"{unit} (mean, 95 % CI over {iv.n} replications).")
+        lines.append(ratio_text(runs, "this scenario"))
+        lines.append("- **Not resolved:** a single scenario has nothing to compare against; sweep the "
+                     "levers (or add a baseline scenario) to learn what changes the outcome.")
+    else:
+        try:
+            best = best_point(runs, metric, baseline=base, paired=results.crn, seed=seed)
+        except ValueError as exc:
+            lines.append(f"- **Best option:** not determined ({md_escape(exc)}).")
+            return [Heading("Summary"), Para("\n".join(lines), summary=True)]
+        iv, vs = best.interval, best.vs_baseline
+        text = (f"- **Best option: {md_escape(best.name)}**, {metric} {fmt_ci(iv.estimate, iv.low, iv.high)} "
+                f"{unit}")
+        if vs is not None:
+            text += (f"; against the baseline {md_escape(vs.b)}: {'+' if vs.diff >= 0 else ''}{fmt(vs.diff)} "
+                     f"(95 % CI {fmt(vs.low)} to {fmt(vs.high)}, two-sided, {vs.method})"
+                     + ("." if vs.conclusive else ", an interval that includes zero: not a sure gain."))
+        elif best.point == base:
+            text += ": the baseline itself — no option beats it on this metric."
+        else:
+            text += "."
+        lines.append(text)
+        lines.append(ratio_text(runs[runs["point"] == best.point], md_escape(best.name)))
+        open_items = []
+        if best.runner_up is not None and not best.runner_up.conclusive:
+            open_items.append(f"whether {md_escape(best.name)} or {md_escape(best.runner_up.b)} is better on "
+                              f"{metric} (their difference's 95 % interval includes zero)")
+        if vs is not None and not vs.conclusive:
+            open_items.append("whether the best option beats the baseline at all")
+        if results.runs["point"].nunique() > 20:
+            open_items.append("how much of the winner's lead is luck among many points (winner's curse)")
+        lines.append("- **Not resolved:** " + ("; ".join(open_items) + ". More replications narrow the "
+                                               "intervals." if open_items else
+                                               "nothing at the 95 % level on the headline metric."))
+    if not ret.incremental:
+        lines.append(f"- Return is measured as {metric if metric == ret.profit else ret.ratio} against no "
+                     "spending at all, not against a paired run of the same market without marketing "
+                     "(these results hold no incremental columns).")
+    return [Heading("Summary"), Para("\n".join(lines), summary=True)]
 
 
 def _error_blocks(results: Results) -> list[Block]:
@@ -479,78 +622,51 @@ def _version_blocks(results: Results) -> list[Block]:
     return blocks
 
 
-# -- rendering -------------------------------------------------------------------------
+# -- rendering ---------------------------------------------------------------------------
 
-def _md_cell(x) -> str:
-    return fmt(x).replace("|", "\\|").replace("\n", " ") if not isinstance(x, str) \
-        else x.replace("|", "\\|").replace("\n", " ")
+def _inline_md(text: str) -> Markup:
+    """The report's small Markdown as HTML: **bold**, `code`, backslash escapes; all else escaped."""
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(1))
+        return f"\x00{len(kept) - 1}\x00"
+
+    s = re.sub(r"\\(.)", keep, str(text))
+    s = html.escape(s)
+    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
+    s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+    s = re.sub("\x00(\\d+)\x00", lambda m: html.escape(kept[int(m.group(1))]), s)
+    return Markup(s)
+
+
+def _plain(text: str) -> str:
+    """Caption text without markup (for alt text)."""
+    return re.sub(r"\\(.)", r"\1", str(text).replace("**", "").replace("`", ""))
+
+
+def _environment(base: Path | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
+                                                                 default_for_string=False, default=False),
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(
+        inline_md=_inline_md, plain=_plain, md_escape=md_escape,
+        data_uri=lambda png: "data:image/png;base64," + base64.b64encode(Path(png).read_bytes()).decode("ascii"),
+        relpath=lambda png: Path(os.path.relpath(png, base)).as_posix() if base else str(png))
+    return env
 
 
 def render_markdown(blocks: list[Block], base: Path) -> str:
-    """Markdown text; figures as relative links to their PNG from ``base``."""
-    out = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            out.append("#" * b.level + " " + b.text)
-        elif isinstance(b, Para):
-            out.append(b.text)
-        elif isinstance(b, Table):
-            cols = list(b.frame.columns)
-            lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
-            for _, row in b.frame.iterrows():
-                lines.append("| " + " | ".join(_md_cell(row[c]) for c in cols) + " |")
-            if b.caption:
-                lines.append("\n*" + b.caption + "*")
-            out.append("\n".join(lines))
-        elif isinstance(b, Figure):
-            rel = os.path.relpath(b.png, base)
-            out.append(f"![{b.caption}]({Path(rel).as_posix()})\n\n*{b.caption}*")
-    return "\n\n".join(out) + "\n"
-
-
-def _inline_md(text: str) -> str:
-    """Escape text for HTML, then render the **bold** and `code` spans the report uses."""
-
-    s = html.escape(text)
-    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
-    s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
-    return s.replace("\\*", "*")
+    """Markdown text (``templates/report.md.j2``); figures as relative links to their PNG from ``base``."""
+    text = _environment(base).get_template("report.md.j2").render(blocks=blocks)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def render_html(blocks: list[Block]) -> str:
-    """A self-contained HTML page: styles inline, figures embedded as base64 PNG."""
+    """A self-contained HTML page (``templates/report.html.j2``): styles inline, figures as base64 PNG."""
     title = next((b.text for b in blocks if isinstance(b, Heading)), "socsim report")
-    body = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            body.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
-        elif isinstance(b, Para):
-            lines = b.text.split("\n")
-            if all(line.startswith("- ") for line in lines):
-                items = "".join(f"<li>{_inline_md(line[2:])}</li>" for line in lines)
-                body.append(f"<ul>{items}</ul>")
-            else:
-                body.append("<p>" + "<br>".join(_inline_md(line) for line in lines) + "</p>")
-        elif isinstance(b, Table):
-            head = "".join(f"<th>{html.escape(str(c))}</th>" for c in b.frame.columns)
-            rows = "".join("<tr>" + "".join(f"<td>{html.escape(_md_cell(v).replace(chr(92) + '|', '|'))}</td>"
-                                            for v in row) + "</tr>"
-                           for row in b.frame.itertuples(index=False))
-            cap = f"<caption>{_inline_md(b.caption)}</caption>" if b.caption else ""
-            body.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif isinstance(b, Figure):
-            data = base64.b64encode(Path(b.png).read_bytes()).decode("ascii")
-            body.append(f'<figure><img alt="{html.escape(b.caption)}" src="data:image/png;base64,{data}">'
-                        f"<figcaption>{_inline_md(b.caption)}</figcaption></figure>")
-    style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-             "color:#222;line-height:1.45}table{border-collapse:collapse;margin:1em 0;font-size:.85em}"
-             "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}th{background:#f3f3f3}"
-             "caption{caption-side:bottom;font-style:italic;text-align:left;padding-top:.3em}"
-             "figure{margin:1.5em 0}img{max-width:100%}figcaption{font-style:italic;font-size:.9em}"
-             "code{background:#f3f3f3;padding:0 .2em}")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+    return _environment().get_template("report.html.j2").render(blocks=blocks, title=title)
 
 
 def write_report(out_dir: Path | str, seed: int = 0) -> Path:

@@ -25,9 +25,34 @@ from simulation.seeding import as_seed_sequence, run_seed
 
 #: Metrics estimated as a ratio of means: metric -> (numerator, denominator, shift).
 #: estimate = mean(numerator) / mean(denominator) + shift; ROI = revenue / spend - 1.
+#: The denominator "spend" is read from ``total_spend`` in outputs that predate ``spend``.
 RATIO_METRICS: dict[str, tuple[str, str, float]] = {
-    "roi": ("revenue", "total_spend", -1.0),
+    "roi": ("revenue", "spend", -1.0),
+    "roas": ("revenue", "spend", 0.0),
+    "incremental_roi": ("incremental_profit", "spend", 0.0),
 }
+
+
+def ratio_parts(metric: str, columns) -> tuple[str, str, float] | None:
+    """(numerator, denominator, shift) columns of a ratio metric present in ``columns``, else None."""
+    if metric not in RATIO_METRICS:
+        return None
+    num, den, shift = RATIO_METRICS[metric]
+    cols = set(columns)
+    if den == "spend" and den not in cols:
+        den = "total_spend"
+    return (num, den, shift) if {num, den} <= cols else None
+
+
+def cell_value(runs: pd.DataFrame, metric: str) -> float:
+    """The estimate of ``metric`` over the rows of ``runs``: ratio of means for a ratio metric
+    (NaN when the denominator averages zero), else the mean."""
+    parts = ratio_parts(metric, runs.columns)
+    if parts is not None:
+        num, den, shift = parts
+        d = runs[den].mean()
+        return float(runs[num].mean() / d + shift) if d > 0 else math.nan
+    return float(runs[metric].mean()) if metric in runs else math.nan
 
 #: Resamples of every bootstrap: a percentile's Monte-Carlo error is then ~0.2 % of the CI.
 N_RESAMPLES = 9999
@@ -169,10 +194,10 @@ def ratio_interval(numerator, denominator, shift: float = 0.0, confidence: float
 
 def metric_interval(runs: pd.DataFrame, metric: str, confidence: float = 0.95, seed=0) -> Interval:
     """The interval of ``metric`` over the rows of ``runs`` (ratio of means for ROI)."""
-    if metric in RATIO_METRICS:
-        num_col, den_col, shift = RATIO_METRICS[metric]
-        if num_col in runs and den_col in runs:
-            return ratio_interval(runs[num_col], runs[den_col], shift, confidence, seed)
+    parts = ratio_parts(metric, runs.columns)
+    if parts is not None:
+        num_col, den_col, shift = parts
+        return ratio_interval(runs[num_col], runs[den_col], shift, confidence, seed)
     if metric not in runs:
         raise KeyError(f"no metric {metric!r} in runs; known: {sorted(runs.columns)}")
     return t_interval(runs[metric], confidence)
@@ -244,18 +269,29 @@ class Comparison:
         """One-sided confidence that A is better than B (larger, or smaller when minimising)."""
         return self.confidence_a_larger if self.maximize else 1.0 - self.confidence_a_larger
 
+    @property
+    def conclusive(self) -> bool:
+        """True when the two-sided interval of the difference excludes zero."""
+        return bool(np.isfinite(self.low) and np.isfinite(self.high) and (self.low > 0 or self.high < 0))
+
     def sentence(self) -> str:
-        """Plain-language verdict, e.g. 'A beats B on roi with 97 % confidence (...)'."""
-        conf_a = self.confidence_a_better
-        winner, loser, conf = (self.a, self.b, conf_a) if conf_a >= 0.5 else (self.b, self.a, 1 - conf_a)
+        """Plain-language verdict whose wording matches its two-sided interval.
+
+        'A beats B on roi (difference ..., 95 % CI ... to ..., two-sided; ...)' when the
+        interval excludes zero, else 'A is ahead of B on roi, not conclusively: the 95 %
+        interval of the difference includes zero (...)'.
+        """
+        ahead = self.diff >= 0 if self.maximize else self.diff <= 0
+        winner, loser = (self.a, self.b) if ahead else (self.b, self.a)
         n = " and ".join(str(k) for k in self.n)
         unit = "pairs of replications" if self.paired else "replications"
-        verb = "beats" if conf >= 0.95 else "is ahead of"
-        caveat = "" if conf >= 0.95 else " (not conclusive: below 95 %)"
-        return (f"{winner} {verb} {loser} on {self.metric} with {_pct(conf)} confidence{caveat} "
-                f"(difference {self.a} − {self.b} = {_num(self.diff)}, "
-                f"{100 * self.confidence:.0f} % CI {_num(self.low)} to {_num(self.high)}; "
-                f"{self.method}, {n} {unit}).")
+        pct = f"{100 * self.confidence:.0f} %"
+        detail = (f"difference {self.a} − {self.b} = {_num(self.diff)}, {pct} CI {_num(self.low)} to "
+                  f"{_num(self.high)}, two-sided; {self.method}, {n} {unit}")
+        if self.conclusive:
+            return f"{winner} beats {loser} on {self.metric} ({detail})."
+        return (f"{winner} is ahead of {loser} on {self.metric}, not conclusively: the {pct} interval of "
+                f"the difference includes zero ({detail}).")
 
 
 def _pct(p: float) -> str:
@@ -297,9 +333,15 @@ def paired_t(a, b, confidence: float = 0.95) -> dict:
     if sd <= 1e-12 * max(abs(mean), float(np.abs(d).max())):
         sd = 0.0  # identical differences up to rounding: no spread, not a huge effect size
     se = sd / math.sqrt(n)
-    half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * se
-    p, conf = _confidence_from_t(mean, se, n - 1)
-    return {"diff": mean, "low": mean - half, "high": mean + half, "p_value": p,
+    if sd > 0:
+        res = sps.ttest_rel(a[keep], b[keep])
+        ci = res.confidence_interval(confidence)
+        low, high, p = float(ci.low), float(ci.high), float(res.pvalue)
+        conf = float(sps.t.cdf(res.statistic, res.df))
+    else:  # scipy's t is undefined without spread: the difference is known exactly
+        low = high = mean
+        p, conf = _confidence_from_t(mean, 0.0, n - 1)
+    return {"diff": mean, "low": low, "high": high, "p_value": p,
             "confidence_a_larger": conf, "effect_size": mean / sd if sd > 0 else math.nan,
             "estimate_a": float(a[keep].mean()), "estimate_b": float(b[keep].mean()),
             "n": (n,), "se": se, "df": n - 1}
@@ -315,16 +357,18 @@ def welch_t(a, b, confidence: float = 0.95) -> dict:
         raise ValueError(f"Welch comparison needs at least 2 values per side, got {na} and {nb}")
     va, vb = float(a.var(ddof=1)), float(b.var(ddof=1))
     diff = float(a.mean() - b.mean())
-    se2 = va / na + vb / nb
-    se = math.sqrt(se2)
-    if se2 > 0:
-        df = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-    else:
+    se = math.sqrt(va / na + vb / nb)
+    if se > 0:
+        res = sps.ttest_ind(a, b, equal_var=False)
+        ci = res.confidence_interval(confidence)
+        low, high, p, df = float(ci.low), float(ci.high), float(res.pvalue), float(res.df)
+        conf = float(sps.t.cdf(res.statistic, df))
+    else:  # no spread on either side: the difference is known exactly
+        low = high = diff
         df = float(na + nb - 2)
-    half = float(sps.t.ppf(0.5 + confidence / 2, df)) * se
-    p, conf = _confidence_from_t(diff, se, df)
+        p, conf = _confidence_from_t(diff, 0.0, df)
     sd_av = math.sqrt((va + vb) / 2)
-    return {"diff": diff, "low": diff - half, "high": diff + half, "p_value": p,
+    return {"diff": diff, "low": low, "high": high, "p_value": p,
             "confidence_a_larger": conf, "effect_size": diff / sd_av if sd_av > 0 else math.nan,
             "estimate_a": float(a.mean()), "estimate_b": float(b.mean()),
             "n": (na, nb), "se": se, "df": df}
@@ -431,8 +475,9 @@ def compare(runs: pd.DataFrame, metric: str, a, b, paired: bool = True, confiden
     if paired:
         common = ra.index.intersection(rb.index)
         ra, rb = ra.loc[common], rb.loc[common]
-    if metric in RATIO_METRICS and {RATIO_METRICS[metric][0], RATIO_METRICS[metric][1]} <= set(runs):
-        num, den, shift = RATIO_METRICS[metric]
+    parts = ratio_parts(metric, runs.columns)
+    if parts is not None:
+        num, den, shift = parts
         res = ratio_difference(ra[num], ra[den], rb[num], rb[den], shift, paired, confidence, seed)
         method = res["method"] + " of the ratio of means"
     else:

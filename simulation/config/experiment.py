@@ -38,259 +38,31 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import math
 import re
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    Discriminator,
-    Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    Tag,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ValidationError
 
-from simulation.config.base import Strict
+from simulation.config.paths import PathError, deep_merge, flatten_paths, get_path, parse_override, set_path, split_path
+from simulation.config.preflight import PreflightError, check_scenarios
+from simulation.config.sweep import _TAGS, MAX_SEED, RANGE_KEYS, Range, Sweep, Variant
+from simulation.config.toml import ConfigFileError, read_toml, read_toml_bytes, unreadable
 
-#: Keys of a range specification ``{low, high, levels}``.
-RANGE_KEYS = frozenset({"low", "high", "levels"})
 #: Top-level keys of an experiment file that are not scenario keys.
 EXPERIMENT_KEYS = ("scenario", "sweep")
-#: Largest base seed: seeds are stored as signed 64-bit integers in runs.parquet.
-MAX_SEED = 2**63 - 1
 #: Refuse designs that would not fit in memory or a lifetime of compute.
 MAX_RUNS = 1_000_000
 
+__all__ = [
+    "MAX_RUNS", "MAX_SEED", "RANGE_KEYS", "Experiment", "ExperimentError", "Range", "Sweep", "Variant",
+    "deep_merge", "flatten_paths", "get_path", "load_experiment", "parse_override", "split_path",
+]
 
 class ExperimentError(ValueError):
     """An experiment file (or a ``--set`` override) is invalid; the message names the field."""
-
-
-# --------------------------------------------------------------------------- schema
-
-
-class Range(Strict):
-    """A parameter range: ``low`` <= value <= ``high``; ``levels`` evenly spaced values for a grid."""
-
-    low: float | int
-    high: float | int
-    levels: StrictInt | None = Field(default=None, ge=1)
-
-    @field_validator("low", "high", mode="before")
-    @classmethod
-    def _number(cls, v: Any) -> Any:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ValueError(f"must be a number, got {v!r}")
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError(f"must be finite, got {v!r}")
-        return v
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) > high ({self.high})")
-        return self
-
-    @property
-    def integer(self) -> bool:
-        """True when both bounds are integers: sampled values then stay integers."""
-        return isinstance(self.low, int) and isinstance(self.high, int)
-
-
-class Variant(Strict):
-    """A named scenario variant of a ``scenarios`` design: ``set`` maps dotted paths to values."""
-
-    name: StrictStr = Field(min_length=1, max_length=200)
-    description: StrictStr = ""
-    set: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("set", mode="before")
-    @classmethod
-    def _flatten(cls, v: Any) -> Any:
-        return flatten_paths(v) if isinstance(v, dict) else v
-
-    @field_validator("name")
-    @classmethod
-    def _printable(cls, v: str) -> str:
-        if v != v.strip() or any(not c.isprintable() for c in v):
-            raise ValueError(f"must be printable without surrounding blanks, got {v!r}")
-        return v
-
-
-def _spec_kind(v: Any) -> str:
-    return "__range__" if isinstance(v, (dict, Range)) else "__values__"
-
-
-#: A swept parameter: a ``{low, high[, levels]}`` range or a list of values.
-ParameterSpec = Annotated[
-    Annotated[Range, Tag("__range__")] | Annotated[list[Any], Tag("__values__")],
-    Discriminator(_spec_kind),
-]
-_TAGS = {"__range__", "__values__"}
-
-
-class Sweep(Strict):
-    """The ``[sweep]`` table: the design over scenario parameters, replications and seeds."""
-
-    design: Literal["grid", "lhs", "sobol", "morris", "scenarios"] = "grid"
-    title: StrictStr | None = None
-    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
-    scenarios: list[Variant] = Field(default_factory=list)
-    samples: StrictInt | None = Field(default=None, ge=1)
-    levels: StrictInt = Field(default=4, ge=2, description="Morris grid levels")
-    second_order: StrictBool = Field(default=True, description="Sobol: second-order indices too")
-    replications: StrictInt | None = Field(default=None, ge=1)
-    seed: StrictInt | None = Field(default=None, ge=0, le=MAX_SEED)
-    crn: StrictBool = True
-
-    @field_validator("parameters", mode="before")
-    @classmethod
-    def _flatten(cls, v: Any) -> Any:
-        # TOML turns an unquoted `kol.count = [...]` into nested tables: undo that, keeping
-        # {low, high, levels} tables whole as range specifications.
-        return flatten_paths(v, keep=_is_range_table) if isinstance(v, dict) else v
-
-    @field_validator("parameters")
-    @classmethod
-    def _values(cls, v: dict[str, ParameterSpec]) -> dict[str, ParameterSpec]:
-        for path, spec in v.items():
-            if isinstance(spec, list):
-                if not spec:
-                    raise ValueError(f"{path}: empty list of values")
-                kinds = {_kind(x) for x in spec}
-                if len(kinds - {"number"}) > 0 and len(kinds) > 1:
-                    raise ValueError(f"{path}: values mix types {sorted(kinds)}: {spec!r}")
-        return v
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Sweep:
-        d = self.design
-        if d == "scenarios":
-            if not self.scenarios:
-                raise ValueError("design 'scenarios' needs at least one [[sweep.scenarios]] entry")
-            if self.parameters:
-                raise ValueError("design 'scenarios' takes [[sweep.scenarios]], not [sweep.parameters]")
-            names = [s.name for s in self.scenarios]
-            dup = sorted({n for n in names if names.count(n) > 1})
-            if dup:
-                raise ValueError(f"scenarios: duplicate variant names {dup}")
-        elif self.scenarios:
-            raise ValueError(f"[[sweep.scenarios]] needs design = 'scenarios', not {d!r}")
-        if d in ("lhs", "sobol", "morris"):
-            if not self.parameters:
-                raise ValueError(f"design {d!r} needs at least one parameter range")
-            for path, spec in self.parameters.items():
-                if not isinstance(spec, Range):
-                    raise ValueError(f"parameters.{path}: design {d!r} needs a {{low, high}} range, not a list")
-                if spec.levels is not None:
-                    raise ValueError(f"parameters.{path}: 'levels' only applies to a grid")
-            if self.samples is None:
-                raise ValueError(f"design {d!r} needs 'samples'")
-            if d == "sobol" and self.samples & (self.samples - 1):
-                raise ValueError(f"samples: Sobol sequences need a power of 2, got {self.samples}")
-        else:
-            if self.samples is not None:
-                raise ValueError(f"samples: only lhs, sobol and morris designs take samples, not {d!r}")
-            for path, spec in self.parameters.items():
-                if isinstance(spec, Range) and spec.levels is None:
-                    raise ValueError(f"parameters.{path}: a grid range needs 'levels' (or give a list of values)")
-        return self
-
-
-def _kind(x: Any) -> str:
-    if isinstance(x, bool):
-        return "bool"
-    if isinstance(x, (int, float)):
-        return "number"
-    return type(x).__name__
-
-
-def _is_range_table(d: dict) -> bool:
-    return bool(d) and set(d) <= RANGE_KEYS and ("low" in d or "high" in d)
-
-
-def flatten_paths(table: dict, keep=lambda d: False, prefix: str = "") -> dict[str, Any]:
-    """Flatten nested tables into ``{"a.b.c": value}``; a table for which ``keep`` is true stays whole."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not keep(value):
-            out.update(flatten_paths(value, keep, path + "."))
-        else:
-            out[path] = value
-    return out
-
-
-# --------------------------------------------------------------------------- dotted paths
-
-
-def split_path(path: str) -> list[str]:
-    """Return the segments of a dotted path, rejecting empty segments."""
-    parts = path.split(".")
-    if not path or any(not p.strip() for p in parts):
-        raise ExperimentError(f"{path!r}: not a dotted path (empty segment)")
-    return parts
-
-
-def get_path(data: dict, path: str, default: Any = None) -> Any:
-    """Return the value at dotted ``path`` in nested dicts (list items by index), or ``default``."""
-    node: Any = data
-    for seg in split_path(path):
-        if isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
-            node = node[int(seg)]
-        elif isinstance(node, dict) and seg in node:
-            node = node[seg]
-        else:
-            return default
-    return node
-
-
-def deep_merge(base: dict, extra: dict) -> dict:
-    """Return ``base`` updated by ``extra`` (tables merged key by key, other values replaced)."""
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def parse_override(text: str) -> tuple[list[str], Any]:
-    """Parse one ``--set dotted.path=value`` into ``(path segments, value)`` (key and value as TOML).
-
-    The key follows TOML's dotted-key rules (quote a segment holding dots:
-    ``sweep.parameters."kol.count"=[1,2]``); the value is a TOML literal, and a bare word
-    (``kol.strategy=pagerank``) is taken as a string.
-    """
-    key, sep, value = text.partition("=")
-    key, value = key.strip(), value.strip()
-    if not sep or not key:
-        raise ExperimentError(f"--set {text!r}: expected dotted.path=value")
-    try:
-        node = tomllib.loads(f"{key} = 0")
-    except tomllib.TOMLDecodeError:
-        raise ExperimentError(f"--set {text!r}: {key!r} is not a dotted key") from None
-    try:
-        parsed = tomllib.loads(f"v = {value}")["v"]
-    except tomllib.TOMLDecodeError:
-        if not value or any(c in value for c in "[]{}\"'=#"):
-            raise ExperimentError(f"--set {text!r}: {value!r} is not a TOML value") from None
-        parsed = value
-    segments = []
-    while isinstance(node, dict):
-        (k, node), = node.items()
-        segments.append(k)
-    return segments, parsed
 
 
 # --------------------------------------------------------------------------- scenario schema
@@ -351,6 +123,8 @@ class Experiment:
     design: Any  # simulation.runner.design.Design
     scenarios: tuple[dict, ...]
     overrides: tuple[str, ...] = field(default_factory=tuple)
+    #: Estimated peak bytes of one run (``simulation.config.preflight.run_memory``).
+    run_bytes: int = 0
 
     @property
     def stem(self) -> str:
@@ -392,7 +166,7 @@ def _format_validation(err: ValidationError, prefix: str = "") -> str:
         loc = f"{prefix}{'.'.join(parts)}" if parts else prefix.rstrip(".") or "value"
         msg = e["msg"].removeprefix("Value error, ")
         if re.match(r"^[\w.\[\]-]+: ", msg):  # our validators name the sub-field first
-            msgs.append(f"{loc}.{msg}")
+            msgs.append(f"{loc}.{msg}" if parts or prefix else msg)
         else:
             msgs.append(f"{loc}: {msg}")
     return "; ".join(msgs)
@@ -408,17 +182,13 @@ def _split_overrides(raw: dict, overrides: typing.Sequence[str]) -> dict[str, An
     """Apply ``--set`` items for the experiment keys to ``raw``; return the scenario ones as leaf paths."""
     leaves: dict[str, Any] = {}
     for text in overrides:
-        segments, value = parse_override(text)
-        if segments[0] in EXPERIMENT_KEYS:
-            node = raw
-            for seg in segments[:-1]:
-                nxt = node.get(seg)
-                if not isinstance(nxt, dict):
-                    if nxt is not None:
-                        raise ExperimentError(f"--set {text!r}: {seg} is a value, not a table")
-                    nxt = node[seg] = {}
-                node = nxt
-            node[segments[-1]] = value
+        try:
+            segments, value = parse_override(text)
+            if segments[0] in EXPERIMENT_KEYS:
+                set_path(raw, segments, value, f"--set {text!r}")
+                continue
+        except PathError as e:
+            raise ExperimentError(str(e)) from None
         else:
             leaves[".".join(segments)] = value
     return leaves
@@ -451,7 +221,8 @@ def _load_base(ref: Any, inline: dict, cli: dict[str, Any], path: Path | None):
     elif not isinstance(ref, str) or not ref:
         raise ExperimentError(f"scenario: expected \"default\" or a path to a scenario TOML, got {ref!r}")
     elif ref == "default":
-        raw, base_dir = default_scenario_dict(), None
+        # relative files in the experiment's own tables are relative to the experiment file
+        raw, base_dir = default_scenario_dict(), (path.parent.resolve() if path else None)
     else:
         ref_path = Path(ref)
         if not ref_path.is_absolute() and path is not None:
@@ -459,7 +230,7 @@ def _load_base(ref: Any, inline: dict, cli: dict[str, Any], path: Path | None):
         if not ref_path.is_file():
             raise ExperimentError(f"scenario: no scenario file {str(ref_path)!r}")
         load_scenario(ref_path)  # the file's own errors, named against it
-        raw, base_dir = tomllib.loads(ref_path.read_text(encoding="utf-8")), ref_path.resolve().parent
+        raw, base_dir = read_toml(ref_path), ref_path.resolve().parent
     overrides = {**(_inline_overrides(inline) if ref is not None else {}), **cli}
     if overrides:
         raw = apply_overrides(raw, overrides)
@@ -475,6 +246,7 @@ def load_experiment(
     *,
     sweep_required: bool = False,
     sweep_forbidden: bool = False,
+    check_memory: bool = True,
 ) -> Experiment:
     """Load, override and validate an experiment file (or a scenario file = one design point).
 
@@ -483,6 +255,8 @@ def load_experiment(
     overrides: ``"dotted.path=value"`` strings applied before validation
         (``sweep.replications=2``, ``days=30``, ``kol.count=5``).
     sweep_required / sweep_forbidden: demand or refuse a ``[sweep]`` table.
+    check_memory: refuse a run that would not fit in the memory available now
+        (``simulation.config.preflight``); graph files and sizes are always checked.
     Raises ``ExperimentError`` naming the field on any problem; writes nothing.
     """
     Scenario, _, _ = _scenario_api()
@@ -498,15 +272,13 @@ def load_experiment(
         try:
             data = path.read_bytes()
         except OSError as e:
-            raise ExperimentError(f"{path}: cannot read ({e.strerror or e})") from None
+            raise ExperimentError(unreadable(path, e, "a TOML file")) from None
         sha = hashlib.sha256(data).hexdigest()
         try:
-            text = data.decode("utf-8")
-            raw = tomllib.loads(text)
-        except UnicodeDecodeError as e:
-            raise ExperimentError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ExperimentError(f"{path}: invalid TOML: {e}") from None
+            raw = read_toml_bytes(data, path)
+        except ConfigFileError as e:
+            raise ExperimentError(str(e)) from None
+        text = data.decode("utf-8").removeprefix("\ufeff")
     if sweep_forbidden and "sweep" in raw:
         raise ExperimentError(f"sweep: {path or 'the file'} has a [sweep] table; run it with `socsim sweep`")
     cli = _split_overrides(raw, overrides)
@@ -547,6 +319,10 @@ def load_experiment(
     if not 0 <= seed <= MAX_SEED:
         raise ExperimentError(f"sweep.seed: must be in [0, 2**63 - 1], got {seed}")
 
+    n_points = sweep.n_points()
+    if n_points * replications > MAX_RUNS:
+        raise ExperimentError(f"sweep: {n_points} points x {replications} replications exceeds {MAX_RUNS} runs")
+
     from simulation.runner.design import build_design
 
     try:
@@ -554,10 +330,6 @@ def load_experiment(
         design = build_design(sweep, deep_merge(base_data, base_raw), seed)
     except ValueError as e:
         raise ExperimentError(str(e)) from None
-    if len(design.points) * replications > MAX_RUNS:
-        raise ExperimentError(
-            f"sweep: {len(design.points)} points x {replications} replications exceeds {MAX_RUNS} runs"
-        )
 
     # Every design point's scenario, validated now so that nothing fails half-way.
     scenarios = []
@@ -568,6 +340,10 @@ def load_experiment(
         except ValidationError as e:
             raise ExperimentError(f"design point {point.name} ({label}): {_format_validation(e)}") from None
         scenarios.append(scenario_dict(sc))
+    try:
+        run_bytes = check_scenarios(scenarios, base_dir, names=[p.name for p in design.points], check_memory=check_memory)
+    except PreflightError as e:
+        raise ExperimentError(str(e)) from None
 
     question = opening_comment(text)
     title = sweep.title or first_sentence(question) or (
@@ -587,6 +363,7 @@ def load_experiment(
         design=design,
         scenarios=tuple(scenarios),
         overrides=tuple(overrides),
+        run_bytes=run_bytes,
     )
 
 

@@ -20,14 +20,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
+from simulation.config.base import strict_scalar_error
 from simulation.graph.csr import CSRGraph
 from simulation.graph.edgelist import read_edgelist
 from simulation.graph.generators import check_params, generate
 from simulation.seeding import SeedLike
 
-_OWN_KEYS = ("generator", "file", "directed", "params")
+_OWN_KEYS = ("generator", "file", "directed", "header", "params")
 
 
 class GraphConfig(BaseModel):
@@ -38,15 +39,18 @@ class GraphConfig(BaseModel):
     generator : generator name (see ``simulation.graph.generators.GENERATORS``).
     file : edge-list path (``.csv``, ``.tsv`` or whitespace-separated).
     directed : for ``file`` only: read each line as an arc source -> target.
+    header : for ``file`` only: true skips the first line, false never does; unset
+        recognises ``source,target`` / ``from,to`` / ``src,dst`` / ``u,v`` headers.
     params : the generator's parameters, validated against it (in TOML, write them as
         direct keys of ``[graph]``; they are gathered here).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    generator: str | None = None
-    file: str | None = None
-    directed: bool | None = None
+    generator: StrictStr | None = None
+    file: StrictStr | None = None
+    directed: StrictBool | None = None
+    header: StrictBool | None = None
     params: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -71,11 +75,17 @@ class GraphConfig(BaseModel):
             raise ValueError(f"[graph] generator must be a name (string), got {name!r}")
         if data.get("directed") is not None:
             raise ValueError("[graph] 'directed' applies to 'file' only: generators build undirected graphs")
+        if data.get("header") is not None:
+            raise ValueError("[graph] 'header' applies to 'file' only")
         params = dict(data.get("params") or {})
         for key in [k for k in data if k not in _OWN_KEYS]:
             if key in params:
                 raise ValueError(f"[graph] parameter {key!r} is given twice (as a key and inside params)")
             params[key] = data.pop(key)
+        for key, value in params.items():
+            why = strict_scalar_error({int, float}, value) if isinstance(value, (bool, float)) else None
+            if why:
+                raise ValueError(f"{key}: {why}")
         data["params"] = check_params(name, params)
         return data
 
@@ -108,8 +118,8 @@ class GraphConfig(BaseModel):
             return generate(self.generator, seed=seed, **self.params)
         path = self.path(base_dir)
         if not path.is_file():
-            raise ValueError(f"[graph] file {str(path)!r} does not exist")
-        return read_edgelist(path, directed=bool(self.directed))
+            raise ValueError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+        return read_edgelist(path, directed=bool(self.directed), header=self.header)
 
     def flat(self) -> dict[str, Any]:
         """The table as written in TOML: generator parameters as direct keys, no Nones."""
@@ -118,4 +128,6 @@ class GraphConfig(BaseModel):
         out: dict[str, Any] = {"file": self.file}
         if self.directed is not None:
             out["directed"] = self.directed
+        if self.header is not None:
+            out["header"] = self.header
         return out

@@ -4,12 +4,12 @@ Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
 ``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with the sub-tables
 ``content``, ``relationship``, ``event``, ``crossover`` (each defined next to its runtime
-in ``simulation/operations/``). Every error names the dotted field path.
+in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
+no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
 """
 from __future__ import annotations
 
 import copy
-import tomllib
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -23,9 +23,10 @@ from ..operations.crossover import CrossoverConfig
 from ..operations.event import EventConfig
 from ..operations.relationship import RelationshipConfig
 from ..population import PopulationConfig
-from .base import Money, Probability, Strict
-
+from .base import Label, Money, Probability, Strict
 from .graph import GraphConfig
+from .paths import set_path, split_path
+from .toml import read_toml, read_toml_text
 
 
 class ProductConfig(Strict):
@@ -46,7 +47,7 @@ class SeedingConfig(Strict):
     """
 
     count: int = Field(10, ge=0)
-    nodes: list[int | str] | None = None
+    nodes: list[int | Label] | None = None
     free: bool = False
 
     @model_validator(mode="after")
@@ -74,6 +75,8 @@ class FunnelConfig(Strict):
     quality_share: Probability = 0.7
     platform_rate: Probability = 0.0
     platform_strength: Probability = 0.05
+    wom_days: int = Field(1, ge=0)  # days an adopter's share keeps reaching friends (0 = until stopped by decay)
+    wom_decay: Probability = 0.0  # per-day probability a talking adopter stops, after the first day
 
 
 class OperationsConfig(Strict):
@@ -88,7 +91,7 @@ class OperationsConfig(Strict):
 class Scenario(Strict):
     """A complete, validated scenario."""
 
-    name: str = "scenario"
+    name: Label = "scenario"
     description: str = ""
     days: int = Field(90, ge=1, le=100_000)
     seed: int = Field(0, ge=0)
@@ -100,6 +103,8 @@ class Scenario(Strict):
     seeding: SeedingConfig = Field(default_factory=SeedingConfig)
     funnel: FunnelConfig = Field(default_factory=FunnelConfig)
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
+    #: pair every sweep run with its no-marketing counterfactual (``simulation.counterfactual``)
+    counterfactual: bool = True
 
     _base_dir: Path | None = PrivateAttr(default=None)
 
@@ -151,28 +156,25 @@ def apply_overrides(raw: dict, overrides: dict[str, object]) -> dict:
     """Return a copy of the raw scenario dict with each dotted path set (paths checked against the schema)."""
     out = copy.deepcopy(raw)
     for path, value in overrides.items():
-        parts = path.split(".")
-        if not all(parts):
-            raise ValueError(f"override {path!r}: empty key in dotted path")
+        try:
+            parts = split_path(path)
+        except ValueError:
+            raise ValueError(f"override {path!r}: empty key in dotted path") from None
         _check_path(Scenario, parts, out, path)
-        node: Any = out
-        for part in parts[:-1]:
-            if isinstance(node, list):
-                node = node[int(part)]
-            else:
-                node = node.setdefault(part, {})
-                if not isinstance(node, (dict, list)):
-                    raise ValueError(f"override {path!r}: {part!r} is a value, not a table")
-        if isinstance(node, list):
-            node[int(parts[-1])] = value
-        else:
-            node[parts[-1]] = value
+        set_path(out, parts, value, f"override {path!r}")
     return out
 
 
-def load_scenario(path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None) -> Scenario:
+def load_scenario(
+    path_or_dict: str | PathLike | dict, overrides: dict[str, object] | None = None, *, preflight: bool = False
+) -> Scenario:
     """Load and validate a scenario from a TOML file or a dict, after applying dotted-path overrides.
 
+    preflight: also check it against its graph and this machine without building the graph
+        (``simulation.config.preflight.check_scenarios`` with ``read_files=False``: sizes
+        against a generator's n, memory, an edge-list file's existence). Off by default:
+        ``simulate(scenario, graph=g)`` may run it on another graph than its own.
+        ``load_experiment`` (validate, run, sweep) always checks, edge lists read in full.
     Raises ``ValueError`` (pydantic's ``ValidationError`` is one) naming the bad field
     path, or the file and what is wrong with it.
     """
@@ -181,23 +183,23 @@ def load_scenario(path_or_dict: str | PathLike | dict, overrides: dict[str, obje
         raw = path_or_dict
     else:
         p = Path(path_or_dict)
-        try:
-            with open(p, "rb") as fh:
-                raw = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{p}: invalid TOML: {exc}") from None
+        raw = read_toml(p)
         base_dir = p.resolve().parent
     if overrides:
         raw = apply_overrides(raw, overrides)
     scenario = Scenario.model_validate(raw)
     scenario._base_dir = base_dir
+    if preflight:
+        from .preflight import check_scenarios
+
+        check_scenarios([scenario.model_dump(mode="json")], base_dir, read_files=False)
     return scenario
 
 
 def default_scenario_dict() -> dict:
     """The embedded default scenario (``simulation/data/default.toml``) as a raw dict."""
     text = resources.files("simulation").joinpath("data/default.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_toml_text(text, "default.toml")
 
 
 def default_scenario(overrides: dict[str, object] | None = None) -> Scenario:

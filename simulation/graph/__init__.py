@@ -1,5 +1,6 @@
 """The social graph: build it from anything (``build_graph``) into CSR arrays (``CSRGraph``)."""
-from simulation.graph.build import build_graph, csr_from_edges, from_networkx
+from simulation.graph.arcs import csr_from_edges
+from simulation.graph.build import build_graph, from_networkx
 from simulation.graph.csr import CSRGraph
 from simulation.graph.edgelist import read_edgelist
 from simulation.graph.generators import GENERATORS

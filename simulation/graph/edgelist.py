@@ -6,8 +6,12 @@ Format
   tabs. A CSV/TSV field may be wrapped in double quotes (as R's ``write.csv`` does),
   but a label cannot contain the delimiter or a quote.
 * ``#`` starts a comment (whole line or the rest of a line); blank lines are skipped.
-* An optional header line ``source,target`` or ``source,target,weight`` (any case) is
-  recognised and skipped.
+* An optional header line is recognised and skipped: ``source,target``, ``from,to``,
+  ``src,dst`` or ``u,v``, each with an optional third ``weight`` (any case); or declare
+  ``header=True`` (any first line is skipped) / ``header=False`` (never skipped). A first
+  line of words above integer labels that is none of these is refused as an unknown header.
+* A UTF-8 byte-order mark is accepted; a gzip file, NUL bytes and other control
+  characters are refused with the line.
 * Two fields per line, or three with a float weight (stored as ``edge_attrs["weight"]``);
   every line has the same number of fields.
 * Node labels are ints when every label is an integer, otherwise strings; node ids
@@ -26,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-from simulation.graph.build import csr_from_edges
+from simulation.graph.arcs import csr_from_edges
 from simulation.graph.csr import CSRGraph
 
 WHITESPACE = -1  # delimiter code: split on runs of spaces / tabs
@@ -291,7 +295,22 @@ def _first_bad(tokens: pa.LargeStringArray, lo: int, hi: int) -> int:
     return lo
 
 
-def read_edgelist(path, *, directed: bool = False, delimiter: str | None = None) -> CSRGraph:
+#: Recognised header lines (first two fields; a third must be ``weight``).
+HEADERS = (("source", "target"), ("from", "to"), ("src", "dst"), ("u", "v"))
+
+
+def _control_line(buf: np.ndarray) -> int:
+    """1-based line of the first control byte other than tab / CR / LF / VT / FF, or 0."""
+    bad = (buf < 32) & (buf != 9) & (buf != 10) & (buf != 13) & (buf != 11) & (buf != 12) | (buf == 127)
+    if not bad.any():
+        return 0
+    at = int(np.argmax(bad))
+    return int(np.count_nonzero(buf[:at] == 10)) + 1
+
+
+def read_edgelist(
+    path, *, directed: bool = False, delimiter: str | None = None, header: bool | None = None
+) -> CSRGraph:
     """Read an edge-list file into a ``CSRGraph`` (format in the module docstring).
 
     Parameters
@@ -300,6 +319,8 @@ def read_edgelist(path, *, directed: bool = False, delimiter: str | None = None)
     directed : True reads ``source target`` as an arc source -> target; the default
         undirected graph stores both directions.
     delimiter : override the delimiter chosen from the extension (one character).
+    header : None recognises a header line by its names (``HEADERS``); True always
+        skips the first line; False never does.
 
     Raises ``ValueError`` naming the file and 1-based line for a malformed line, and
     ``ValueError("... graph is empty ...")`` for a file without edges.
@@ -309,19 +330,31 @@ def read_edgelist(path, *, directed: bool = False, delimiter: str | None = None)
     buf = np.fromfile(path, dtype=np.uint8)
     if buf[:3].tobytes() == b"\xef\xbb\xbf":  # UTF-8 byte-order mark (Excel's CSV)
         buf = buf[3:]
+    if buf[:2].tobytes() == b"\x1f\x8b":
+        raise ValueError(f"{path}:1: gzip-compressed; decompress it first (gunzip)")
+    bad_line = _control_line(buf)
+    if bad_line:
+        raise ValueError(f"{path}:{bad_line}: control character (NUL or similar) in the file; not a text edge list")
     st = _scan(buf, np.int64(delim))
     code, line, detail = int(st[5]), int(st[6]), int(st[7])
     if code == _BAD_COUNT:
-        raise ValueError(f"{path} line {line}: expected 2 or 3 fields, got {detail}")
+        raise ValueError(f"{path}:{line}: expected 2 or 3 fields (source target [weight]), got {detail}")
     if code == _EMPTY_FIELD:
-        raise ValueError(f"{path} line {line}: field {detail} is empty")
+        raise ValueError(f"{path}:{line}: field {detail} is empty")
     if code == _INCONSISTENT:
         raise ValueError(
-            f"{path} line {line}: expected {int(st[1])} fields like line {int(st[2])}, got {detail}"
+            f"{path}:{line}: expected {int(st[1])} fields like line {int(st[2])}, got {detail}"
         )
     rows, nf = int(st[0]), int(st[1])
     first = [_text(buf, int(st[10 + f]), int(st[13 + f])).strip().lower() for f in range(nf)]
-    header = rows > 0 and first == ["source", "target", "weight"][:nf]
+    if header is None:
+        header = rows > 0 and tuple(first[:2]) in HEADERS and first[2:] in ([], ["weight"])
+        if not header and rows > 1 and bool(st[8]) and not bool(st[9]):
+            raise ValueError(
+                f"{path}:{int(st[2])}: {','.join(first)!r} looks like a header but is not one of "
+                f"{', '.join(','.join(h) for h in HEADERS)}; rename it or declare header = true"
+            )
+    header = bool(header) and rows > 0
     label_bytes, weight_bytes = int(st[3]), int(st[4])
     as_int = bool(st[8]) and (header or bool(st[9]))
     if rows > 0 and not header:
@@ -354,12 +387,12 @@ def read_edgelist(path, *, directed: bool = False, delimiter: str | None = None)
         except pa.ArrowInvalid:
             bad = _first_bad(tokens, 0, data_rows)
             bad_line = _line_of_row(buf, np.int64(delim), bad + header)
-            raise ValueError(f"{path} line {bad_line}: weight {tokens[bad].as_py()!r} is not a number") from None
+            raise ValueError(f"{path}:{bad_line}: weight {tokens[bad].as_py()!r} is not a number") from None
         finite = np.isfinite(weight)
         if not finite.all():
             bad = int(np.argmin(finite))
             bad_line = _line_of_row(buf, np.int64(delim), bad + header)
-            raise ValueError(f"{path} line {bad_line}: weight {tokens[bad].as_py()!r} is not a finite number")
+            raise ValueError(f"{path}:{bad_line}: weight {tokens[bad].as_py()!r} is not a finite number")
         attrs["weight"] = weight
     return csr_from_edges(
         len(labels), ids[0::2], ids[1::2], directed=directed, labels=labels, attrs=attrs, where=path

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from simulation.graph.build import csr_from_edges
+from simulation.graph.arcs import csr_from_edges
 from simulation.graph.csr import CSRGraph
 from simulation.seeding import SeedLike, as_seed_sequence
 
@@ -196,10 +196,41 @@ def _bipartite_block(rng: np.random.Generator, a: int, b: int, p: float):
 
 
 # ---------------------------------------------------------------- kernels
+#
+# The sequential kernels read their uniforms from ``buf``, a block of
+# ``rng.random()`` values drawn in numpy, instead of taking the Generator itself: a
+# kernel typed on plain arrays compiles in a fraction of the time (Numba's Generator
+# support is what made the first run slow) and loads from the cache faster. The values
+# are the very ones ``rng.random()`` would return one by one, so graphs are unchanged.
 
 
 @njit(cache=True)
-def _barabasi_albert_edges(rng, n, m):
+def _u(buf, pos):
+    """The next uniform of ``buf`` (``pos[0]`` counts draws). Past the end it wraps
+    around, so rejection loops still end; ``_draw_edges`` then retries with more."""
+    i = pos[0]
+    pos[0] = i + 1
+    return buf[i % len(buf)]
+
+
+def _draw_edges(kernel, rng: np.random.Generator, estimate: int, *args):
+    """Run ``kernel(buf, pos, *args)`` on enough uniforms from ``rng``.
+
+    estimate: expected number of draws; the kernel is deterministic given its uniforms,
+    so when it needed more than ``buf`` held it runs again on a longer prefix of the
+    same stream, with the same result as reading ``rng`` draw by draw.
+    """
+    buf = rng.random(max(int(estimate), 16))
+    while True:
+        pos = np.zeros(1, np.int64)
+        out = kernel(buf, pos, *args)
+        if pos[0] <= len(buf):
+            return out
+        buf = np.concatenate([buf, rng.random(max(int(pos[0]) - len(buf), len(buf) // 2))])
+
+
+@njit(cache=True)
+def _barabasi_albert_edges(buf, pos, n, m):
     """BA edges by NetworkX's repeated-nodes method (int32 arrays, shape (m (n - m),)).
 
     Start: the star on nodes 0..m (hub 0). Node s = m+1..n-1 links to m distinct targets
@@ -227,7 +258,7 @@ def _barabasi_albert_edges(rng, n, m):
     for s in range(m + 1, n):
         c = 0
         while c < m:
-            t = rep[int(rng.random() * r)]
+            t = rep[int(_u(buf, pos) * r)]
             if picked[t] != s:
                 picked[t] = s
                 targets[c] = t
@@ -251,9 +282,11 @@ def _in_push(pool, top, in_start, in_len, in_cap, x, y):
         cap = max(4, 2 * in_cap[x])
         if top + cap > len(pool):
             bigger = np.empty(2 * len(pool) + cap, np.int32)
-            bigger[:top] = pool[:top]
+            for k in range(top):
+                bigger[k] = pool[k]
             pool = bigger
-        pool[top : top + in_len[x]] = pool[in_start[x] : in_start[x] + in_len[x]]
+        for k in range(in_len[x]):
+            pool[top + k] = pool[in_start[x] + k]
         in_start[x] = top
         in_cap[x] = cap
         top += cap
@@ -271,7 +304,7 @@ def _neighbour(x, k, dst, out_start, out_cnt, pool, in_start):
 
 
 @njit(cache=True)
-def _powerlaw_cluster_edges(rng, n, m, p):
+def _powerlaw_cluster_edges(buf, pos, n, m, p):
     """Holme–Kim edges, step for step as NetworkX's ``powerlaw_cluster_graph``.
 
     Start: m isolated nodes. Node s = m..n-1 draws m distinct preferential targets
@@ -306,7 +339,7 @@ def _powerlaw_cluster_edges(rng, n, m, p):
     for s in range(m, n):
         c = 0
         while c < m:
-            t = rep[int(rng.random() * r)]
+            t = rep[int(_u(buf, pos) * r)]
             if picked[t] != s:
                 picked[t] = s
                 targets[c] = t
@@ -324,13 +357,13 @@ def _powerlaw_cluster_edges(rng, n, m, p):
         r += 1
         count = 1
         while count < m:
-            if rng.random() < p:
+            if _u(buf, pos) < p:
                 # triad formation: uniform over target's neighbours not linked to s.
                 # Rejection sampling is exact; after 16 misses enumerate the candidates.
                 d = out_cnt[target] + in_len[target]
                 nbr = -1
                 for _ in range(16):
-                    x = _neighbour(target, int(rng.random() * d), dst, out_start, out_cnt, pool, in_start)
+                    x = _neighbour(target, int(_u(buf, pos) * d), dst, out_start, out_cnt, pool, in_start)
                     if linked[x] != s:
                         nbr = x
                         break
@@ -342,7 +375,7 @@ def _powerlaw_cluster_edges(rng, n, m, p):
                             cand[nc] = x
                             nc += 1
                     if nc > 0:
-                        nbr = cand[int(rng.random() * nc)]
+                        nbr = cand[int(_u(buf, pos) * nc)]
                 if nbr >= 0:
                     src[e] = s
                     dst[e] = nbr
@@ -368,7 +401,12 @@ def _powerlaw_cluster_edges(rng, n, m, p):
         for c in range(m):
             rep[r] = s
             r += 1
-    return src[:e].copy(), dst[:e].copy()
+    kept_src = np.empty(e, np.int32)
+    kept_dst = np.empty(e, np.int32)
+    for k in range(e):  # a loop: slicing compiles slowly on a cold cache
+        kept_src[k] = src[k]
+        kept_dst[k] = dst[k]
+    return kept_src, kept_dst
 
 
 @njit(cache=True)
@@ -378,7 +416,7 @@ def _slot(key, bits):
 
 
 @njit(cache=True)
-def _watts_strogatz_edges(rng, n, k, p):
+def _watts_strogatz_edges(buf, pos, n, k, p):
     """Watts–Strogatz edges, as NetworkX's ``watts_strogatz_graph`` (int32, shape (n k/2,)).
 
     Ring lattice: i links to i+1..i+k/2 (mod n). Then for j = 1..k/2, for each i in
@@ -412,10 +450,10 @@ def _watts_strogatz_edges(rng, n, k, p):
             table[h] = key
     for j in range(1, half + 1):
         for i in range(n):
-            if rng.random() >= p or deg[i] >= n - 1:
+            if _u(buf, pos) >= p or deg[i] >= n - 1:
                 continue
             while True:
-                w = int(rng.random() * n)
+                w = int(_u(buf, pos) * n)
                 if w == i:
                     continue
                 key = min(i, w) * np.int64(n) + max(i, w)
@@ -460,7 +498,9 @@ def barabasi_albert(n: int, m: int, *, seed: SeedLike = None) -> CSRGraph:
     seed : int, SeedSequence or None.
     """
     p = _check_barabasi_albert(n, m)
-    u, v = _barabasi_albert_edges(_rng(seed), p["n"], p["m"])
+    n, m = p["n"], p["m"]
+    # one draw per target plus rejections of already-picked ones (rare beyond the start)
+    u, v = _draw_edges(_barabasi_albert_edges, _rng(seed), 1.02 * m * (n - m) + 4 * m * m + 64, n, m)
     return _undirected(p["n"], u, v)
 
 
@@ -477,7 +517,9 @@ def powerlaw_cluster(n: int, m: int, p: float, *, seed: SeedLike = None) -> CSRG
     seed : int, SeedSequence or None.
     """
     q = _check_powerlaw_cluster(n, m, p)
-    u, v = _powerlaw_cluster_edges(_rng(seed), q["n"], q["m"], q["p"])
+    n, m, p = q["n"], q["m"], q["p"]
+    # m targets and m - 1 coin flips per node, plus triad samples and rejections
+    u, v = _draw_edges(_powerlaw_cluster_edges, _rng(seed), (n - m) * (2 * m + 2 * m * p) + 8 * m * m + 64, n, m, p)
     return _undirected(q["n"], u, v)
 
 
@@ -493,7 +535,9 @@ def watts_strogatz(n: int, k: int, p: float, *, seed: SeedLike = None) -> CSRGra
     seed : int, SeedSequence or None.
     """
     q = _check_watts_strogatz(n, k, p)
-    u, v = _watts_strogatz_edges(_rng(seed), q["n"], q["k"], q["p"])
+    n, k, p = q["n"], q["k"], q["p"]
+    # one coin per lattice edge, about one uniform per rewiring (more when dense)
+    u, v = _draw_edges(_watts_strogatz_edges, _rng(seed), n * (k // 2) * (1 + 1.1 * p) + 64, n, k, p)
     return _undirected(q["n"], u, v)
 
 

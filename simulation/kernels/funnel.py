@@ -65,7 +65,9 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
 
     (friend_discount only on ``CH_FRIEND`` exposures); the person converts iff u < P
     (first converting exposure of the day wins: channel, price, ``ref`` and ``tag`` are
-    kept) and becomes interested iff u < min(1, interest_ratio * P). Neutral factors
+    kept) and becomes interested iff u < min(1, interest_ratio * P) (the channel and
+    ``ref`` of the first exposure that made them interested today are kept in
+    ``cand_channel`` / ``cand_ref`` unless they convert later that day). Neutral factors
     are exactly 1.0, so P equals ``strength`` when every extra is off.
 
     Arrays (length n unless said): activity, static, price_sens, coupon float64;
@@ -112,6 +114,9 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
                 int_day[i] = day
                 int_list[cnt[C_INTERESTED]] = i
                 cnt[C_INTERESTED] += 1
+                # the exposure that made i interested (the root of their cascade if they share)
+                cand_channel[i] = channel
+                cand_ref[i] = ref[j]
 
 
 @njit(cache=True)

@@ -40,7 +40,8 @@ BARGAIN = 16  # bargain (price-cut) help decisions
 NEGATIVE = 17  # negative word of mouth transmission over edge e
 INTEREST = 18  # interest (considering) draw
 CONTENT = 19  # user-generated content creation
-RR_SAMPLE = 20  # reverse-reachable set b: arc e live (a = e), its root (a = m, the arc count)
+WOM = 20  # a talking adopter keeps talking tomorrow (persistent word of mouth), person i on day t
+RR_SAMPLE = 21  # reverse-reachable set b: arc e live (a = e), its root (a = m, the arc count)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

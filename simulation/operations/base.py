@@ -44,8 +44,9 @@ class Batch:
 
 
 #: Purchases of a day travel between the engine and the operations as a dict of equal-length
-#: arrays: buyer (int64), channel (int8), price (float64 list price booked as revenue),
-#: ref (int64 sharer / group / -1), tag (int8).
+#: arrays: buyer (int64), channel (int8), price (float64: the price after the day's price
+#: rules and the purchase path; at booking it becomes the price paid, and ``discount`` =
+#: list price - paid is added), ref (int64 sharer / group / KOL / -1), tag (int8).
 Purchases = dict[str, np.ndarray]
 
 
@@ -85,6 +86,10 @@ class Operation:
     def friend_discount(self) -> float:
         """Discount (currency) an invitee gets on a purchase through a friend's share."""
         return 0.0
+
+    def price_cut(self, purchases: Purchases) -> np.ndarray:
+        """Currency taken off each purchase's price at booking (invitee discount); see ``simulation.ledger``."""
+        return np.zeros(len(purchases["buyer"]))
 
     def exposures(self, day: int) -> list[Batch]:
         """Exposure batches this operation adds on ``day``."""

@@ -1,6 +1,11 @@
 """Event-driven operation: campaign discounts, flash sales, coupons, group-buy (拼团), bargain (砍价).
 
-Sub-blocks (each with its own ``enabled``; all need ``operations.event.enabled``):
+Sub-blocks (each with its own ``enabled``; all need ``operations.event.enabled``). Each
+enabled sub-block has a fixed ``setup_cost`` booked as ``event_spend`` (kind
+"event_setup"): campaign 2000 on its ``start_day``; flash sale 1000 on each sale day;
+coupon 500 on its ``start_day``; group-buy 1000 and bargain 500 on day 1 (defaults,
+currency; days beyond the horizon book nothing). Every price reduction below is booked
+as ``discount_cost`` (``simulation.ledger``), never as spend.
 
 * ``campaign`` — in ``[start_day, end_day]`` the list price is multiplied by
   ``1 - discount`` and each person sees a campaign ad with probability ``reach`` per day
@@ -10,12 +15,15 @@ Sub-blocks (each with its own ``enabled``; all need ``operations.event.enabled``
   stock, in purchase order, pay the price without the flash discount; completed
   group-buys keep the price fixed when their group opened and use no stock); ad reach
   ``reach`` (stream EVENT, b = 4t + 1).
-* ``coupon`` — in its window each person without a coupon who has not bought receives
-  one with probability ``reach`` per day (stream EVENT, b = 4t + 2); receiving it is an
-  exposure (strength ``strength``); the coupon takes ``value`` off the price the holder
-  sees and is paid by the brand (``incentive_spend``) when redeemed on their purchase.
-  Coupons are handed out in the event batch, after the day's friend, KOL, platform and
-  content exposures were evaluated: only later exposures see a coupon received today.
+* ``coupon`` — in its window each person who can still be influenced — holds no coupon,
+  has not bought, is not pending in a group-buy and has not converted earlier today —
+  receives one with probability ``reach`` per day (stream EVENT, b = 4t + 2); receiving
+  it is an exposure (strength ``strength``); the coupon takes ``value`` off the price
+  the holder sees and, when redeemed (up to the price left after other discounts), off
+  the price paid (``discount_cost``). Coupons are handed out in the event batch, after
+  the day's friend, KOL, platform and content exposures were evaluated: only later
+  exposures see a coupon received today. Holders who buy again later (repeat purchase)
+  hold no coupon: a coupon is redeemed on the first purchase after it is received.
 * ``groupbuy`` — a person who converts through any other channel opens a group with
   probability ``initiate_prob`` (draw ``uniform(key, GROUP, i, 2t + 1)``) instead of
   buying alone; the group needs ``size`` members (initiator included) by day
@@ -52,6 +60,7 @@ class CampaignConfig(Window):
     """A time-limited discount with its ads."""
 
     enabled: bool = False
+    setup_cost: Money = 2000.0  # fixed set-up cost of the programme (event_spend), booked on start_day
     discount: Probability = 0.1
     reach: Probability = 0.01
     strength: Probability = 0.05
@@ -61,6 +70,7 @@ class FlashSaleConfig(Strict):
     """Flash sales on given days with limited stock."""
 
     enabled: bool = False
+    setup_cost: Money = 1000.0  # fixed set-up cost of the programme (event_spend), booked on each sale day
     days: list[int] = Field(default_factory=list)
     discount: float = Field(0.3, ge=0.0, lt=1.0)  # a flash sale sells, it does not give away
     stock: int = Field(0, ge=0)
@@ -79,6 +89,7 @@ class CouponConfig(Window):
     """Coupons handed out during a window."""
 
     enabled: bool = False
+    setup_cost: Money = 500.0  # fixed set-up cost of the programme (event_spend), booked on start_day
     value: Money = 10.0
     reach: Probability = 0.005
     strength: Probability = 0.05
@@ -88,6 +99,7 @@ class GroupBuyConfig(Strict):
     """Group-buy (拼团)."""
 
     enabled: bool = False
+    setup_cost: Money = 1000.0  # fixed set-up cost of the programme (event_spend), booked on day 1
     size: int = Field(3, ge=2)
     window_days: int = Field(2, ge=1)
     discount: Probability = 0.2
@@ -98,6 +110,7 @@ class BargainConfig(Strict):
     """Bargain / price cutting (砍价)."""
 
     enabled: bool = False
+    setup_cost: Money = 500.0  # fixed set-up cost of the programme (event_spend), booked on day 1
     start_prob: Probability = 0.1
     help_prob: Probability = 0.3
     step: Money = 5.0
@@ -235,11 +248,24 @@ class EventOperation(Operation):
             m *= 1.0 - c.flash_sale.discount
         return m
 
+    # -- costs -------------------------------------------------------------------------
+    def setup_cost(self, day: int) -> float:
+        """Set-up costs of the event programmes booked on ``day`` (currency)."""
+        c = self.cfg
+        due = [(c.campaign, c.campaign.start_day), (c.coupon, c.coupon.start_day), (c.groupbuy, 1), (c.bargain, 1)]
+        cost = sum(b.setup_cost for b, first in due if b.enabled and first == day)
+        if day in self.flash_days:
+            cost += c.flash_sale.setup_cost
+        return cost
+
     # -- exposures ---------------------------------------------------------------------
     def exposures(self, day: int) -> list[Batch]:
         c, eng = self.cfg, self.engine
         key, n, price = eng.key, eng.n, eng.price_today
         out: list[Batch] = []
+        cost = self.setup_cost(day)
+        if cost > 0:
+            eng.pay(day, "event_setup", -1, cost)
         if c.campaign.enabled and c.campaign.active(day):
             people = skip_sample(key, EVENT, 4 * day, n, c.campaign.reach)
             out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
@@ -248,7 +274,8 @@ class EventOperation(Operation):
             out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
         if c.coupon.enabled and c.coupon.active(day):
             people = skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach)
-            people = people[(eng.coupon[people] == 0) & ~eng.bought[people]]
+            people = people[(eng.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
+                            & (eng.cand_day[people] != day)]
             eng.coupon[people] = c.coupon.value
             out.append(Batch.per_person(CH_EVENT, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
         if len(self.joiners):

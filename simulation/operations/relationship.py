@@ -3,12 +3,14 @@
 * ``referral_reward`` (currency) is paid to the inviter — the sharer whose share
   converted the buyer — for every purchase through a friend's share;
 * ``invitee_discount`` (currency) is taken off the price the invitee sees on a friend's
-  share (it raises the purchase probability) and is paid by the brand when they buy;
-* ``commission_rate`` x the sale price is paid to that same sharer (distribution);
+  share (it raises the purchase probability) and off the price they pay (booked as
+  ``discount_cost``, after the price rules and before a coupon: ``simulation.ledger``);
+* ``commission_rate`` x the price paid is paid to that same sharer (distribution);
 * incentives raise everyone's share propensity by the factor
   ``1 + share_sensitivity * (referral_reward + commission_rate * price) / reference_price``
   (capped so the share probability stays <= 1).
-All three payments count in ``incentive_spend``.
+Rewards and commissions count in ``incentive_spend``. Only first purchases through a
+share pay (a repeat purchase has no referrer).
 """
 from __future__ import annotations
 
@@ -43,9 +45,12 @@ class RelationshipOperation(Operation):
     def friend_discount(self) -> float:
         return self.cfg.invitee_discount
 
+    def price_cut(self, purchases: Purchases) -> np.ndarray:
+        return np.where(_via_share(purchases), self.cfg.invitee_discount, 0.0)
+
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         c, eng = self.cfg, self.engine
-        via = (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0) & (purchases["tag"] >= 0)
+        via = _via_share(purchases)
         if not via.any():
             return
         inviters = purchases["ref"][via]
@@ -53,6 +58,8 @@ class RelationshipOperation(Operation):
             eng.pay(day, "referral_reward", inviters, np.full(len(inviters), c.referral_reward))
         if c.commission_rate > 0:
             eng.pay(day, "commission", inviters, c.commission_rate * purchases["price"][via])
-        if c.invitee_discount > 0:
-            buyers = purchases["buyer"][via]
-            eng.pay(day, "invitee_discount", buyers, np.minimum(c.invitee_discount, purchases["price"][via]))
+
+
+def _via_share(purchases: Purchases) -> np.ndarray:
+    """Rows bought through a friend's share (the sharer is known)."""
+    return (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0)

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from simulation.config.experiment import Range, Sweep, get_path
+from simulation.config.paths import get_path
+from simulation.config.sweep import Range, Sweep
 from simulation.seeding import as_seed_sequence
 
 

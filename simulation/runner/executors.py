@@ -4,25 +4,52 @@
 they finish. Results do not depend on the engine: each run's randomness comes from its
 own seed, and the storage layer sorts rows by run id.
 
-* ``LocalExecutor(workers)``: ``workers == 1`` runs in this process (no start-up cost,
-  easy to debug); more uses a ``ProcessPoolExecutor`` whose workers fork from a fork
-  server with the model preloaded (plain fork is unsafe once Numba's thread pool or
-  Dask's threads exist in the parent; ``spawn`` re-imports everything per worker).
+* ``LocalExecutor(workers)``: ``workers == 1`` (or a single task) runs in this process
+  (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers
+  fork from a fork server that has imported the model and loaded its compiled kernels
+  once (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
+  threads exist in the parent; ``spawn`` re-imports everything per worker). Until the
+  pool's first result arrives, this process runs tasks too.
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
-  ``LocalCluster`` of ``workers`` single-threaded worker processes; tasks go through
-  ``Client.submit`` and ``distributed.as_completed`` only.
+  ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
+  the kernels (``dask_preload``); tasks go through ``Client.submit`` and
+  ``distributed.as_completed`` only.
+
+Process hygiene: whatever starts here ends with the process that started it, however
+that process dies (SIGKILL included; ``simulation.runner.lifeline``). The fork server
+and each LocalCluster worker get Linux's parent-death signal; each pool worker gets it
+too (its parent is the fork server) and watches a lifeline pipe whose only write end
+this process holds; each LocalCluster worker watches its parent's pid. Caveat of the
+parent-death signal: it follows the *thread* that started the child, so start a pool
+from a thread that outlives it (the main thread, as the CLI does).
 """
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
+import os
+import sys
+import threading
 import warnings
 from abc import ABC, abstractmethod
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
+from simulation.runner import lifeline
 from simulation.runner.task import single_threaded_numba
+from simulation.runner.warm import WARM_SCENARIO
+
+#: Modules the fork server imports before forking (the last one also arms and warms it).
+FORKSERVER_PRELOAD = [
+    "simulation.runner.task",
+    "simulation.engine",
+    "simulation.config.scenario",
+    "simulation.runner.forkserver_preload",
+]
 
 
 class Executor(ABC):
@@ -54,7 +81,21 @@ class Executor(ABC):
         """Yield ``fn(item)`` for each item, in completion order; a task's exception propagates."""
 
 
-def _worker_context():
+def _warm_scenario(items: Sequence[Any]) -> str | None:
+    """The scenario (JSON) of the first chunk's first point, for the fork server to warm up with."""
+    try:
+        scenarios = getattr(items[0], "scenarios", None)
+    except (IndexError, TypeError, KeyError):
+        return None
+    if not scenarios:
+        return None
+    try:
+        return json.dumps(scenarios[min(scenarios)])
+    except (TypeError, ValueError):
+        return None
+
+
+def _worker_context(warm_with: str | None = None):
     """Start method for pool workers: a fork server that has imported the model once.
 
     Workers fork from a single-threaded server process whose imports (numpy, numba,
@@ -64,10 +105,58 @@ def _worker_context():
     """
     try:
         ctx = multiprocessing.get_context("forkserver")
-    except ValueError:
+        from multiprocessing import forkserver
+    except (ValueError, ImportError):
         return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(["simulation.runner.task", "simulation.engine", "simulation.config.scenario"])
+    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+    # start it now, its environment telling forkserver_preload whose server it is and
+    # which scenario to warm up with
+    with _environment({lifeline.SWEEP_PID: str(os.getpid()), WARM_SCENARIO: warm_with}):
+        forkserver.ensure_running()
     return ctx
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]):
+    """Set the environment variables (None: leave unset) that child processes started
+    inside the block inherit; restore the previous values after."""
+    old = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is not None:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def _numba_threads_kept():
+    """Undo, after a task run in this process, a task's switch of Numba to one thread
+    (meant for workers that share the machine, not for the caller's process)."""
+    env = os.environ.get("NUMBA_NUM_THREADS")
+    numba = sys.modules.get("numba")
+    threads = numba.get_num_threads() if numba is not None else None
+    try:
+        yield
+    finally:
+        if threads is not None:
+            numba.set_num_threads(threads)
+        elif env is None:
+            os.environ.pop("NUMBA_NUM_THREADS", None)
+        else:
+            os.environ["NUMBA_NUM_THREADS"] = env
+
+
+def _init_pool_worker(lifeline_end) -> None:
+    """Pool worker start-up: die with the fork server and with the sweep; one Numba thread."""
+    lifeline.arm_parent_death_signal()
+    lifeline.watch(lifeline=lifeline_end)
+    single_threaded_numba()
 
 
 class LocalExecutor(Executor):
@@ -78,34 +167,93 @@ class LocalExecutor(Executor):
     def __init__(self, workers: int):
         super().__init__(workers)
         self._pool: ProcessPoolExecutor | None = None
+        self._lifeline = None  # write end of the workers' lifeline pipe (never written)
 
     @property
     def shares_machine(self) -> bool:
         return self.workers > 1
 
     def map_unordered(self, fn, items):
-        if self.workers == 1:
-            for item in items:
-                yield fn(item)
+        pending = deque(items)
+        if self.workers == 1 or (len(pending) <= 1 and self._pool is None):
+            # one task gains nothing from a pool that must first start
+            while pending:
+                yield fn(pending.popleft())
             return
         if self._pool is None:
+            ctx = _worker_context(_warm_scenario(pending))
+            reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=_worker_context(),
-                initializer=single_threaded_numba,
+                mp_context=ctx,
+                initializer=_init_pool_worker,
+                initargs=(reader,),
             )
-        futures = [self._pool.submit(fn, item) for item in items]
+        yield from self._share_work(fn, pending)
+
+    def _share_work(self, fn, pending: deque) -> Iterator[Any]:
+        """Feed the pool ``2 × workers`` tasks at a time; until its first result arrives,
+        run tasks in this process too, so a short sweep does not wait idle while the fork
+        server imports and warms up. The first submissions block until the workers are
+        forked, so a helper thread makes them (the fork server itself was started from
+        this thread, which outlives it: see the parent-death caveat above)."""
+        first = [pending.popleft() for _ in range(min(2 * self.workers, len(pending)))]
+        started: list = []
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                started.extend(self._pool.submit(fn, item) for item in first)
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                failed.append(e)
+
+        starter = threading.Thread(target=start, name="socsim-pool-start", daemon=True)
+        starter.start()
+        in_flight: set = set()
+        pool_ready = False
+
+        def refill() -> None:
+            while pending and len(in_flight) < 2 * self.workers:
+                in_flight.add(self._pool.submit(fn, pending.popleft()))
+
         try:
-            for fut in as_completed(futures):
-                yield fut.result()
+            while True:
+                if starter is not None and not starter.is_alive():
+                    starter.join()
+                    starter = None
+                    if failed:
+                        raise failed[0]
+                    in_flight.update(started)
+                done = {f for f in in_flight if f.done()}
+                if done:
+                    pool_ready = True
+                    in_flight -= done
+                    refill()
+                    for fut in done:
+                        yield fut.result()
+                elif pending and not pool_ready:
+                    with _numba_threads_kept():
+                        result = fn(pending.popleft())
+                    yield result
+                elif starter is not None:
+                    starter.join()
+                elif in_flight:
+                    wait(in_flight, return_when=FIRST_COMPLETED)
+                else:
+                    return
         finally:
-            for fut in futures:
+            if starter is not None:
+                starter.join()
+            for fut in in_flight | set(started):
                 fut.cancel()
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
 
 class DaskExecutor(Executor):
@@ -125,14 +273,14 @@ class DaskExecutor(Executor):
         self._cluster = None
         self._client = None
 
-    def _connect(self):
+    def _connect(self, warm_with: str | None = None):
         from distributed import Client, LocalCluster
 
         if self._client is None:
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), _environment({WARM_SCENARIO: warm_with}):
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(
@@ -141,6 +289,7 @@ class DaskExecutor(Executor):
                         processes=self.processes,
                         dashboard_address=None,
                         silence_logs=logging.ERROR,
+                        preload=["simulation.runner.dask_preload"] if self.processes else None,
                     )
                 self._client = Client(self._cluster)
         return self._client
@@ -148,7 +297,7 @@ class DaskExecutor(Executor):
     def map_unordered(self, fn, items):
         from distributed import as_completed as dask_completed
 
-        client = self._connect()
+        client = self._connect(_warm_scenario(items))
         futures = [client.submit(fn, item, pure=False) for item in items]
         try:
             for fut in dask_completed(futures):

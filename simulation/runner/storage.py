@@ -3,14 +3,22 @@
 Layout::
 
     DIR/manifest.json          the experiment, its resolved design, seeds, versions, times
-    DIR/parts/runs-NNNNNNNN.parquet, timeseries-NNNNNNNN.parquet
-                               one pair per finished chunk (NNNNNNNN = its first run id)
+    DIR/parts/runs-NNNNNNNN.parquet, timeseries-NNNNNNNN.parquet, sums-NNNNNNNN.json
+                               one triple per finished chunk (NNNNNNNN = its first run id):
+                               the two tables and their SHA-256 checksums (plus
+                               kols-NNNNNNNN.parquet, checksummed too, when the model reports KOLs)
+    DIR/parts/corrupt/         parts whose checksum failed, moved aside (their runs re-run)
+    DIR/.socsim.lock           the writer's lock (``simulation.runner.lock``)
     DIR/runs.parquet           one row per run, sorted by run (= point, replication)
     DIR/timeseries.parquet     one row per (run, day), sorted by run then day
+    DIR/kols.parquet           one row per (run, KOL) when the model reports KOLs (parts: kols-NNNNNNNN)
 
 Every file is written to a hidden temporary name and ``os.replace``d into place, so a
 reader (or a killed sweep) only ever sees whole files. A chunk is complete when its
-``runs-`` part exists; its ``timeseries-`` part is written first. ``resume`` deletes
+``runs-`` part exists; its ``timeseries-`` part and its checksums are written first.
+``verify_parts`` (run by ``--resume`` and before the merge) checks every part against
+its checksum and moves a bad chunk to ``parts/corrupt/``, so a corrupted part never
+reaches the final tables; unknown files are reported, never read. ``resume`` deletes
 temporaries and half-written chunks, then reports which runs are done. ``merge`` builds
 the final tables from the parts alone, so a resumed sweep yields the same tables (same
 rows, values and order; only ``wall_s`` differs) as an uninterrupted one, whatever the
@@ -18,8 +26,10 @@ chunking, worker count or backend.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-import os
+import logging
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,12 +40,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from simulation.atomic import TMP_PREFIX, atomic_write
+from simulation.runner.lock import LOCK_NAME
 from simulation.runner.task import KEYS_META, RUN_COLUMNS, STATUS_COLUMNS, TS_COLUMNS, ChunkResult
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
+KOLS = "kols.parquet"
 PARTS = "parts"
+CORRUPT = "corrupt"
+log = logging.getLogger(__name__)
 #: Manifest entries that must match for ``--resume`` to continue a sweep.
 RESUME_KEYS = ("design", "replications", "base_seed", "crn", "scenario")
 
@@ -49,9 +63,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
-def atomic_write_table(path: Path, table: pa.Table) -> None:
-    """Write an Arrow table as Parquet through a temporary file and a rename."""
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+def _parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> str:
+    """Write an Arrow table as Parquet through a temporary file and a rename; return its SHA-256."""
+    data = _parquet_bytes(table)
+    atomic_write(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_table(path: Path, **kw) -> pa.Table:
+    """Read a Parquet file; an unreadable one raises ``OutputDirError`` naming it."""
+    try:
+        return pq.read_table(path, **kw)
+    except (OSError, pa.ArrowException) as e:
+        raise OutputDirError(f"{path}: unreadable Parquet file ({' '.join(str(e).split())})") from None
 
 
 def _normal(data: Any) -> Any:
@@ -76,12 +115,19 @@ class OutputDir:
         if not self.manifest_path.is_file():
             return None
         try:
-            return json.loads(self.manifest_path.read_text())
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            raise OutputDirError(f"{self.manifest_path}: unreadable manifest ({e})") from None
+            raise OutputDirError(f"{self.manifest_path}: unreadable manifest ({' '.join(str(e).split())})") from None
+        if not isinstance(data, dict):
+            raise OutputDirError(f"{self.manifest_path}: not a socsim manifest (expected a JSON object)")
+        return data
+
+    def _entries(self) -> list[Path]:
+        """The folder's entries, the lock file left out."""
+        return [p for p in self.path.iterdir() if p.name != LOCK_NAME]
 
     def _ours(self) -> list[Path]:
-        names = {MANIFEST, RUNS, TIMESERIES, PARTS}
+        names = {MANIFEST, RUNS, TIMESERIES, KOLS, PARTS}
         return [p for p in self.path.iterdir() if p.name in names or p.name.startswith(TMP_PREFIX)]
 
     def check(self, manifest: dict, *, resume: bool, overwrite: bool) -> str:
@@ -95,10 +141,12 @@ class OutputDir:
             raise OutputDirError("--resume and --overwrite exclude each other")
         if self.path.exists() and not self.path.is_dir():
             raise OutputDirError(f"{self.path}: exists and is not a directory")
-        if not self.path.exists() or not any(self.path.iterdir()):
+        if not self.path.exists() or not self._entries():
             return "fresh"
         if overwrite:
             return "overwrite"
+        if resume and all(p.name.startswith(TMP_PREFIX) for p in self._entries()):
+            return "overwrite"  # killed while writing its first manifest: nothing to keep
         old = self.read_manifest()
         if not resume:
             raise OutputDirError(
@@ -144,8 +192,58 @@ class OutputDir:
         ts = {p.name.removeprefix("timeseries-") for p in self.parts.glob("timeseries-*.parquet")}
         for tail in ts - runs:
             (self.parts / f"timeseries-{tail}").unlink()
+            (self.parts / _sums_name(tail)).unlink(missing_ok=True)
         for tail in runs - ts:
             (self.parts / f"runs-{tail}").unlink()
+            (self.parts / _sums_name(tail)).unlink(missing_ok=True)
+        for p in self.parts.glob("kols-*.parquet"):
+            if p.name.removeprefix("kols-") not in runs & ts:
+                p.unlink()
+        for p in self.parts.glob("sums-*.json"):
+            if p.name.removeprefix("sums-").removesuffix(".json") + ".parquet" not in runs:
+                p.unlink()
+        self.report_strays()
+
+    def report_strays(self) -> list[Path]:
+        """Log (and return) files in the folder that socsim did not write; they are never read."""
+        known = {MANIFEST, RUNS, TIMESERIES, KOLS, PARTS, LOCK_NAME}
+        strays = [p for p in self._entries() if p.name not in known and not p.name.startswith(TMP_PREFIX)]
+        if self.parts.is_dir():
+            ok = re.compile(r"^(runs|timeseries|kols)-\d{8}\.parquet$|^sums-\d{8}\.json$")
+            strays += [p for p in self.parts.iterdir() if p.name != CORRUPT and not ok.match(p.name)]
+        for p in strays:
+            log.warning("%s: unknown file, ignored", p)
+        return strays
+
+    def verify_parts(self) -> list[Path]:
+        """Check every complete chunk against its checksums; move a bad one to ``parts/corrupt/``.
+
+        Returns the runs parts moved aside (their runs must be run again); each is logged by name.
+        """
+        bad = []
+        for runs, ts in self._part_files():
+            tail = runs.name.removeprefix("runs-")
+            sums_path = self.parts / _sums_name(tail)
+            why = None
+            try:
+                sums = json.loads(sums_path.read_text(encoding="utf-8"))
+                kols = self.parts / f"kols-{tail}"
+                checks = [(runs, "runs"), (ts, "timeseries")] + ([(kols, "kols")] if "kols" in sums else [])
+                for f, key in checks:
+                    if not f.is_file() or file_sha256(f) != sums.get(key):
+                        why = f"{f}: checksum mismatch (corrupted)"
+                        break
+            except (OSError, ValueError, AttributeError):
+                why = f"{sums_path}: missing or unreadable checksums"
+            if why:
+                dest = self.parts / CORRUPT
+                dest.mkdir(exist_ok=True)
+                for f in (runs, ts, self.parts / f"kols-{tail}", sums_path):
+                    if f.exists():
+                        f.replace(dest / f.name)
+                log.warning("%s; moved to %s, its runs will be run again", why, dest)
+                bad.append(runs)
+        return bad
 
     def write_manifest(self, manifest: dict) -> None:
         """Write ``manifest.json`` atomically."""
@@ -164,10 +262,7 @@ class OutputDir:
         """Return the run ids stored in complete parts."""
         done: set[int] = set()
         for runs, _ in self._part_files():
-            try:
-                ids = pq.read_table(runs, columns=["run"]).column("run").to_pylist()
-            except (OSError, pa.ArrowException) as e:
-                raise OutputDirError(f"{runs}: unreadable part ({e}); delete it and --resume") from None
+            ids = read_table(runs, columns=["run"]).column("run").to_pylist()
             if done.intersection(ids):
                 raise OutputDirError(f"{runs}: holds runs already stored in another part")
             done.update(ids)
@@ -176,8 +271,14 @@ class OutputDir:
     def write_part(self, result: ChunkResult) -> None:
         """Store one finished chunk: the timeseries part, then the runs part that marks it complete."""
         first = min(result.run_ids)
-        atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries)
-        atomic_write_table(self.parts / f"runs-{first:08d}.parquet", result.runs)
+        runs = _parquet_bytes(result.runs)
+        sums = {}
+        if result.kols is not None:
+            sums["kols"] = atomic_write_table(self.parts / f"kols-{first:08d}.parquet", result.kols)
+        sums["timeseries"] = atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries)
+        sums["runs"] = hashlib.sha256(runs).hexdigest()
+        atomic_write(self.parts / _sums_name(f"{first:08d}.parquet"), json.dumps(sums))
+        atomic_write(self.parts / f"runs-{first:08d}.parquet", runs)
 
     # ---------------------------------------------------------------- final tables
 
@@ -188,8 +289,8 @@ class OutputDir:
         n_runs: the number of runs in the sweep.
         """
         pairs = self._part_files()
-        runs_parts = [pq.read_table(r) for r, _ in pairs]
-        ts_parts = [pq.read_table(t) for _, t in pairs]
+        runs_parts = [read_table(r) for r, _ in pairs]
+        ts_parts = [read_table(t) for _, t in pairs]
         runs = _concat(runs_parts, [n for n, _ in RUN_COLUMNS + STATUS_COLUMNS], "run")
         ids = runs.column("run").to_numpy()
         if len(ids) != n_runs or not np.array_equal(ids, np.arange(n_runs)):
@@ -200,17 +301,38 @@ class OutputDir:
         return runs, timeseries
 
     def finish(self, runs: pa.Table, timeseries: pa.Table, manifest: dict) -> None:
-        """Write the final tables and the finished manifest, then remove the parts."""
+        """Write the final tables and the finished manifest, then remove the parts (corrupt ones kept)."""
         atomic_write_table(self.timeseries_path, timeseries)
+        kols = self._merged_kols()
+        if kols is not None:
+            atomic_write_table(self.path / KOLS, kols)
         atomic_write_table(self.runs_path, runs)
         self.write_manifest(manifest)
-        if self.parts.is_dir():
-            shutil.rmtree(self.parts)
+        self.clear_parts()
+
+    def _merged_kols(self) -> pa.Table | None:
+        """The per-KOL rows of the complete chunks, sorted by run then KOL (None if no chunk has any)."""
+        parts = [self.parts / f"kols-{r.name.removeprefix('runs-')}" for r, _ in self._part_files()]
+        tables = [pq.read_table(p) for p in parts if p.is_file()]
+        if not tables:
+            return None
+        return pa.concat_tables(tables, promote_options="default").sort_by([("run", "ascending"), ("kol", "ascending")])
 
     def clear_parts(self) -> None:
-        """Remove leftover parts of an already finished sweep."""
-        if self.parts.is_dir():
+        """Remove the parts of a finished sweep; ``parts/corrupt/`` stays for the user to inspect."""
+        if not self.parts.is_dir():
+            return
+        if not (self.parts / CORRUPT).is_dir():
             shutil.rmtree(self.parts)
+            return
+        for p in self.parts.iterdir():
+            if p.name != CORRUPT:
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+
+
+def _sums_name(tail: str) -> str:
+    """The checksum file of the chunk whose parts end in ``tail`` (``NNNNNNNN.parquet``)."""
+    return f"sums-{tail.removesuffix('.parquet')}.json"
 
 
 def _key_order(tables: list[pa.Table], fixed: list[str]) -> list[str]:

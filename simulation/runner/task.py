@@ -25,8 +25,8 @@ DEFAULT_MODEL = "simulation.runner.task:simulate_scenario"
 
 def simulate_scenario(
     scenario: dict, seed: np.random.SeedSequence, base_dir: str | None = None
-) -> tuple[dict, dict]:
-    """Run the social-commerce model once; return ``(summary, daily)``.
+) -> tuple[dict, dict, dict]:
+    """Run the social-commerce model once; return ``(summary, daily, kols)`` (kols: the per-KOL table).
 
     scenario: the scenario as plain data; seed: the run's seed; base_dir: the folder
     relative files of the scenario (edge lists) are read from.
@@ -39,8 +39,8 @@ def simulate_scenario(
     sc = Scenario.model_validate(scenario)
     if base_dir is not None:
         sc._base_dir = Path(base_dir)  # what load_scenario sets for a scenario read from a file
-    result = simulate(sc, seed)
-    return result.summary, result.daily
+    result = simulate(sc, seed, counterfactual=sc.counterfactual)
+    return result.summary, result.daily, result.records["kols"]
 
 
 def single_threaded_numba() -> None:
@@ -81,6 +81,7 @@ class ChunkResult:
     runs: pa.Table
     timeseries: pa.Table
     run_ids: list[int] = field(default_factory=list)
+    kols: pa.Table | None = None  # one row per run x KOL (models that return a third, per-KOL table)
 
 
 #: Columns every runs table starts with, and their types.
@@ -137,6 +138,22 @@ def _ordered_keys(rows: list[dict]) -> list[str]:
     return first + rest
 
 
+def _reraise_interrupt(error: BaseException) -> None:
+    """Re-raise a Ctrl-C or SIGTERM that compiled code wrapped into an ordinary error.
+
+    A signal handler's exception raised while a Numba dispatcher runs comes out as
+    ``SystemError: ... returned a result with an exception set``, the interrupt chained
+    inside it; it must stop the sweep, not become a failed run.
+    """
+    seen = set()
+    e: BaseException | None = error
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if not isinstance(e, Exception):
+            raise e
+        e = e.__cause__ or e.__context__
+
+
 def execute_chunk(chunk: Chunk) -> ChunkResult:
     """Run every run of the chunk in order; errors become rows with status "error"."""
     if chunk.single_thread:
@@ -146,13 +163,18 @@ def execute_chunk(chunk: Chunk) -> ChunkResult:
     summaries: list[dict] = []
     ok_summaries: list[dict] = []
     dailies: list[tuple[RunSpec, dict[str, np.ndarray]]] = []
+    kol_parts: list[pa.Table] = []
     for spec in chunk.specs:
         t0 = time.perf_counter()
         try:
-            summary, daily = model(chunk.scenarios[spec.point], spec.seed_sequence(), chunk.base_dir)
+            out = model(chunk.scenarios[spec.point], spec.seed_sequence(), chunk.base_dir)
+            summary, daily = out[0], out[1]
             row = _summary_row(summary)
             arrays = _daily_arrays(daily)
+            if len(out) > 2 and out[2] is not None and len(next(iter(out[2].values()), [])):
+                kol_parts.append(_kols_table(spec, out[2]))
         except Exception as e:  # a failing run is data, not a crash of the sweep
+            _reraise_interrupt(e)
             statuses.append("error")
             errors.append(f"{type(e).__name__}: {e}")
             summaries.append({})
@@ -167,7 +189,18 @@ def execute_chunk(chunk: Chunk) -> ChunkResult:
         runs=_runs_table(chunk.specs, statuses, errors, walls, summaries, ok_summaries),
         timeseries=_timeseries_table(dailies),
         run_ids=[s.run for s in chunk.specs],
+        kols=pa.concat_tables(kol_parts, promote_options="default") if kol_parts else None,
     )
+
+
+def _kols_table(spec: RunSpec, table: dict) -> pa.Table:
+    """One run's per-KOL table with the run's identifying columns in front."""
+    k = len(next(iter(table.values())))
+    cols = {"run": [spec.run] * k, "point": [spec.point] * k, "point_name": [spec.point_name] * k,
+            "replication": [spec.replication] * k}
+    cols.update({name: (list(map(str, v)) if np.asarray(v).dtype == object else np.asarray(v))
+                 for name, v in table.items()})
+    return pa.table(cols)
 
 
 def _runs_table(specs, statuses, errors, walls, summaries, ok_summaries) -> pa.Table:

@@ -33,8 +33,13 @@ def check(paths, *texts):
 
 
 def test_adoption_curves(scen, tmp_path):
-    check(figs.adoption_curves(scen.timeseries, scen.runs, tmp_path / "adoption"),
-          "day of campaign (days)", "% of population", "relationship", "baseline")
+    few = scen.runs[scen.runs["point"] < 3]
+    check(figs.adoption_curves(scen.timeseries, few, tmp_path / "adoption"),
+          "day of campaign (days)", "% of population", "content", "baseline")
+    # five points: small multiples, one panel each, the reference dashed in the others
+    assert scen.runs["point"].nunique() > figs.OVERLAY_MAX
+    paths = figs.adoption_curves(scen.timeseries, scen.runs, tmp_path / "many", reference=0)
+    check(paths, "% bought", "relationship", "baseline", "dashed: baseline")
 
 
 def test_funnel_and_attribution(scen, tmp_path):

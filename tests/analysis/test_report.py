@@ -50,7 +50,7 @@ def test_grid_report_has_heatmap(tmp_path):
     md = write_report(out).read_text()
     assert "figures/heatmap_0.png" in md
     assert "**kol=4,reward=10** (point 8) has the highest conversion_rate" in md
-    assert "| kol.count | [0, 2, 4] |" in md
+    assert "| kol.count | \\[0, 2, 4\\] |" in md  # cell text is escaped Markdown
     _html_is_self_contained((out / "report.html").read_text())
 
 
@@ -96,3 +96,65 @@ def test_all_runs_failed(tmp_path):
     errors = tuple((p, r) for p in range(5) for r in range(2))
     md = write_report(scenarios_output(tmp_path, replications=2, errors=errors)).read_text()
     assert "No run finished successfully" in md and "10 run(s) failed" in md
+
+
+def test_report_opens_with_the_answer(tmp_path):
+    out = scenarios_output(tmp_path, replications=6)
+    md = write_report(out).read_text()
+    head = md.split("## ")[1]
+    assert head.startswith("Summary")
+    assert "- **Question:** Which scenario sells most per unit of spend?" in head
+    assert "- **Best option: relationship**, conversion_rate" in head
+    assert "against the baseline baseline: +" in head and "95 % CI" in head and "two-sided" in head
+    assert "- **Return on spend** (roi = (revenue − spend) / spend) of relationship:" in head
+    assert "- **Not resolved:**" in head
+    page = (out / "report.html").read_text()
+    assert page.index('class="summary"') < page.index("<h2>Design</h2>")
+    assert '<div class="table-box">' in page  # wide tables scroll in their own box
+
+
+def test_user_text_is_escaped_in_markdown_and_html(tmp_path):
+    import json
+    out = scenarios_output(tmp_path, replications=3)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["title"] = "<script>alert(1)</script> **big**"
+    manifest["question"] = "Which  plan\nwins [click](http://x) <img src=x>?"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    for raw in ("<script>", "<img", "[click](", "**big**"):  # none left unescaped
+        assert not re.search(r"(?<!\\)" + re.escape(raw), md), raw
+    assert "\\<script\\>" in md and "\\*\\*big\\*\\*" in md
+    assert "Which plan wins \\[click\\](http://x) \\<img src=x\\>?" in md  # hard line break not kept
+    page = (out / "report.html").read_text()
+    assert "<script>" not in page and "<img src=x>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **big**" in page
+    assert "Which plan wins [click](http://x) &lt;img src=x&gt;?" in page
+
+
+def test_single_scenario_report_has_no_ranking(tmp_path):
+    import json
+
+    import pandas as pd
+    out = scenarios_output(tmp_path, replications=4, errors=())
+    runs = pd.read_parquet(out / "runs.parquet")
+    runs[runs["point"] == 2].to_parquet(out / "runs.parquet", index=False)
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    ts[ts["point"] == 2].to_parquet(out / "timeseries.parquet", index=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["design"]["points"] = [p for p in manifest["design"]["points"] if p["point"] == 2]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    assert "Which point is best" not in md and "Best point" not in md
+    assert "- **Result** (one scenario, **relationship**)" in md
+
+
+def test_report_files_have_normal_permissions(tmp_path):
+    import os
+    import stat
+    out = scenarios_output(tmp_path, replications=3)
+    write_report(out)
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("report.md", "report.html", "summary.csv"):
+        mode = stat.S_IMODE((out / name).stat().st_mode)
+        assert mode == 0o666 & ~umask, (name, oct(mode))

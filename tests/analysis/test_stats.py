@@ -148,7 +148,11 @@ def test_compare_pairs_by_replication_even_shuffled():
     assert c.method == "paired t" and c.n == (4,)
     assert c.relative == pytest.approx(2.5 / 2.0)
     s = c.sentence()
-    assert s.startswith("A beats B on m with 99.8 % confidence")  # t3_cdf(5*sqrt(3)) = 0.99838
+    # d = (2, 3, 2, 3): mean 2.5, se = 0.5774 / 2, t_3(0.975) = 3.1824 -> 2.5 ± 0.9186
+    assert s.startswith("A beats B on m (difference A − B = 2.5, 95 % CI 1.581 to 3.419, two-sided")
+    from scipy import stats as sps
+    ci = sps.ttest_rel([3, 5, 4, 6], [1, 2, 2, 3]).confidence_interval(0.95)
+    assert (c.low, c.high) == pytest.approx((ci.low, ci.high), rel=1e-12)
     # by index too, and the reverse comparison names the same winner
     assert compare(runs, "m", 1, 0).sentence().startswith("A beats B")
 
@@ -158,7 +162,12 @@ def test_compare_unpaired_is_welch_and_minimise():
     c = compare(runs, "m", "A", "B", paired=False, maximize=False)
     assert c.method == "Welch t" and c.n == (4, 3) and c.diff == -1.5
     assert c.confidence_a_better == pytest.approx(1 - c.confidence_a_larger)
-    assert c.sentence().startswith("A is ahead of B on m with 83 % confidence (not conclusive")  # smaller is better
+    # smaller is better; the interval includes zero, so the wording must not claim a win
+    assert c.sentence().startswith("A is ahead of B on m, not conclusively: the 95 % interval of the "
+                                   "difference includes zero")
+    from scipy import stats as sps
+    ci = sps.ttest_ind([1, 2, 3, 4], [2, 4, 6], equal_var=False).confidence_interval(0.95)
+    assert (c.low, c.high) == pytest.approx((ci.low, ci.high), rel=1e-12) and c.low < 0 < c.high
 
 
 def test_compare_paired_drops_missing_replication():

@@ -95,3 +95,12 @@ def test_windows_checked():
 def test_event_values_rejected_with_path(path, value, where):
     with pytest.raises(ValueError, match=where.replace(".", r"\.")):
         default_scenario({path: value})
+
+
+def test_load_scenario_checks_sizes_against_the_graph_and_memory():
+    with pytest.raises(ValueError, match="kol.count: 1000000 KOLs, but the graph has only 20000 people"):
+        load_scenario(default_scenario_dict(), {"kol.count": 10**6}, preflight=True)
+    with pytest.raises(ValueError, match="of memory"):
+        load_scenario(default_scenario_dict(), {"graph.n": 10**12}, preflight=True)
+    big = load_scenario(default_scenario_dict(), {"graph.n": 10**12})  # simulate(sc, graph=g) may replace it
+    assert big.graph.params["n"] == 10**12

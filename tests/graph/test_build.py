@@ -162,3 +162,75 @@ def test_round_trip_through_networkx_matches_random_graph():
     h = np.concatenate([[b for a, b in G.edges], [a for a, b in G.edges]])
     order = np.lexsort((h, t))
     assert np.array_equal(g.indices, h[order]) and np.array_equal(g.tails, t[order])
+
+
+def _via_edge_list(G, weight="weight"):
+    """The reference conversion: G.edges(data=True) into csr_from_edges, attribute by attribute."""
+    nodes = list(G.nodes)
+    index = {x: i for i, x in enumerate(nodes)}
+    edges = list(G.edges(data=True))
+    names = {k for _, _, d in edges for k in d}
+    attrs = {}
+    for k in names:
+        if k == weight:
+            attrs[k] = [d.get(k, 1.0) for _, _, d in edges]
+        elif all(k in d and isinstance(d[k], (int, float)) and not isinstance(d[k], bool) for _, _, d in edges):
+            attrs[k] = [d[k] for _, _, d in edges]
+    return csr_from_edges(len(nodes), [index[a] for a, _, _ in edges], [index[b] for _, b, _ in edges],
+                          directed=G.is_directed(), attrs=attrs)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("labels", ["ints", "shuffled", "strings"])
+def test_adjacency_fast_path_equals_the_edge_list_conversion(directed, labels):
+    rng = np.random.default_rng(5)
+    G = nx.gnm_random_graph(300, 1500, seed=2, directed=directed)
+    G.add_edges_from([(4, 4), (9, 9)])  # self-loops: dropped by both
+    for a, b, d in G.edges(data=True):
+        if rng.random() < 0.7:
+            d["weight"] = float(rng.random())
+        d["trust"] = int(rng.integers(0, 5))
+        if rng.random() < 0.5:
+            d["note"] = "partial"
+    if labels != "ints":
+        order = rng.permutation(300).tolist()
+        name = (lambda i: f"p{i}") if labels == "strings" else (lambda i: i)
+        H = nx.DiGraph() if directed else nx.Graph()
+        H.add_nodes_from(name(i) for i in order)
+        H.add_edges_from((name(a), name(b), d) for a, b, d in G.edges(data=True))
+        G = H
+    with pytest.warns(UserWarning, match="dropped 2 self-loops and 0 duplicate edges"):
+        g = build_graph(G)
+    with pytest.warns(UserWarning):
+        ref = _via_edge_list(G)
+    assert g.labels.tolist() == list(G.nodes)
+    assert np.array_equal(g.indptr, ref.indptr) and np.array_equal(g.indices, ref.indices)
+    assert sorted(g.edge_attrs) == sorted(ref.edge_attrs) == ["trust", "weight"]
+    for k in ref.edge_attrs:
+        assert np.array_equal(g.edge_attr(k), ref.edge_attr(k)), k
+    assert_csr_invariants(g)
+
+
+def test_graph_view_and_bool_attributes_take_the_general_path():
+    G = nx.path_graph(5)
+    nx.set_edge_attributes(G, {e: True for e in G.edges}, "flag")
+    nx.set_edge_attributes(G, {e: 2.5 for e in G.edges}, "weight")
+    view = G.subgraph([0, 1, 2, 3])
+    g = build_graph(view)
+    assert sorted(g.edge_attrs) == ["weight"]  # a bool is not a number here
+    assert g.n == 4 and g.n_edges == 3 and set(g.edge_attr("weight").tolist()) == {2.5}
+
+
+def test_long_rows_sorted_and_first_listed_repeat_wins():
+    # a hub with 200 neighbours listed in random order, each twice (long rows take the heapsort)
+    rng = np.random.default_rng(8)
+    nbrs = rng.permutation(np.arange(1, 201))
+    u = np.concatenate([np.zeros(200, int), nbrs])
+    v = np.concatenate([nbrs, np.zeros(200, int)])
+    w = np.concatenate([np.arange(200.0), -np.arange(200.0)])
+    with pytest.warns(UserWarning, match="200 duplicate edges"):
+        g = csr_from_edges(201, u, v, directed=False, attrs={"weight": w})
+    assert g.indices[: g.indptr[1]].tolist() == list(range(1, 201))
+    first = dict(zip(nbrs.tolist(), np.arange(200.0)))
+    assert g.edge_attr("weight")[: g.indptr[1]].tolist() == [first[h] for h in range(1, 201)]
+    assert_csr_invariants(g)

@@ -86,15 +86,15 @@ def test_same_graph_as_networkx_reader(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("a,b\nb,c\n# ok\n\nx\n", r"bad\.csv line 5: expected 2 or 3 fields, got 1"),
-        ("a,b,1,2\n", r"bad\.csv line 1: expected 2 or 3 fields, got 4"),
-        ("a,b\n,c\n", r"bad\.csv line 2: field 1 is empty"),
-        ("a,b,1\nb,c,\n", r"bad\.csv line 2: field 3 is empty"),
-        ("a,b,1\nb,c\n", r"bad\.csv line 2: expected 3 fields like line 1, got 2"),
-        ("source,target,weight\na,b,1\nb,c,abc\nc,d,2\n", r"bad\.csv line 3: weight 'abc' is not a number"),
-        ("a,b,1\n" * 100 + "b,c,1,5\n", r"bad\.csv line 101: expected 2 or 3 fields, got 4"),
-        ("a,b,1\n" * 1000 + "b,c,x1\n", r"bad\.csv line 1001: weight 'x1' is not a number"),
-        ("a,b,nan\n", r"bad\.csv line 1: weight 'nan' is not a finite number"),
+        ("a,b\nb,c\n# ok\n\nx\n", r"bad\.csv:5: expected 2 or 3 fields \(source target \[weight\]\), got 1"),
+        ("a,b,1,2\n", r"bad\.csv:1: expected 2 or 3 fields \(source target \[weight\]\), got 4"),
+        ("a,b\n,c\n", r"bad\.csv:2: field 1 is empty"),
+        ("a,b,1\nb,c,\n", r"bad\.csv:2: field 3 is empty"),
+        ("a,b,1\nb,c\n", r"bad\.csv:2: expected 3 fields like line 1, got 2"),
+        ("source,target,weight\na,b,1\nb,c,abc\nc,d,2\n", r"bad\.csv:3: weight 'abc' is not a number"),
+        ("a,b,1\n" * 100 + "b,c,1,5\n", r"bad\.csv:101: expected 2 or 3 fields \(source target \[weight\]\), got 4"),
+        ("a,b,1\n" * 1000 + "b,c,x1\n", r"bad\.csv:1001: weight 'x1' is not a number"),
+        ("a,b,nan\n", r"bad\.csv:1: weight 'nan' is not a finite number"),
     ],
 )
 def test_malformed_lines_name_file_and_line(tmp_path, text, message):
@@ -107,7 +107,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, text, message):
 
 def test_whitespace_file_field_count_error(tmp_path):
     f = write(tmp_path, "edges.txt", "1 2\n2 3 0.5 9\n")
-    with pytest.raises(ValueError, match=r"edges\.txt line 2: expected 2 or 3 fields, got 4"):
+    with pytest.raises(ValueError, match=r"edges\.txt:2: expected 2 or 3 fields \(source target \[weight\]\), got 4"):
         read_edgelist(f)
 
 
@@ -133,7 +133,7 @@ def test_double_quoted_csv_fields(tmp_path):
     f = write(tmp_path, "r.csv", '"source","target","weight"\n"a","b",1.5\n"b", "c" ,"2"\n')
     g = read_edgelist(f)
     assert g.labels.tolist() == ["a", "b", "c"] and weights(g)[("c", "b")] == 2.0
-    with pytest.raises(ValueError, match=r"r2\.csv line 1: field 2 is empty"):
+    with pytest.raises(ValueError, match=r"r2\.csv:1: field 2 is empty"):
         read_edgelist(write(tmp_path, "r2.csv", 'a,""\n'))
 
 
@@ -142,3 +142,21 @@ def test_utf8_byte_order_mark_before_header(tmp_path):
     f.write_bytes(b"\xef\xbb\xbfsource,target\n\xc3\xa9mile,zo\xc3\xa9\n")
     g = read_edgelist(f)
     assert g.labels.tolist() == ["émile", "zoé"]
+
+
+@pytest.mark.parametrize("head", ["source,target", "from,to", "FROM,TO", "src,dst", "u,v", "from,to,weight"])
+def test_recognised_headers_are_skipped_and_labels_stay_ints(tmp_path, head):
+    body = "1,2,0.5\n2,3,1.5\n" if head.endswith("weight") else "1,2\n2,3\n"
+    g = read_edgelist(write(tmp_path, "h.csv", f"{head}\n{body}"))
+    assert g.labels.tolist() == [1, 2, 3] and g.n == 3
+
+
+def test_declared_header_and_bom(tmp_path):
+    f = write(tmp_path, "d.csv", "person,friend\n1,2\n2,3\n")
+    with pytest.raises(ValueError, match=r"d\.csv:1: 'person,friend' looks like a header"):
+        read_edgelist(f)
+    assert read_edgelist(f, header=True).labels.tolist() == [1, 2, 3]
+    assert read_edgelist(f, header=False).labels.tolist() == ["person", "friend", "1", "2", "3"]
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfsource,target\n1,2\n")
+    assert read_edgelist(bom).labels.tolist() == [1, 2]

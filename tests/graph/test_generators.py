@@ -284,3 +284,25 @@ def test_check_params_normalises_and_lists_parameters():
     assert check_params("barabasi_albert", {"n": 1e3, "m": 2}) == {"n": 1000, "m": 2}
     assert check_params("erdos_renyi", {"n": 10, "mean_degree": 2}) == {"n": 10, "mean_degree": 2.0}
     assert parameters("stochastic_block") == ["sizes", "p_in", "p_out", "p"]
+
+
+@pytest.mark.parametrize(
+    "kernel, args",
+    [("_barabasi_albert_edges", (500, 3)), ("_powerlaw_cluster_edges", (500, 3, 0.6)), ("_watts_strogatz_edges", (200, 6, 0.9))],
+)
+def test_uniform_buffer_too_short_is_refilled_with_the_same_stream(kernel, args):
+    from simulation.graph import generators as gen
+
+    k = getattr(gen, kernel)
+    short = gen._draw_edges(k, gen._rng(4), 1, *args)  # forces several refills
+    long = gen._draw_edges(k, gen._rng(4), 10**6, *args)
+    assert all(np.array_equal(a, b) for a, b in zip(short, long))
+
+
+def test_generator_kernels_are_typed_on_plain_arrays_not_on_a_generator_object():
+    # Numba's Generator support compiles for seconds on a cold cache; arrays compile fast
+    from simulation.graph import generators as gen
+
+    build_graph("powerlaw_cluster", n=60, m=2, p=0.3, seed=1)
+    sigs = [str(s) for s in gen._powerlaw_cluster_edges.signatures]
+    assert sigs and not any("Generator" in s for s in sigs)

@@ -37,3 +37,64 @@ def test_make_executor_checks_its_arguments():
         make_executor("ray", 1)
     with pytest.raises(ValueError, match="workers"):
         LocalExecutor(0)
+
+
+def _pid(_) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_a_single_task_runs_in_this_process_without_starting_a_pool():
+    import os
+
+    with LocalExecutor(2) as ex:
+        assert list(ex.map_unordered(_pid, [0])) == [os.getpid()]
+        assert ex._pool is None
+        assert set(ex.map_unordered(_pid, range(6))) - {os.getpid()}  # workers ran some
+
+
+def test_pool_workers_get_a_lifeline_and_the_parent_death_signal():
+    import sys
+
+    with LocalExecutor(2) as ex:
+        signals = set(ex.map_unordered(_death_signal, range(4)))
+    if sys.platform.startswith("linux"):
+        assert signals == {9}  # SIGKILL when the fork server (their parent) dies
+
+
+def _death_signal(_) -> int:
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    sig = ctypes.c_int(0)
+    libc.prctl(2, ctypes.byref(sig), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return sig.value
+
+
+def test_forkserver_preload_does_nothing_when_imported_elsewhere():
+    import subprocess
+    import sys
+
+    code = ("import os; os.environ['SOCSIM_SWEEP_PID'] = str(os.getppid()); "
+            "import simulation.runner.forkserver_preload, tests.runner.test_executors as t; print(t._death_signal(0))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
+
+
+def test_warm_up_scenario_is_a_valid_miniature_of_the_sweep_scenario():
+    from simulation.config.scenario import Scenario, default_scenario_dict
+    from simulation.operations import ALL_ON
+    from simulation.config.scenario import load_scenario
+    from simulation.runner.warm import miniature, warm_kernels
+
+    full = load_scenario(default_scenario_dict(), {**ALL_ON, "kol.count": 50}).model_dump(mode="json")
+    tiny = miniature(full)
+    assert tiny["graph"]["params"]["n"] <= 400 and tiny["days"] <= 70 and tiny["kol"]["count"] == 2
+    assert tiny["operations"] == full["operations"] and full["graph"]["params"]["n"] == 20000  # models kept, input untouched
+    Scenario.model_validate(tiny)
+    assert warm_kernels(full)
+    from_file = miniature({**full, "graph": {"file": "edges.csv", "generator": None, "directed": None, "params": {}}})
+    assert from_file["graph"] == {"generator": "complete", "params": {"n": 60}}  # no generator kernel to compile
+    Scenario.model_validate(from_file)

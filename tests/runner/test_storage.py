@@ -57,7 +57,9 @@ def test_tidy_removes_temporaries_and_half_written_chunks(tmp_path, exp):
     assert store.completed_runs() == set(range(9))
     store.prepare("resume")
     names = sorted(p.name for p in store.parts.iterdir())
-    assert names == [f"{k}-{i:08d}.parquet" for k in ("runs", "timeseries") for i in (0, 3, 6)]
+    assert names == sorted(
+        [f"{k}-{i:08d}.parquet" for k in ("runs", "timeseries") for i in (0, 3, 6)] + [f"sums-{i:08d}.json" for i in (0, 3, 6)]
+    )
     assert not list(store.path.glob(".tmp-*"))
 
 

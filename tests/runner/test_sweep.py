@@ -53,7 +53,7 @@ def test_workers_1_2_and_dask_give_identical_results(tmp_path):
         "kol.count", "operations.relationship.referral_reward", "status",
     ]
     assert (runs["status"] == "ok").all() and (runs["error"] == "").all()
-    assert {"buyers", "conversion_rate", "roi"} <= set(runs.columns)
+    assert {"buyers", "conversion_rate", "roas"} <= set(runs.columns)
     # Common random numbers: replication r of every point has the same seed.
     assert (runs["spawn_key"] == runs["replication"].astype(str)).all()
     assert (runs["seed_entropy"] == 11).all()

@@ -1,0 +1,86 @@
+"""The run's ledger: one convention for money (what is revenue, what is a discount, what is spend).
+
+Convention (currency units of the scenario):
+
+* ``revenue`` — what buyers paid. ``cogs`` = ``product.unit_cost`` x purchases.
+* ``discount_cost`` — every price reduction, booked per purchase as list price
+  (``product.price``) minus price paid: campaign discount, flash sale, group-buy price,
+  bargain cuts, invitee discount, coupon, a free seed. ``revenue + discount_cost =
+  product.price x purchases``. It is *not* spend: revenue is already net of discounts,
+  so counting it again would subtract it twice from profit; it is reported beside
+  spend as the revenue given up at list price.
+* spend — cash paid for a lever, by series: ``incentive_spend`` (referral rewards,
+  distribution commissions), ``kol_spend`` (KOL fees: flat per post, per thousand
+  reached, commission per sale), ``content_spend`` (content production),
+  ``partner_spend`` (partner fees), ``event_spend`` (set-up cost of each campaign,
+  flash sale, coupon, group-buy and bargain programme). ``spend`` is their sum.
+* ``profit = revenue - cogs - spend``; ``roas = revenue / spend`` (NaN without
+  spend); ``net_revenue_per_spend = (revenue - spend) / spend`` (the number earlier
+  versions called ``roi``: it ignores the cost of goods and is not incremental, so it is
+  not a return).
+
+Discounts on one purchase apply in this order, and never take the price below 0:
+price rules of the day (campaign, then flash sale: ``price_today``), the purchase path
+(group-buy price or bargain cut replaces it), the invitee discount (currency), then the
+coupon (currency, redeemed only up to what is left). ``paid = min(list, max(0, ...))``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+#: Payment kinds (cash paid for a lever) and the spend series each one counts in.
+PAYMENT_KINDS = {
+    "referral_reward": "incentive_spend",
+    "commission": "incentive_spend",
+    "kol_fee": "kol_spend",
+    "kol_cpm": "kol_spend",
+    "kol_commission": "kol_spend",
+    "partner_fee": "partner_spend",
+    "content_cost": "content_spend",
+    "event_setup": "event_spend",
+}
+
+#: The spend series; ``spend`` is their sum.
+SPEND_SERIES = ("incentive_spend", "kol_spend", "content_spend", "partner_spend", "event_spend")
+
+#: Per-day money series of the daily table (``roas`` is derived).
+MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit")
+
+
+def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray, coupon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (paid, coupon redeemed) per purchase, applying discounts in the ledger's order.
+
+    list_price : ``product.price`` (currency); offer : price after price rules and the
+    purchase path (currency); cut : invitee discount (currency); coupon : value of the
+    coupon held (currency).
+    """
+    after_cut = np.maximum(0.0, offer - cut)
+    redeemed = np.minimum(coupon, after_cut)
+    paid = np.minimum(list_price, after_cut - redeemed)
+    return paid, redeemed
+
+
+def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchases: int, paid: np.ndarray,
+               discount: np.ndarray) -> None:
+    """Book a day's sales into ``daily`` and close its ledger (spend series must already hold the day's payments)."""
+    daily["revenue"][day] = float(paid.sum())
+    daily["discount_cost"][day] = float(discount.sum())
+    daily["cogs"][day] = unit_cost * purchases
+    daily["spend"][day] = sum(daily[k][day] for k in SPEND_SERIES)
+    daily["profit"][day] = daily["revenue"][day] - daily["cogs"][day] - daily["spend"][day]
+
+
+def ratio(num: float, den: float) -> float:
+    """num / den, NaN when den is 0 (a ratio over no spend is undefined)."""
+    return num / den if den > 0 else float("nan")
+
+
+def summarize(daily: dict[str, np.ndarray]) -> dict[str, float]:
+    """Run totals of the money series (each the sum of its daily series) and the ratios."""
+    s = {k: float(daily[k].sum()) for k in MONEY_SERIES}
+    # totals are recomputed from totals so the identities hold exactly in floating point
+    s["spend"] = sum(s[k] for k in SPEND_SERIES)
+    s["profit"] = s["revenue"] - s["cogs"] - s["spend"]
+    s["roas"] = ratio(s["revenue"], s["spend"])
+    s["net_revenue_per_spend"] = ratio(s["revenue"] - s["spend"], s["spend"])
+    return s

@@ -1,0 +1,21 @@
+"""Dask preload for the LocalCluster a sweep starts: ``dask_setup`` runs in each worker process.
+
+Named in ``LocalCluster(preload=...)`` by ``DaskExecutor``. A LocalCluster's nannies live
+in the sweep's own process, so each worker process's parent is the sweep: the worker
+ends when it does (parent-death signal on Linux, a parent-pid watchdog everywhere) and
+loads the compiled kernels before its first task.
+"""
+from __future__ import annotations
+
+import os
+
+from simulation.runner.lifeline import arm_parent_death_signal, watch
+from simulation.runner.warm import warm_kernels
+
+
+def dask_setup(worker) -> None:
+    """Tie this worker process to its parent (the sweep) and load the run's kernels."""
+    parent = os.getppid()
+    arm_parent_death_signal()
+    watch(parent=parent)
+    warm_kernels()

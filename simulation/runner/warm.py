@@ -1,0 +1,82 @@
+"""Load the compiled kernels a run uses into this process, before it serves runs.
+
+A fresh process pays for Numba's cache (or, on an empty cache, the compiler) on its
+first run. ``warm_kernels`` pays it once where it is cheapest: in the fork server
+before it forks the pool's workers (they inherit the loaded machine code), or in each
+Dask worker as it starts (a worker preload), instead of inside a timed first chunk.
+It runs a miniature of the sweep's own scenario (same operation models, same graph
+generator, a few hundred people), so it compiles or loads only what the sweep's runs
+call; without one (or if the miniature is not valid) a miniature of the default.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+#: Environment variable holding the scenario (JSON) a fork server should warm up with.
+WARM_SCENARIO = "SOCSIM_WARM_SCENARIO"
+#: Graph generators whose size is the parameter ``n`` (the others keep their size).
+_SIZED_BY_N = {"barabasi_albert", "powerlaw_cluster", "erdos_renyi", "watts_strogatz"}
+_TINY_N = 400
+
+
+def miniature(scenario: dict) -> dict:
+    """``scenario`` shrunk to a few hundred people and at most 70 days, models unchanged.
+
+    Returns a new dict. A graph that cannot be shrunk (an edge-list file, a generator
+    whose size is not ``n``) becomes a small complete graph, which no kernel generates:
+    the miniature then compiles no generator the sweep does not use.
+    """
+    sc = json.loads(json.dumps(scenario))  # a deep copy of plain data
+    graph = sc.get("graph") or {}
+    gen = graph.get("generator") or "powerlaw_cluster"
+    # validated scenarios hold generator parameters under "params", TOML files inline
+    nested = isinstance(graph.get("params"), dict)
+    if graph.get("file") or gen not in _SIZED_BY_N:
+        complete = {"generator": "complete", "n": 60}
+        sc["graph"] = {"generator": "complete", "params": {"n": 60}} if nested else complete
+    else:
+        params = graph["params"] if nested else graph
+        n = min(int(params.get("n", _TINY_N)), _TINY_N)
+        params["n"] = n
+        if gen == "erdos_renyi" and params.get("mean_degree") is not None:
+            params["mean_degree"] = min(float(params["mean_degree"]), n - 1)
+        if gen == "watts_strogatz":
+            params["k"] = min(int(params.get("k", 4)), 2 * ((n - 1) // 2))
+        if gen in ("barabasi_albert", "powerlaw_cluster"):
+            params["m"] = min(int(params.get("m", 3)), n - 1)
+        sc["graph"] = graph
+    sc["days"] = min(int(sc.get("days", 70)), 70)
+    for key, cap in (("seeding", 5), ("kol", 2)):
+        part = sc.get(key)
+        if isinstance(part, dict) and isinstance(part.get("count"), int):
+            part["count"] = min(part["count"], cap)
+    return sc
+
+
+def warm_kernels(scenario: dict | None = None) -> bool:
+    """Run a miniature of ``scenario`` (default: env ``SOCSIM_WARM_SCENARIO``, else the
+    default scenario) so its kernels are loaded; False if nothing could be run.
+
+    A failure costs speed, never correctness: workers then load the kernels on their
+    first run, as they would without warming.
+    """
+    if scenario is None and os.environ.get(WARM_SCENARIO):
+        try:
+            scenario = json.loads(os.environ[WARM_SCENARIO])
+        except ValueError:
+            scenario = None
+    try:
+        import pandas  # noqa: F401 - pyarrow imports it when a chunk first builds its tables (~0.4 s)
+
+        from simulation.config.scenario import Scenario, default_scenario_dict
+        from simulation.engine import simulate
+    except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
+        return False
+    for candidate in ([scenario] if scenario else []) + [default_scenario_dict()]:
+        try:
+            simulate(Scenario.model_validate(miniature(candidate)), seed=0)
+            return True
+        except Exception:  # noqa: BLE001 - try the next candidate
+            continue
+    return False

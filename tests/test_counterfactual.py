@@ -1,0 +1,52 @@
+"""The paired counterfactual: same world without marketing levers, exact zero when nothing is on."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulation.counterfactual import INCREMENTAL, organic
+from simulation.engine import simulate
+from simulation.operations import ALL_ON
+from simulation.runner.task import simulate_scenario
+from simulation.seeding import run_seed
+from tests.test_ledger import graph, scenario
+
+LEVERS_OFF = {"kol.count": 0} | {k: False for k in ALL_ON if k.count(".") == 2}
+
+
+def test_all_levers_off_gives_exactly_zero_increments():
+    sc = scenario({**LEVERS_OFF, "funnel.platform_rate": 0.01, "product.repeat_rate": 0.05})
+    for r in range(3):
+        res = simulate(sc, run_seed(8, r), graph=graph(), counterfactual=True)
+        s, d = res.summary, res.daily
+        assert s["buyers"] > 0 and s["spend"] == 0
+        assert s["incremental_buyers"] == 0 and s["incremental_revenue"] == 0 and s["incremental_profit"] == 0
+        assert math.isnan(s["incremental_roi"])  # no spend: nothing to return on
+        for k in ("incremental_buyers", "incremental_revenue", "incremental_profit"):
+            assert (d[k] == 0).all(), k
+
+
+def test_counterfactual_is_the_same_world_without_levers():
+    sc = scenario({**ALL_ON, "kol.count": 4})
+    res = simulate(sc, run_seed(3, 0), graph=graph(), counterfactual=True)
+    base = simulate(organic(sc), run_seed(3, 0), graph=graph())
+    s = res.summary
+    assert organic(sc).kol.count == 0 and not any(getattr(organic(sc).operations, k).enabled
+                                                  for k in ("content", "relationship", "event", "crossover"))
+    assert sc.kol.count == 4 and sc.operations.event.enabled  # the scenario itself is untouched
+    assert s["organic_buyers"] == base.summary["buyers"] and base.summary["spend"] == 0
+    assert s["incremental_buyers"] == s["buyers"] - base.summary["buyers"]
+    assert s["incremental_profit"] == s["profit"] - base.summary["profit"]
+    assert s["incremental_roi"] == s["incremental_profit"] / s["spend"]
+    np.testing.assert_array_equal(res.daily["incremental_buyers"], res.daily["buyers"] - base.daily["buyers"])
+
+
+def test_sweeps_pair_by_default_and_one_key_skips_it():
+    sc = scenario({"kol.count": 2})
+    on, _, kols = simulate_scenario(sc.model_dump(), run_seed(1, 0))
+    assert set(INCREMENTAL) <= set(on)
+    off, _, _ = simulate_scenario(scenario({"kol.count": 2, "counterfactual": False}).model_dump(), run_seed(1, 0))
+    assert not set(INCREMENTAL) & set(off)
+    assert off["buyers"] == on["buyers"]
+    assert len(kols["kol"]) == 2  # the per-KOL table travels with the run
