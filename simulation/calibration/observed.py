@@ -23,10 +23,12 @@ import numpy as np
 
 from simulation.metrics import PER_DAY
 
-#: Data column -> the model's per-day series it is compared with.
-OBSERVABLES: dict[str, str] = {"buyers": "new_buyers", **{k: k for k in PER_DAY}}
-#: Columns holding money (any number >= 0); the others are counts (whole numbers >= 0).
-MONEY = frozenset({"revenue", "incentive_spend", "kol_spend", "partner_spend", "content_spend"})
+#: Columns counting people or purchases (whole numbers >= 0); the others are money (numbers >= 0).
+COUNTS = frozenset({"buyers", "new_buyers", "purchases", "negative_wom"} | {k for k in PER_DAY if k.startswith("attr_")})
+#: Data column -> the model's per-day series it is compared with (profit, which can be
+#: negative, is an accounting result rather than an observation, and is left out).
+OBSERVABLES: dict[str, str] = {"buyers": "new_buyers", **{k: k for k in PER_DAY if k != "profit"}}
+MONEY = frozenset(OBSERVABLES) - COUNTS
 PERIODS = {"day": 1, "week": 7}
 
 
