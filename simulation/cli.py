@@ -1,4 +1,4 @@
-"""The ``socsim`` command: run, sweep, validate, report, demo, app, optimize.
+"""The ``socsim`` command: run, sweep, validate, report, demo, app, optimize, calibrate.
 
 Every user error (bad file, bad value, output directory in the way or in use) is one
 line on stderr naming the file (and line) or field, and exit status 2, without a
@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     from simulation.optimize import command as optimize_command
 
     optimize_command.add_parser(sub)
+    from simulation.calibration import command as calibrate_command
+
+    calibrate_command.add_parser(sub)
     for name, action in sub.choices.items():
         _log_options(action)
     return parser
@@ -273,9 +276,12 @@ def _validate(args) -> int:
     from simulation.config.experiment import load_experiment
     from simulation.optimize import command as optimize_command
 
-    status = optimize_command.validate(args)  # None: not an optimisation file
-    if status is not None:
-        return status
+    from simulation.calibration import command as calibrate_command
+
+    for special in (optimize_command, calibrate_command):
+        status = special.validate(args)  # None: not that kind of file
+        if status is not None:
+            return status
 
     exp = load_experiment(args.file, args.overrides, check_memory=args.check_memory)
     print(_describe(exp))
@@ -317,6 +323,12 @@ def _optimize(args) -> int:
     from simulation.optimize import command as optimize_command
 
     return optimize_command.main(args)
+
+
+def _calibrate(args) -> int:
+    from simulation.calibration import command as calibrate_command
+
+    return calibrate_command.main(args)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -384,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _demo,
         "app": _app,
         "optimize": _optimize,
+        "calibrate": _calibrate,
     }
     from simulation.runner.sweep import WorkerFailure
 
