@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,8 @@ def cases() -> dict[str, dict]:
     for point, sc in zip(demo.design.points, demo.scenarios):
         out[f"demo:{point.name}"] = sc
     for path in sorted((ROOT / "experiments").glob("*.toml")):
+        if {"calibrate", "optimize"} & set(tomllib.loads(path.read_text(encoding="utf-8"))):
+            continue  # not sweeps (socsim calibrate / optimize files), recorded by none of the cases
         exp = load_experiment(path, check_memory=False)
         scenario_design = exp.sweep.design == "scenarios"
         for point, sc in list(zip(exp.design.points, exp.scenarios))[: None if scenario_design else 1]:
