@@ -206,7 +206,10 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
     max_points : most bars drawn.
     share : plot each channel's share of purchases (%) instead of counts.
     """
+    # the built-in channels in their fixed order, then any a newly registered model brings
     channels = [c for c in CHANNELS if f"attr_{c}" in runs]
+    channels += sorted(c.removeprefix("attr_") for c in runs.columns
+                       if c.startswith("attr_") and c.removeprefix("attr_") not in CHANNELS)
     if not channels:
         raise ValueError("runs have no attr_<channel> columns")
     points = select_points(runs, max_points)

@@ -681,6 +681,7 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         if ret.profit in results.runs:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
+    blocks += operation_blocks(results, seed)
     if view is not None:
         blocks += kol_blocks(results, view, fig_dir)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)
@@ -688,6 +689,36 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
     if notes:
         blocks.append(Para("\n".join(f"- {n}" for n in notes)))
     blocks += _error_blocks(results) + _version_blocks(results)
+    return blocks
+
+
+def operation_blocks(results: Results, seed: int = 0) -> list[Block]:
+    """One section per operation model that declares readouts and was on in some run.
+
+    Built from the registry (``simulation.operations.REGISTRY``): a model's ``metrics``
+    (with their values when it is off) decide whether and what it shows, so a newly
+    registered model gets its section without an edit here.
+    """
+    from simulation.operations import REGISTRY
+
+    runs = results.runs
+    blocks: list[Block] = []
+    for name, op in REGISTRY.items():
+        cols = [m for m in op.metrics if m in runs]
+        if not cols:
+            continue
+        off = pd.Series({m: op.metrics[m] for m in cols})
+        values = runs[cols].astype(float)
+        # on in some run: a readout that differs from its value when the model is off
+        on = ((values != off) & ~(values.isna() & off.isna())).any(axis=None)
+        if not on:
+            continue
+        table, note = points_table(results, summarize(runs, cols, seed=seed))
+        blocks += [Heading(f"Operation model: {op.label}", 3),
+                   Table(table, f"Readouts `{name}` declares (mean over ok replications [95 % CI]; "
+                                f"{', '.join(cols)})." + (" " + note if note else ""))]
+    if blocks:
+        blocks.insert(0, Heading("Operation models' own readouts"))
     return blocks
 
 

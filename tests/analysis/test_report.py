@@ -158,3 +158,23 @@ def test_report_files_have_normal_permissions(tmp_path):
     for name in ("report.md", "report.html", "summary.csv"):
         mode = stat.S_IMODE((out / name).stat().st_mode)
         assert mode == 0o666 & ~umask, (name, oct(mode))
+
+
+def test_operation_readouts_follow_the_registry(tmp_path):
+    """A model's declared readouts get a section only when the model was on in some run."""
+    import pandas as pd
+
+    from simulation.analysis.load import load_results
+    from simulation.analysis.report import build_blocks, labelled
+    from simulation.operations import REGISTRY
+
+    out = scenarios_output(tmp_path, replications=3)
+    runs = pd.read_parquet(out / "runs.parquet")
+    for name, op in REGISTRY.items():  # every model off: its readouts at their off values
+        for metric, off in op.metrics.items():
+            runs[metric] = off
+    runs["points_issued"] = [0.0] * (len(runs) - 1) + [120.0]  # the points model was on in one run
+    runs.to_parquet(out / "runs.parquet")
+    headings = [b.text for b in build_blocks(labelled(load_results(out)), tmp_path / "fig") if b.kind == "heading"]
+    assert f"Operation model: {REGISTRY['points'].label}" in headings
+    assert f"Operation model: {REGISTRY['event'].label}" not in headings
