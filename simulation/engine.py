@@ -77,8 +77,9 @@ only from day t+1)
    ``product.repeat_rate > 0`` — the repeat buyers (every earlier buyer whose last
    purchase satisfied them, not pending, buying again with probability ``min(1,
    repeat_rate * prod(op.repeat_factor(i)))``, draw ``uniform(key, REPEAT, i, t)``, then
-   online today, at price_today, credited to the channel of their first purchase with
-   no referrer) pass through each operation's ``route`` (group-buy: join / open groups,
+   online today, at price_today, credited to the channel of their first purchase — and,
+   when that was a KOL post, to that KOL (its commission applies), otherwise with no
+   referrer) pass through each operation's ``route`` (group-buy: join / open groups,
    resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
@@ -215,6 +216,7 @@ class Engine:
         self.purchase_count = np.zeros(n, np.int64)
         self.first_day = np.full(n, -1, np.int32)
         self.first_channel = np.full(n, -1, np.int8)
+        self.first_kol = np.full(n, -1, np.int64)  # the KOL a first purchase via a KOL post is credited to
         self.purchase_day = np.full(n, -1, np.int32)
         # Per-day scratch, stamped with the day so it never needs clearing.
         self.cand_day = np.full(n, -1, np.int64)
@@ -381,7 +383,7 @@ class Engine:
         act = self.pop.activity[pool]
         r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
-                "ref": np.full(len(r), -1, np.int64), "tag": np.zeros(len(r), np.int8)}
+                "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
     def _book(self, day: int, p: Purchases, interested_today: np.ndarray) -> None:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
@@ -402,6 +404,7 @@ class Engine:
         self._set_roots(interested_today, self.cand_channel[interested_today], self.cand_ref[interested_today])
         self.first_day[new] = day
         self.first_channel[new] = p["channel"][~self.bought[buyers]]
+        self.first_kol[new] = np.where(self.first_channel[new] == F.CH_KOL, p["ref"][~self.bought[buyers]], -1)
         F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
         self.exposed[buyers] = True
         self.interested[buyers] = True

@@ -90,6 +90,7 @@ class Consumer(mesa.Agent):
         self.pending: Order | None = None  # their order while waiting
         self.purchases = 0
         self.first_channel = -1
+        self.first_kol = -1  # the KOL a first purchase through a KOL post is credited to
         self.first_day = -1
         self.last_purchase_day = -1
         self.talk_until = -1  # last day this adopter's word of mouth reaches friends
@@ -184,6 +185,7 @@ class Consumer(mesa.Agent):
             m.new_buyers += 1
             self.first_day = day
             self.first_channel = order.channel
+            self.first_kol = order.referrer if order.channel == CH_KOL else -1
             for friend, _ in self.friends:
                 friend.friends_bought += 1
         self.mark("exposed")
@@ -404,7 +406,7 @@ class ReferenceModel(mesa.Model):
             if (person.bought and person.satisfied and person.group is None and person.is_online(day)
                     and self.random.random() < min(1.0, rate * math.prod(
                         op.repeat_factor(person) for op in self.hooked["repeat_factor"]))):
-                out.append(Order(person, person.first_channel, self.price_today))
+                out.append(Order(person, person.first_channel, self.price_today, person.first_kol))
         return out
 
     def book(self, day: int, orders: list[Order]) -> None:
