@@ -201,9 +201,10 @@ def labelled(results: Results) -> Results:
                                kols=None if results.kols is None else relabel(results.kols))
 
 
-def points_table(results: Results, summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Design points with parameter values and 'mean [95 % CI]' of the key metrics."""
-    metrics = [m for m in KEY_METRICS if m in set(summary["metric"])]
+def points_table(results: Results, summary: pd.DataFrame,
+                 columns: tuple[str, ...] = KEY_METRICS) -> tuple[pd.DataFrame, str]:
+    """Design points with parameter values and 'mean [95 % CI]' of ``columns`` (the key metrics)."""
+    metrics = [m for m in columns if m in set(summary["metric"])]
     pts = results.points.set_index("point")
     wide = {}
     for m in metrics:
@@ -713,7 +714,7 @@ def operation_blocks(results: Results, seed: int = 0) -> list[Block]:
         on = ((values != off) & ~(values.isna() & off.isna())).any(axis=None)
         if not on:
             continue
-        table, note = points_table(results, summarize(runs, cols, seed=seed))
+        table, note = points_table(results, summarize(runs, cols, seed=seed), tuple(cols))
         blocks += [Heading(f"Operation model: {op.label}", 3),
                    Table(table, f"Readouts `{name}` declares (mean over ok replications [95 % CI]; "
                                 f"{', '.join(cols)})." + (" " + note if note else ""))]

@@ -175,6 +175,9 @@ def test_operation_readouts_follow_the_registry(tmp_path):
             runs[metric] = off
     runs["points_issued"] = [0.0] * (len(runs) - 1) + [120.0]  # the points model was on in one run
     runs.to_parquet(out / "runs.parquet")
-    headings = [b.text for b in build_blocks(labelled(load_results(out)), tmp_path / "fig") if b.kind == "heading"]
+    blocks = build_blocks(labelled(load_results(out)), tmp_path / "fig")
+    headings = [b.text for b in blocks if b.kind == "heading"]
     assert f"Operation model: {REGISTRY['points'].label}" in headings
     assert f"Operation model: {REGISTRY['event'].label}" not in headings
+    table = [b for b in blocks if b.kind == "table" and "points_issued" in b.caption][0]
+    assert set(REGISTRY["points"].metrics) <= set(table.columns)  # the readouts are the columns
