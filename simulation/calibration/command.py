@@ -96,12 +96,9 @@ def validate(args: argparse.Namespace) -> int | None:
 
     Returns None when ``args.file`` is not a calibration file (the caller validates it as before).
     """
-    from simulation.config.toml import ConfigFileError, read_toml
+    from simulation.config.toml import has_table
 
-    try:
-        if "calibrate" not in read_toml(args.file):
-            return None
-    except (ConfigFileError, OSError):
+    if not has_table(args.file, "calibrate"):
         return None
     checked = argparse.Namespace(file=args.file, data=None, overrides=getattr(args, "overrides", []), workers=1,
                                  backend="local", scheduler=None, validate=True)

@@ -55,3 +55,14 @@ def read_toml(path: str | Path) -> dict:
     except OSError as e:
         raise ConfigFileError(unreadable(path, e, "a TOML file")) from None
     return read_toml_bytes(data, path)
+
+
+def has_table(path: str | Path, name: str) -> bool:
+    """True when ``path`` is a readable TOML file with a top-level ``name`` key (e.g. ``[optimize]``).
+
+    Unreadable or malformed files answer False, so the caller's own loader reports them.
+    """
+    try:
+        return name in read_toml(path)
+    except (ConfigFileError, OSError):
+        return False

@@ -105,12 +105,9 @@ def main(args: argparse.Namespace) -> int:
 
 def is_optimization(path) -> bool:
     """True when ``path`` is a readable TOML file with an ``[optimize]`` table."""
-    from simulation.config.toml import ConfigFileError, read_toml
+    from simulation.config.toml import has_table
 
-    try:
-        return "optimize" in read_toml(path)
-    except (ConfigFileError, OSError):
-        return False
+    return has_table(path, "optimize")
 
 
 def describe(opt) -> str:
@@ -158,15 +155,3 @@ def validate(args: argparse.Namespace) -> int | None:
         return EXIT_USAGE
     print(describe(opt))
     return EXIT_OK
-
-
-def _standalone(argv=None) -> int:
-    """``python -m simulation.optimize.command CONFIG ...`` until ``socsim optimize`` is wired."""
-    parser = argparse.ArgumentParser(prog="socsim")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_parser(sub).add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    return main(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(_standalone())

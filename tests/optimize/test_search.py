@@ -105,7 +105,7 @@ def test_a_killed_optimisation_resumes_to_the_same_study(write, tmp_path):
     cfg = write(LEVERS.format(trials=16).replace("replications = 3\n", "replications = 2\n", 1))
     killed = tmp_path / "killed"
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.optimize.command", "optimize", str(cfg), "--out",
+    proc = subprocess.Popen([sys.executable, "-m", "simulation", "optimize", str(cfg), "--out",
                              str(killed), "-q"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
