@@ -232,7 +232,7 @@ class Engine:
         self.fp[F.FP_SOCIAL_PROOF] = fn.social_proof_weight
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
         self.fp[F.FP_INV_REF_PRICE] = 1.0 / fn.reference_price
-        self.fp[F.FP_QUALITY] = np.exp(fn.quality_weight * (sc.product.quality - 0.5))
+        self.set_quality(sc.product.quality, sc.product.service)
         self.fp[F.FP_INTEREST_RATIO] = fn.interest_ratio
         self.sharers = np.empty(0, np.int64)
         self.sharer_k = np.empty(0, np.int64)
@@ -299,6 +299,14 @@ class Engine:
         p = {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8), "price": np.full(len(seeds), price),
              "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
         self._book(0, p, np.empty(0, np.int64))
+
+    def set_quality(self, quality: float, service: float) -> None:
+        """Make ``quality`` and ``service`` (probabilities) the product's from now on: the evaluation factor
+        ``quality_factor`` and the satisfaction probability of phase 3 follow them (versions, learning)."""
+        fn = self.scenario.funnel
+        self.quality, self.service = float(quality), float(service)
+        self.fp[F.FP_QUALITY] = np.exp(fn.quality_weight * (self.quality - 0.5))
+        self.p_satisfied = fn.quality_share * self.quality + (1 - fn.quality_share) * self.service
 
     def _evaluate(self, b: Batch, day: int) -> None:
         if len(b.targets) == 0:
@@ -415,8 +423,7 @@ class Engine:
                                 "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
                                 "root_channel": self.root_channel[buyers], "root_kol": self.root_kol[buyers]})
         # 3. satisfaction: known before the buyer decides what to say
-        p_sat = sc.funnel.quality_share * sc.product.quality + (1 - sc.funnel.quality_share) * sc.product.service
-        sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
+        sat = F.satisfied(buyers, self.purchase_count, self.p_satisfied, self.key)
         self.purchase_count[buyers] += 1
         self.satisfied[buyers] = sat
         unhappy = buyers[~sat]
