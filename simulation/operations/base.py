@@ -112,7 +112,8 @@ class Batch:
     ``targets`` int32 people; ``strength`` float64 source strength (probability per
     exposure at neutral factors); ``price`` float64 list price seen (currency); the
     decision draw of exposure j is ``uniform(key, stream, a[j], b[j])``; ``ref`` int64
-    is the sharer (friend shares) or group id (group invites) or -1.
+    is the sharer (friend shares) or group id (group invites) or -1; ``platform`` the index
+    of the platform the exposures travel on (``simulation.platforms``; 0 = the first).
     """
 
     channel: int
@@ -124,6 +125,7 @@ class Batch:
     b: np.ndarray
     ref: np.ndarray
     tag: int = TAG_PLAIN
+    platform: int = 0
 
     @classmethod
     def per_person(cls, channel: int, stream: int, people: np.ndarray, strength: float, price: float,
