@@ -43,6 +43,7 @@ class Order:
     in_group: bool = False  # a group-buy order: its price was fixed when the group opened
     invitation: Any = None  # the group-buy invitation this order accepts
     discount: float = 0.0  # list price - price paid, set when booked
+    platform: int = 0  # index of the platform it comes through (``simulation.platforms``), set when booked
 
 
 #: Hooks the reference day calls only for the counterparts that override them.
