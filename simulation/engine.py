@@ -11,6 +11,14 @@ From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
+Platforms (``simulation.platforms``): the population is the n people of the scenario
+graph, which also carries social proof, negative word of mouth and the operation models'
+friend mechanics. Without ``[[platforms]]`` there is one platform: the scenario graph with
+its tie strengths, everyone a member, the funnel's ``platform_rate`` / ``platform_strength``
+as its feed, no ads. With ``[[platforms]]`` each declared platform p = 0, 1, ... is a layer
+(its graph restricted to its members, share rate and strength, feed, ads) built at set-up
+from ``platform_seed(ss, p, ...)``; KOLs live on ``kol.platform`` (default p = 0).
+A person has one state (bought, trust, coupons, pending, ...) across platforms.
 Seeds: ``seeding.nodes`` (labels) or ``seeding.count`` distinct people drawn by Floyd's
 algorithm from ``uniform(key, SEED_PICK, i, 0)`` (``kernels.cascade.pick_seeds``, the
 same sample as ``classic.independent_cascade(seeds=count)``). Seeds buy on day 0 (channel
@@ -35,21 +43,39 @@ only from day t+1)
    everything that exposure carries: the credited channel, the price paid (a group-buy
    invitation, a bargain cut or a friend share with an invitee discount are cheaper than
    an ad), the path (group-buy, bargain) and who is paid for the referral:
-   a. *friend shares*: every sharer of day t-1 (phase 4) with share index k (0 for
-      their first share) exposes the head of each out-arc e with strength ``w_e``
-      (tie strength) and draw ``uniform(key, TRANSMIT, e, k)``; sharers in increasing
-      id order, arcs in CSR order;
+   a. *friend shares*, platform by platform (p = 0, 1, ...): every sharer of day t-1
+      (phase 4) with share index k (0 for their first share) who is a member of p and
+      shares there (no draw at ``share.rate`` 1, else ``uniform(key, PLATFORM, i,
+      layer_b(p, KIND_SHARE, t)) < share.rate``) exposes the head of each out-arc e of
+      p's graph with strength ``w_e`` (tie strength x ``share.strength``, at most 1) and
+      draw ``uniform(key, TRANSMIT, arc0_p + e, k)`` (arc0_p = arcs of the platforms
+      before p, 0 for the first); sharers in increasing id order, arcs in CSR order;
    b. *KOL posts*: on posting days — floor(t * posts_per_week / 7) > floor((t - 1) *
       posts_per_week / 7) inside the KOL window, so the first post is on day
       ceil(7 / posts_per_week) (days 4, 7, 11, 14, ... at 2 a week) — follower slot s of
       KOL k is reached iff ``uniform(key, KOL_REACH, s, t) < engagement_k``; strength
       ``credibility_k`` (x ``fit_k`` when the follower's interest >= ``kol.fit_interest``);
-      draw ``uniform(key, EVALUATE, s, 16 t + 1)``; the exposure carries k (``simulation.kol``);
-   c. *platform*: each person with probability ``funnel.platform_rate`` (geometric
-      skipping on stream PLATFORM, b = 2t); strength ``funnel.platform_strength``; draw
-      ``uniform(key, EVALUATE, i, 16 t + 8)``;
+      draw ``uniform(key, EVALUATE, s, 16 t + 1)``; the exposure carries k (``simulation.kol``)
+      and the KOLs' platform; with a restricting ``kol.target`` only eligible followers
+      among the reached are kept, and ``kol.target.cost_per_exposure`` is paid per kept
+      follower (``kol_target``);
+   c. *platform feeds*, platform by platform: each member of p with probability
+      ``feed.rate`` (geometric skipping over all n people on stream PLATFORM, b =
+      ``layer_b(p, 0, 2t)``, non-members dropped; personalised: skipping at the largest
+      per-person probability q_max, then kept iff ``uniform(key, PLATFORM, i, layer_b(p,
+      KIND_THIN, 2t)) < q_i / q_max``); strength ``feed.strength``; draw ``uniform(key,
+      EVALUATE, i, layer_b(p, 0, 16 t + 8))``. Without ``[[platforms]]`` this is
+      ``funnel.platform_rate`` with b = 2t and 16 t + 8;
+   c'. *platform ads* (inside ``ads``' window), platform by platform: each eligible
+      member with probability ``min(1, budget / (cost_per_exposure x eligible members))``
+      (skipping on PLATFORM, b = ``layer_b(p, KIND_ADS, 2t)``); every impression is paid
+      (``platform_ads``); channel "ads", strength ``ads.strength``, draw ``uniform(key,
+      EVALUATE, i, layer_b(p, KIND_ADS, 16 t + 8))``;
    d. the enabled operation models' ``exposures``, in registry order
-      (``simulation.operations.REGISTRY``; their module docstrings give their batches).
+      (``simulation.operations.REGISTRY``; their module docstrings give their batches),
+      on the platform each batch names (``Batch.platform``, default 0).
+   Every exposure carries its platform: a person exposed, made interested or converted
+   by it is marked so on that platform (per-platform readouts, ``simulation.metrics``).
    For each exposure of person i with strength s and price c (the day's price, or the
    group / bargain price): nothing happens if i has bought before, is pending in a
    group-buy, has already converted today, or is offline today (``uniform(key, ONLINE,
@@ -80,7 +106,10 @@ only from day t+1)
    online today, at price_today, credited to the channel of their first purchase — and,
    when that was a KOL post, to that KOL (its commission applies), otherwise with no
    referrer) pass through each operation's ``route`` (group-buy: join / open groups,
-   resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
+   resolve full or expired groups; flash-sale stock), first and repeat purchases alike.
+   Each purchase comes through a platform: the converting exposure's (a group-buy
+   completion: the exposure that made the member join), a repeat purchase's first
+   purchase's (like its channel), the seeds' the first platform's. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
    Booking a purchase (``simulation.ledger``): the price paid is the routed price less
@@ -165,7 +194,8 @@ class RunResult:
     state : with ``keep_state``, per-node arrays bought, shared, exposed, interested,
         is_kol, segment, negative.
     records : ``purchases`` (day, buyer, channel, price paid, discount, ref, kol — last
-        touch, -1 if none —, root_channel, root_kol — the root of the buyer's cascade),
+        touch, -1 if none —, root_channel, root_kol — the root of the buyer's cascade —,
+        platform — index of the platform it came through, ``simulation.platforms``),
         ``payments`` (day, kind — index into ``ledger.PAYMENT_KINDS`` —, payee, amount),
         ``groups`` (open_day, close_day, members, status) and ``kols`` (the per-KOL
         table, ``simulation.kol_ledger``).

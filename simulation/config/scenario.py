@@ -14,7 +14,7 @@ import copy
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
@@ -134,7 +134,8 @@ def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -
                 raise ValueError(f"override {path!r}: {part!r} is not a key of {where}; valid: {sorted(fields)}")
             ann = fields[part].annotation
             node = node.get(part) if isinstance(node, dict) else None
-            cls = _model_of(ann)
+            # a list of tables (``platforms``): the next part is an index into it
+            cls = ("list", ann) if get_origin(ann) is list and isinstance(node, list) else _model_of(ann)
             if cls is None and depth < len(parts) - 1:
                 if isinstance(node, list):
                     cls = ("list", ann)
