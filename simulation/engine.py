@@ -268,9 +268,13 @@ class Engine:
         # per platform (only with [[platforms]] declared): who was exposed / interested there, and through
         # which platform today's candidates and the first purchases came
         self.per_platform = bool(sc.platforms)
-        n_layers = len(self.layers) if self.per_platform else 0
-        self.exposed_on = np.zeros((n_layers, n), bool)
-        self.interested_on = np.zeros((n_layers, n), bool)
+        # with one platform its marks are the population's (views): nothing to merge per batch
+        self.several = len(self.layers) > 1
+        if self.several:
+            self.exposed_on = np.zeros((len(self.layers), n), bool)
+            self.interested_on = np.zeros((len(self.layers), n), bool)
+        else:
+            self.exposed_on, self.interested_on = self.exposed[None, :], self.interested[None, :]
         self.cand_platform = np.zeros(n, np.int8)
         self.first_platform = np.full(n, -1, np.int8)
         self.ads_spent = np.zeros(len(self.layers))
@@ -358,7 +362,7 @@ class Engine:
     def _evaluate(self, b: Batch, day: int) -> None:
         if len(b.targets) == 0:
             return
-        if self.per_platform:
+        if self.several:
             exposed, interested = self.exposed_on[b.platform], self.interested_on[b.platform]
             c0, i0 = self.cnt[F.C_CAND], self.cnt[F.C_INTERESTED]
         else:
@@ -369,7 +373,7 @@ class Engine:
                    self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, exposed, interested,
                    self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
                    self.int_day, self.int_list, self.cnt)
-        if self.per_platform:
+        if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
             self.exposed[t] |= exposed[t]
@@ -527,7 +531,7 @@ class Engine:
         self.exposed[buyers] = True
         self.interested[buyers] = True
         self.purchase_day[buyers] = day
-        if self.per_platform:
+        if self.several:
             self.exposed_on[plat, buyers] = True
             self.interested_on[plat, buyers] = True
         self._purchases.append({"platform": plat, "day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
@@ -568,7 +572,7 @@ class Engine:
     def _purchase_platform(self, day: int, buyers: np.ndarray) -> np.ndarray:
         """The platform (index, int8) each purchase comes through: the converting exposure's, a repeat's first
         purchase's (like its channel); seeds and every purchase without declared platforms: 0 (the first)."""
-        if day == 0 or not self.per_platform:
+        if day == 0 or not self.several:
             return np.zeros(len(buyers), np.int8)
         return np.where(self.bought[buyers], self.first_platform[buyers], self.cand_platform[buyers]).astype(np.int8)
 
