@@ -207,3 +207,24 @@ def test_bad_platform_configs_are_one_line_errors():
     gen = dict(raw, platforms=[{"name": "x", "graph": {"generator": "erdos_renyi", "n": 10, "mean_degree": 2.0}}])
     with pytest.raises(ValueError, match="platforms.0.graph: the generator makes 10 nodes"):
         simulate(load_scenario(gen), 0)
+
+
+def test_edge_list_platform_graph_is_mapped_onto_the_population_by_label(tmp_path):
+    from simulation.engine import Engine
+
+    (tmp_path / "people.csv").write_text("ann,bob\nbob,cat\ncat,dan\ndan,eve\n")
+    (tmp_path / "chat.csv").write_text("eve,ann\ncat,ann\n")
+    raw = apply_overrides(default_scenario_dict(), {"days": 3, "kol.count": 0, "seeding.count": 1,
+                                                    "funnel.platform_rate": 0.0})
+    raw["graph"] = {"file": str(tmp_path / "people.csv")}
+    raw["platforms"] = [{"name": "people"}, {"name": "chat", "graph": {"file": str(tmp_path / "chat.csv")}}]
+    eng = Engine(load_scenario(raw), 0)
+    g, chat = eng.graph, eng.layers[1].graph
+    arcs = {(g.labels[t], g.labels[h]) for t, h in zip(chat.tails, chat.indices)}
+    assert arcs == {("eve", "ann"), ("ann", "eve"), ("cat", "ann"), ("ann", "cat")}
+    assert eng.layers[1].arc0 == g.m  # the chat platform's share draws come after the first platform's arcs
+    raw["platforms"][1]["graph"] = {"file": str(tmp_path / "nobody.csv")}
+    (tmp_path / "nobody.csv").write_text("eve,zed\n")
+    with pytest.raises(ValueError, match="platforms.1.graph.*zed"):
+        Engine(load_scenario(raw), 0)
+

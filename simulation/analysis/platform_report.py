@@ -37,7 +37,8 @@ def platform_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def attribution_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean purchases per run of each design point x platform, by channel (channels that sold anywhere)."""
+    """Mean purchases per run of each design point x platform, by channel credited (columns ``attr_<channel>``,
+    for the channels that sold anywhere)."""
     names = platforms_of(runs.columns)
     means = runs.groupby("point").mean(numeric_only=True)
     label = runs.groupby("point")["point_name"].first() if "point_name" in runs else None
@@ -47,7 +48,7 @@ def attribution_table(runs: pd.DataFrame) -> pd.DataFrame:
     for point, m in means.iterrows():
         for q in names:
             row = {"point": label[point] if label is not None else point, "platform": q}
-            row.update({c: m[f"platform_attr_{c}__{q}"] for c in used})
+            row.update({f"attr_{c}": m[f"platform_attr_{c}__{q}"] for c in used})
             rows.append(row)
     return pd.DataFrame(rows)
 
