@@ -72,6 +72,12 @@ Run end   ``summary() -> dict``         your declared ``metrics``.
                                         classmethod ``empty_records()``: the same tables
                                         with no rows, used while the model is off.
 
+Platforms (``simulation.platforms``): a ``Batch`` carries the index of the platform its
+exposures travel on (``platform``, default 0 = the first platform), so a model that knows
+nothing of platforms sends everything through the first one; purchases and their
+per-platform readouts follow the exposure that converted (the engine does it, the
+``Purchases`` dict handed to the hooks has no platform column).
+
 What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
 ``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
 model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
