@@ -61,10 +61,10 @@ only from day t+1)
       follower (``kol_target``);
    c. *platform feeds*, platform by platform: each member of p with probability
       ``feed.rate`` (geometric skipping over all n people on stream PLATFORM, b =
-      ``layer_b(p, 0, 2t)``, non-members dropped; personalised: skipping at the largest
+      ``layer_b(p, KIND_FEED, 2t)``, non-members dropped; personalised: skipping at the largest
       per-person probability q_max, then kept iff ``uniform(key, PLATFORM, i, layer_b(p,
       KIND_THIN, 2t)) < q_i / q_max``); strength ``feed.strength``; draw ``uniform(key,
-      EVALUATE, i, layer_b(p, 0, 16 t + 8))``. Without ``[[platforms]]`` this is
+      EVALUATE, i, layer_b(p, KIND_FEED, 16 t + 8))``. Without ``[[platforms]]`` this is
       ``funnel.platform_rate`` with b = 2t and 16 t + 8;
    c'. *platform ads* (inside ``ads``' window), platform by platform: each eligible
       member with probability ``min(1, budget / (cost_per_exposure x eligible members))``
@@ -174,10 +174,10 @@ from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
-from .platforms import KIND_ADS, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
+from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
-from .targeting import eligible
+from .targeting import eligible, keep
 from .ties import tie_strength
 
 SLOT_KOL = 1
@@ -437,19 +437,19 @@ class Engine:
     def _feed_on(self, la, day: int) -> Batch:
         """Phase 1c on platform ``la``: its feed (uniform over members, or personalised by interest)."""
         rate = la.feed_rate if la.feed_p is None else float(la.feed_p.max())
-        people = la.keep(F.skip_sample(self.key, PLATFORM, layer_b(la.index, 0, 2 * day), self.n, rate))
+        people = la.keep(F.skip_sample(self.key, PLATFORM, layer_b(la.index, KIND_FEED, 2 * day), self.n, rate))
         if la.feed_p is not None:
             people = people[F.draw_below(people, la.feed_p[people] / rate, self.key, PLATFORM,
                                          layer_b(la.index, KIND_THIN, 2 * day))]
         b = Batch.per_person(F.CH_PLATFORM, EVALUATE, people, la.feed_strength, self.price_today,
-                             layer_b(la.index, 0, 16 * day + SLOT_PLATFORM))
+                             layer_b(la.index, KIND_FEED, 16 * day + SLOT_PLATFORM))
         b.platform = la.index
         return b
 
     def _ads_on(self, la, day: int) -> Batch:
         """Phase 1c' on platform ``la``: the day's paid impressions over the eligible members, paid per impression."""
         people = F.skip_sample(self.key, PLATFORM, layer_b(la.index, KIND_ADS, 2 * day), self.n, la.ads_rate)
-        people = people if la.ads_mask is None else people[la.ads_mask[people]]
+        people = keep(people, la.ads_mask)
         cost = len(people) * la.ads.target.cost_per_exposure
         if cost > 0:
             self.pay(day, "platform_ads", -1, cost)
