@@ -5,7 +5,8 @@ A run's counterfactual is the same scenario with every marketing lever off — n
 ``simulation.operations.REGISTRY`` disabled, a newly registered one included) — on the same graph, population, tie strengths, seeds and random numbers
 (the same run seed: every draw is a pure function of the run key and its counters, so a
 person facing the same exposure decides the same way). What stays is organic: seeds,
-word of mouth, the platform's organic discovery (``funnel.platform_rate``, unpaid),
+word of mouth, the platform's organic discovery (``funnel.platform_rate``, unpaid; each
+declared platform's feed, while its paid ads are off),
 repeat purchase. Its sales are what would have sold anyway.
 
 Incremental metrics (run summary): ``incremental_buyers``, ``incremental_revenue``,
@@ -35,6 +36,8 @@ def organic(scenario: Scenario) -> Scenario:
     sc.kol.count, sc.kol.budget, sc.kol.roster, sc.kol.roster_file = 0, None, [], None
     for name in REGISTRY:
         getattr(sc.operations, name).enabled = False
+    for platform in sc.platforms:  # paid ads are a lever; a platform's feed is organic discovery
+        platform.ads.budget = 0.0
     sc._base_dir = scenario.base_dir
     return sc
 

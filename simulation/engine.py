@@ -11,6 +11,14 @@ From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
+Platforms (``simulation.platforms``): the population is the n people of the scenario
+graph, which also carries social proof, negative word of mouth and the operation models'
+friend mechanics. Without ``[[platforms]]`` there is one platform: the scenario graph with
+its tie strengths, everyone a member, the funnel's ``platform_rate`` / ``platform_strength``
+as its feed, no ads. With ``[[platforms]]`` each declared platform p = 0, 1, ... is a layer
+(its graph restricted to its members, share rate and strength, feed, ads) built at set-up
+from ``platform_seed(ss, p, ...)``; KOLs live on ``kol.platform`` (default p = 0).
+A person has one state (bought, trust, coupons, pending, ...) across platforms.
 Seeds: ``seeding.nodes`` (labels) or ``seeding.count`` distinct people drawn by Floyd's
 algorithm from ``uniform(key, SEED_PICK, i, 0)`` (``kernels.cascade.pick_seeds``, the
 same sample as ``classic.independent_cascade(seeds=count)``). Seeds buy on day 0 (channel
@@ -35,21 +43,39 @@ only from day t+1)
    everything that exposure carries: the credited channel, the price paid (a group-buy
    invitation, a bargain cut or a friend share with an invitee discount are cheaper than
    an ad), the path (group-buy, bargain) and who is paid for the referral:
-   a. *friend shares*: every sharer of day t-1 (phase 4) with share index k (0 for
-      their first share) exposes the head of each out-arc e with strength ``w_e``
-      (tie strength) and draw ``uniform(key, TRANSMIT, e, k)``; sharers in increasing
-      id order, arcs in CSR order;
+   a. *friend shares*, platform by platform (p = 0, 1, ...): every sharer of day t-1
+      (phase 4) with share index k (0 for their first share) who is a member of p and
+      shares there (no draw at ``share.rate`` 1, else ``uniform(key, PLATFORM, i,
+      layer_b(p, KIND_SHARE, t)) < share.rate``) exposes the head of each out-arc e of
+      p's graph with strength ``w_e`` (tie strength x ``share.strength``, at most 1) and
+      draw ``uniform(key, TRANSMIT, arc0_p + e, k)`` (arc0_p = arcs of the platforms
+      before p, 0 for the first); sharers in increasing id order, arcs in CSR order;
    b. *KOL posts*: on posting days — floor(t * posts_per_week / 7) > floor((t - 1) *
       posts_per_week / 7) inside the KOL window, so the first post is on day
       ceil(7 / posts_per_week) (days 4, 7, 11, 14, ... at 2 a week) — follower slot s of
       KOL k is reached iff ``uniform(key, KOL_REACH, s, t) < engagement_k``; strength
       ``credibility_k`` (x ``fit_k`` when the follower's interest >= ``kol.fit_interest``);
-      draw ``uniform(key, EVALUATE, s, 16 t + 1)``; the exposure carries k (``simulation.kol``);
-   c. *platform*: each person with probability ``funnel.platform_rate`` (geometric
-      skipping on stream PLATFORM, b = 2t); strength ``funnel.platform_strength``; draw
-      ``uniform(key, EVALUATE, i, 16 t + 8)``;
+      draw ``uniform(key, EVALUATE, s, 16 t + 1)``; the exposure carries k (``simulation.kol``)
+      and the KOLs' platform; with a restricting ``kol.target`` only eligible followers
+      among the reached are kept, and ``kol.target.cost_per_exposure`` is paid per kept
+      follower (``kol_target``);
+   c. *platform feeds*, platform by platform: each member of p with probability
+      ``feed.rate`` (geometric skipping over all n people on stream PLATFORM, b =
+      ``layer_b(p, KIND_FEED, 2t)``, non-members dropped; personalised: skipping at the largest
+      per-person probability q_max, then kept iff ``uniform(key, PLATFORM, i, layer_b(p,
+      KIND_THIN, 2t)) < q_i / q_max``); strength ``feed.strength``; draw ``uniform(key,
+      EVALUATE, i, layer_b(p, KIND_FEED, 16 t + 8))``. Without ``[[platforms]]`` this is
+      ``funnel.platform_rate`` with b = 2t and 16 t + 8;
+   c'. *platform ads* (inside ``ads``' window), platform by platform: each eligible
+      member with probability ``min(1, budget / (cost_per_exposure x eligible members))``
+      (skipping on PLATFORM, b = ``layer_b(p, KIND_ADS, 2t)``); every impression is paid
+      (``platform_ads``); channel "ads", strength ``ads.strength``, draw ``uniform(key,
+      EVALUATE, i, layer_b(p, KIND_ADS, 16 t + 8))``;
    d. the enabled operation models' ``exposures``, in registry order
-      (``simulation.operations.REGISTRY``; their module docstrings give their batches).
+      (``simulation.operations.REGISTRY``; their module docstrings give their batches),
+      on the platform each batch names (``Batch.platform``, default 0).
+   Every exposure carries its platform: a person exposed, made interested or converted
+   by it is marked so on that platform (per-platform readouts, ``simulation.metrics``).
    For each exposure of person i with strength s and price c (the day's price, or the
    group / bargain price): nothing happens if i has bought before, is pending in a
    group-buy, has already converted today, or is offline today (``uniform(key, ONLINE,
@@ -80,7 +106,10 @@ only from day t+1)
    online today, at price_today, credited to the channel of their first purchase — and,
    when that was a KOL post, to that KOL (its commission applies), otherwise with no
    referrer) pass through each operation's ``route`` (group-buy: join / open groups,
-   resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
+   resolve full or expired groups; flash-sale stock), first and repeat purchases alike.
+   Each purchase comes through a platform: the converting exposure's (a group-buy
+   completion: the exposure that made the member join), a repeat purchase's first
+   purchase's (like its channel), the seeds' the first platform's. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
    Booking a purchase (``simulation.ledger``): the price paid is the routed price less
@@ -145,12 +174,15 @@ from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
+from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
+from .targeting import eligible, keep
 from .ties import tie_strength
 
 SLOT_KOL = 1
 SLOT_PLATFORM = 8
+CH_ADS = CHANNELS.index("ads")
 
 @dataclass
 class RunResult:
@@ -162,7 +194,8 @@ class RunResult:
     state : with ``keep_state``, per-node arrays bought, shared, exposed, interested,
         is_kol, segment, negative.
     records : ``purchases`` (day, buyer, channel, price paid, discount, ref, kol — last
-        touch, -1 if none —, root_channel, root_kol — the root of the buyer's cascade),
+        touch, -1 if none —, root_channel, root_kol — the root of the buyer's cascade —,
+        platform — index of the platform it came through, ``simulation.platforms``),
         ``payments`` (day, kind — index into ``ledger.PAYMENT_KINDS`` —, payee, amount),
         ``groups`` (open_day, close_day, members, status) and ``kols`` (the per-KOL
         table, ``simulation.kol_ledger``).
@@ -189,12 +222,17 @@ class Engine:
         self.key = kernel_key(ss)
         self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
         self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+        self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir)
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
-        self.kols = kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
+        self.kol_platform = kol_layer(sc)
+        host = self.layers[self.kol_platform]
+        self.kols = kols = build_kols(sc.kol, host.graph, pop.activity, pop.share_propensity, generator(ss, "kol"),
                                       posts=posts_in_window(sc.kol, self.days), base_dir=sc.base_dir)
+        kols.indptr, kols.followers = restrict_audience(kols.indptr, kols.followers, host.member)
+        self.kol_mask = eligible(sc.kol.target, pop.segment, pop.names, pop.interest)
         self.kol_of_slot = np.repeat(np.arange(kols.count, dtype=np.int64), np.diff(kols.indptr))
         self.slot_engagement, self.slot_strength = kol_slot_terms(kols, self.kol_of_slot, pop.interest,
                                                                   sc.kol.fit_interest)
@@ -227,6 +265,19 @@ class Engine:
         self.cand_list = np.zeros(n, np.int32)
         self.int_day = np.full(n, -1, np.int64)
         self.int_list = np.zeros(n, np.int32)
+        # per platform (only with [[platforms]] declared): who was exposed / interested there, and through
+        # which platform today's candidates and the first purchases came
+        self.per_platform = bool(sc.platforms)
+        # with one platform its marks are the population's (views): nothing to merge per batch
+        self.several = len(self.layers) > 1
+        if self.several:
+            self.exposed_on = np.zeros((len(self.layers), n), bool)
+            self.interested_on = np.zeros((len(self.layers), n), bool)
+        else:
+            self.exposed_on, self.interested_on = self.exposed[None, :], self.interested[None, :]
+        self.cand_platform = np.zeros(n, np.int8)
+        self.first_platform = np.full(n, -1, np.int8)
+        self.ads_spent = np.zeros(len(self.layers))
         self.cnt = np.zeros(F.C_SIZE, np.int64)
         self.fp = np.zeros(F.FP_SIZE)
         self.fp[F.FP_SOCIAL_PROOF] = fn.social_proof_weight
@@ -238,7 +289,7 @@ class Engine:
         self.sharer_k = np.empty(0, np.int64)
         self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
-        self.daily = metrics_mod.new_daily(self.days)
+        self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else ())
         self._purchases: list[dict] = []
         self._payments: list[dict] = []
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
@@ -311,24 +362,41 @@ class Engine:
     def _evaluate(self, b: Batch, day: int) -> None:
         if len(b.targets) == 0:
             return
+        if self.several:
+            exposed, interested = self.exposed_on[b.platform], self.interested_on[b.platform]
+            c0, i0 = self.cnt[F.C_CAND], self.cnt[F.C_INTERESTED]
+        else:
+            exposed, interested = self.exposed, self.interested
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
                    self.pop.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
                    self.bought_nbrs,
-                   self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, self.exposed, self.interested,
+                   self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, exposed, interested,
                    self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
                    self.int_day, self.int_list, self.cnt)
+        if self.several:
+            # the platform's marks join the population's (only this batch's targets can have changed)
+            t = b.targets
+            self.exposed[t] |= exposed[t]
+            self.interested[t] |= interested[t]
+            self.cand_platform[self.cand_list[c0: self.cnt[F.C_CAND]]] = b.platform
+            self.cand_platform[self.int_list[i0: self.cnt[F.C_INTERESTED]]] = b.platform
 
     def _builtin_exposures(self, day: int) -> list[Batch]:
-        sc, g = self.scenario, self.graph
+        sc = self.scenario
         out = []
         if len(self.sharers):
-            heads, arcs, pos = F.out_arcs(self.sharers, g.indptr, g.indices)
-            out.append(Batch(F.CH_FRIEND, TRANSMIT, heads, self.w[arcs], np.full(len(arcs), self.price_today),
-                             arcs, self.sharer_k[pos], self.sharers[pos]))
+            for la in self.layers:
+                out.extend(self._shares_on(la, day))
         k, kols = sc.kol, self.kols
         if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
             slots = np.arange(len(kols.followers), dtype=np.int64)
             slots = slots[F.draw_below(slots, self.slot_engagement, self.key, KOL_REACH, day)]
+            if self.kol_mask is not None:
+                slots = slots[self.kol_mask[kols.followers[slots]]]
+            if k.target.cost_per_exposure > 0 and len(slots):
+                per_kol = np.bincount(self.kol_of_slot[slots], minlength=kols.count) * k.target.cost_per_exposure
+                self.pay(day, "kol_target", np.flatnonzero(per_kol), per_kol[per_kol > 0])
+                self.kol_stats["fees"] += per_kol
             reached = np.bincount(self.kol_of_slot[slots], minlength=kols.count).astype(np.float64)
             who = np.arange(kols.count)
             flat, cpm = kols.terms["fee_per_post"], kols.terms["cpm"] * reached / 1000.0
@@ -341,12 +409,56 @@ class Engine:
             self.kol_stats["fees"] += flat + cpm
             out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
                              np.full(len(slots), self.price_today), slots,
-                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots]))
-        if sc.funnel.platform_rate > 0:
-            people = F.skip_sample(self.key, PLATFORM, 2 * day, self.n, sc.funnel.platform_rate)
-            out.append(Batch.per_person(F.CH_PLATFORM, EVALUATE, people, sc.funnel.platform_strength,
-                                        self.price_today, 16 * day + SLOT_PLATFORM))
+                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
+                             platform=self.kol_platform))
+        for la in self.layers:
+            if la.feed_rate > 0:
+                out.append(self._feed_on(la, day))
+        for la in self.layers:
+            if la.ads is not None and la.ads_rate > 0 and la.ads.active(day):
+                out.append(self._ads_on(la, day))
         return out
+
+    def _shares_on(self, la, day: int) -> list[Batch]:
+        """Phase 1a on platform ``la``: yesterday's sharers who are members (and share there) reach its arcs."""
+        s, k = self.sharers, self.sharer_k
+        if la.member is not None:
+            on = la.member[s]
+            s, k = s[on], k[on]
+        if la.share_rate < 1.0:
+            on = F.draw_below(s, np.full(len(s), la.share_rate), self.key, PLATFORM, layer_b(la.index, KIND_SHARE, day))
+            s, k = s[on], k[on]
+        if not len(s):
+            return []
+        heads, arcs, pos = F.out_arcs(s, la.graph.indptr, la.graph.indices)
+        return [Batch(F.CH_FRIEND, TRANSMIT, heads, la.w[arcs], np.full(len(arcs), self.price_today),
+                      arcs + la.arc0 if la.arc0 else arcs, k[pos], s[pos], platform=la.index)]
+
+    def _feed_on(self, la, day: int) -> Batch:
+        """Phase 1c on platform ``la``: its feed (uniform over members, or personalised by interest)."""
+        rate = la.feed_rate if la.feed_p is None else float(la.feed_p.max())
+        people = la.keep(F.skip_sample(self.key, PLATFORM, layer_b(la.index, KIND_FEED, 2 * day), self.n, rate))
+        if la.feed_p is not None:
+            people = people[F.draw_below(people, la.feed_p[people] / rate, self.key, PLATFORM,
+                                         layer_b(la.index, KIND_THIN, 2 * day))]
+        b = Batch.per_person(F.CH_PLATFORM, EVALUATE, people, la.feed_strength, self.price_today,
+                             layer_b(la.index, KIND_FEED, 16 * day + SLOT_PLATFORM))
+        b.platform = la.index
+        return b
+
+    def _ads_on(self, la, day: int) -> Batch:
+        """Phase 1c' on platform ``la``: the day's paid impressions over the eligible members, paid per impression."""
+        people = F.skip_sample(self.key, PLATFORM, layer_b(la.index, KIND_ADS, 2 * day), self.n, la.ads_rate)
+        people = keep(people, la.ads_mask)
+        cost = len(people) * la.ads.target.cost_per_exposure
+        if cost > 0:
+            self.pay(day, "platform_ads", -1, cost)
+            self.ads_spent[la.index] += cost
+            self.daily[f"platform_ads_spend__{la.name}"][day] += cost
+        b = Batch.per_person(CH_ADS, EVALUATE, people, la.ads.strength, self.price_today,
+                             layer_b(la.index, KIND_ADS, 16 * day + SLOT_PLATFORM))
+        b.platform = la.index
+        return b
 
     def step(self) -> None:
         """Advance one day (phases 0-5 of the module docstring)."""
@@ -397,6 +509,7 @@ class Engine:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
         buyers = p["buyer"]
+        plat = self._purchase_platform(day, buyers)
         # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
         cut = np.zeros(len(buyers))
         for op in self.hooked["price_cut"]:
@@ -413,11 +526,15 @@ class Engine:
         self.first_day[new] = day
         self.first_channel[new] = p["channel"][~self.bought[buyers]]
         self.first_kol[new] = np.where(self.first_channel[new] == F.CH_KOL, p["ref"][~self.bought[buyers]], -1)
+        self.first_platform[new] = plat[~self.bought[buyers]]
         F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
         self.exposed[buyers] = True
         self.interested[buyers] = True
         self.purchase_day[buyers] = day
-        self._purchases.append({"day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
+        if self.several:
+            self.exposed_on[plat, buyers] = True
+            self.interested_on[plat, buyers] = True
+        self._purchases.append({"platform": plat, "day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
                                 "channel": p["channel"].astype(np.int8), "price": p["price"].astype(np.float64),
                                 "discount": p["discount"].astype(np.float64), "ref": p["ref"].astype(np.int64),
                                 "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
@@ -446,8 +563,18 @@ class Engine:
         for op in self.hooked["after_day"]:
             op.after_day(day, interested_today)
         metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+        if self.per_platform:
+            metrics_mod.record_platform_day(self.daily, day, [la.name for la in self.layers], plat, p["channel"],
+                                            p["price"], self.first_platform[new], self.exposed_on, self.interested_on)
         for op in self.hooked["record_day"]:
             op.record_day(day, self.daily)
+
+    def _purchase_platform(self, day: int, buyers: np.ndarray) -> np.ndarray:
+        """The platform (index, int8) each purchase comes through: the converting exposure's, a repeat's first
+        purchase's (like its channel); seeds and every purchase without declared platforms: 0 (the first)."""
+        if day == 0 or not self.several:
+            return np.zeros(len(buyers), np.int8)
+        return np.where(self.bought[buyers], self.first_platform[buyers], self.cand_platform[buyers]).astype(np.int8)
 
     def _propensity(self, people: np.ndarray) -> np.ndarray:
         """Share propensity of ``people`` times the models' per-person share factors."""
@@ -505,7 +632,7 @@ class Engine:
         records = {"purchases": _stack(self._purchases, {"day": np.int64, "buyer": np.int64, "channel": np.int8,
                                                          "price": np.float64, "discount": np.float64,
                                                          "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
-                                                         "root_kol": np.int64}),
+                                                         "root_kol": np.int64, "platform": np.int8}),
                    "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
                                                         "amount": np.float64})}
         for name, cls in REGISTRY.items():

@@ -39,6 +39,13 @@ engagement_rate / 1000); commissions depend on sales and are not planned — so
 strategies compared at one budget spend (about) the same. ``count`` then caps the
 number of KOLs (0: no cap).
 
+Platform and targeting: the KOLs live on the platform ``platform`` names (default the
+first; ``simulation.platforms``): graph KOLs are chosen and followed on that platform's
+graph, and only its members follow any KOL. With a restricting ``target`` block
+(``simulation.targeting``) a post reaches, of the followers its engagement draws pick,
+only the eligible ones, and each exposure delivered costs ``target.cost_per_exposure``
+(payment kind ``kol_target``, ``kol_spend``).
+
 Posting: every KOL posts on day t (``start_day <= t <= end_day``) iff
 floor(t * posts_per_week / 7) > floor((t - 1) * posts_per_week / 7): the first post is on
 day ceil(7 / posts_per_week) (day 1 only at 7 posts a week), e.g. days 4, 7, 11, 14, ...
@@ -58,8 +65,9 @@ import numpy as np
 from numba import njit
 from pydantic import Field, ValidationError, model_validator
 
-from .config.base import Money, Probability, Strict, Window
+from .config.base import Label, Money, Probability, Strict, Window
 from .graph.csr import CSRGraph
+from .targeting import TargetConfig
 
 STRATEGIES = ("top_degree", "pagerank", "engagement", "micro", "bridges", "random")
 #: Terms a tier or roster row may set (else the plan's value).
@@ -110,6 +118,10 @@ class KOLConfig(Window):
     tiers: list[KOLTier] = Field(default_factory=list)
     roster: list[RosterRow] = Field(default_factory=list)
     roster_file: str | None = None
+    #: the platform hosting the KOLs (``[[platforms]]`` name; None: the first platform)
+    platform: Label | None = None
+    #: who of a KOL's audience a post may reach (segments, interest) and the fee per exposure delivered
+    target: TargetConfig = Field(default_factory=TargetConfig)
 
     @model_validator(mode="after")
     def _check(self):

@@ -41,7 +41,10 @@ from .operations import REGISTRY
 SPEND_LINES = ("incentive_spend", "kol_spend", "content_spend", "partner_spend", "event_spend")
 
 #: Payment kinds the engine itself makes (KOL fees: flat per post, per thousand reached, commission).
-ENGINE_PAYMENTS = {"kol_fee": "kol_spend", "kol_cpm": "kol_spend", "kol_commission": "kol_spend"}
+#: Platform ads (``simulation.platforms``) book to their own line, ``ads_spend``; a KOL audience's
+#: targeting fee (``kol.target``) to ``kol_spend``.
+ENGINE_PAYMENTS = {"kol_fee": "kol_spend", "kol_cpm": "kol_spend", "kol_commission": "kol_spend",
+                   "kol_target": "kol_spend", "platform_ads": "ads_spend"}
 
 
 def _payment_kinds() -> dict[str, str]:

@@ -20,6 +20,18 @@ buyers (NaN without buyers), ``negative_wom``, ``attr_*`` (summing to purchases)
 segment ``buyers__<segment>``, ``conversion_rate__<segment>``, and the metrics each
 operation model declares (``Operation.metrics``, e.g. the event model's
 ``groupbuy_success_rate`` and ``groups_opened``; their declared values while it is off).
+
+Per platform (only when the scenario declares ``[[platforms]]``, ``simulation.platforms``;
+``<p>`` = the platform's name), daily series and summary keys of the same names:
+cumulative people ``platform_exposed__<p>`` (evaluated an exposure there; a buyer counts
+as exposed where they bought), ``platform_interested__<p>``, ``platform_buyers__<p>``
+(first purchase through it); per day ``platform_purchases__<p>``,
+``platform_revenue__<p>``, ``platform_ads_spend__<p>`` and ``platform_attr_<channel>__<p>``
+(purchases through it credited to each channel: they sum to ``platform_purchases__<p>``
+and, over platforms, to ``attr_<channel>``); summary only: ``platform_conversion__<p>`` =
+buyers / exposed there and ``platform_cost_per_buyer__<p>`` = ads spend / buyers there
+(NaN without buyers). Seeds count on the first platform; a repeat purchase on the platform
+of the buyer's first purchase (as its channel).
 """
 from __future__ import annotations
 
@@ -30,6 +42,7 @@ import numpy as np
 from . import ledger
 from .kernels.funnel import CH_FRIEND
 from .operations import CHANNELS, REGISTRY
+from .platforms import platform_names
 
 CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
 #: The operation models' declared daily series.
@@ -38,11 +51,61 @@ PER_DAY = (("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",)
            + tuple(f"attr_{c}" for c in CHANNELS) + OPERATION_SERIES)
 
 
-def new_daily(days: int) -> dict[str, np.ndarray]:
-    """Zeroed daily series of length days + 1."""
-    out = {k: np.zeros(days + 1, np.int64) for k in CUMULATIVE}
-    out.update({k: np.zeros(days + 1) for k in PER_DAY})
+#: Per-platform series: cumulative people, then per-day amounts (``platform_attr_*`` follow them).
+PLATFORM_CUMULATIVE = ("exposed", "interested", "buyers")
+PLATFORM_PER_DAY = ("purchases", "revenue", "ads_spend")
+
+
+def platform_series(platforms) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(cumulative, per-day) per-platform series names for the platform names ``platforms``."""
+    cum = tuple(f"platform_{k}__{q}" for q in platforms for k in PLATFORM_CUMULATIVE)
+    per_day = tuple(f"platform_{k}__{q}" for q in platforms for k in PLATFORM_PER_DAY)
+    per_day += tuple(f"platform_attr_{c}__{q}" for q in platforms for c in CHANNELS)
+    return cum, per_day
+
+
+def new_daily(days: int, platforms=()) -> dict[str, np.ndarray]:
+    """Zeroed daily series of length days + 1 (with the per-platform ones of the platform names ``platforms``)."""
+    cum, per_day = platform_series(platforms)
+    out = {k: np.zeros(days + 1, np.int64) for k in CUMULATIVE + cum}
+    out.update({k: np.zeros(days + 1) for k in PER_DAY + per_day})
     return out
+
+
+def record_platform_day(d: dict, day: int, platforms, plat: np.ndarray, channel: np.ndarray, paid: np.ndarray,
+                        new_plat: np.ndarray, exposed_on: np.ndarray, interested_on: np.ndarray) -> None:
+    """Fill day ``day`` of the per-platform series.
+
+    platforms : names; plat, channel, paid : per purchase of the day (platform index, channel
+    id, price paid); new_plat : platform index of each new buyer's first purchase;
+    exposed_on, interested_on : bool (platforms, n) marks so far.
+    """
+    k = len(platforms)
+    plat = plat.astype(np.int64)
+    purchases = np.bincount(plat, minlength=k)
+    revenue = np.bincount(plat, weights=paid, minlength=k)
+    attr = np.bincount(plat * len(CHANNELS) + channel.astype(np.int64), minlength=k * len(CHANNELS))
+    new = np.bincount(new_plat.astype(np.int64), minlength=k)
+    for j, q in enumerate(platforms):
+        d[f"platform_exposed__{q}"][day] = np.count_nonzero(exposed_on[j])
+        d[f"platform_interested__{q}"][day] = np.count_nonzero(interested_on[j])
+        d[f"platform_buyers__{q}"][day] = (d[f"platform_buyers__{q}"][day - 1] if day else 0) + new[j]
+        d[f"platform_purchases__{q}"][day] = purchases[j]
+        d[f"platform_revenue__{q}"][day] = revenue[j]
+        for c, name in enumerate(CHANNELS):
+            d[f"platform_attr_{name}__{q}"][day] = attr[j * len(CHANNELS) + c]
+
+
+def platform_summary(d: dict, last: int, platforms) -> dict[str, float]:
+    """Run totals of the per-platform series (last value of cumulative ones, sum of per-day ones) and ratios."""
+    cum, per_day = platform_series(platforms)
+    s = {k: float(d[k][last]) for k in cum}
+    s.update({k: float(d[k].sum()) for k in per_day})
+    for q in platforms:
+        buyers, exposed = s[f"platform_buyers__{q}"], s[f"platform_exposed__{q}"]
+        s[f"platform_conversion__{q}"] = buyers / exposed if exposed else math.nan
+        s[f"platform_cost_per_buyer__{q}"] = s[f"platform_ads_spend__{q}"] / buyers if buyers else math.nan
+    return s
 
 
 def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) -> None:
@@ -117,4 +180,5 @@ def summarize(eng) -> dict[str, float]:
         s[f"buyers__{name}"] = float(by_seg[k])
         s[f"conversion_rate__{name}"] = float(by_seg[k]) / float(size[k]) if size[k] else math.nan
     s.update(operation_metrics(eng.ops))
+    s.update(platform_summary(d, last, platform_names(eng.scenario)))
     return s

@@ -21,7 +21,9 @@ engine's counter-based stream: the two implementations agree in distribution, no
 for draw (``tests/test_reference.py`` checks that they do).
 
 Every mechanic of the engine is covered: friend shares, KOL posts, platform
-recommendation, social proof, price and price sensitivity, negative word of mouth,
+recommendation, platforms as layers (``simulation.platforms``: each person's friends on
+each platform, membership, share rate and strength, feeds, paid ads, the KOLs' host
+platform and audience targeting; the set-up is the engine's), social proof, price and price sensitivity, negative word of mouth,
 sharing by interested non-buyers, repeat purchase, and every registered operation model
 through its counterpart.
 
@@ -59,8 +61,10 @@ from .kernels.funnel import CH_FRIEND, CH_KOL, CH_PLATFORM, CH_SEED
 from .kol import build_kols, posts_in_window, posts_on
 from .operations import CHANNELS, REGISTRY
 from .operations.reference_base import REFERENCE_HOOKS, Exposure, Order, ReferenceOperation
+from .platforms import build_layers, kol_layer, platform_names, restrict_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, substream
+from .targeting import eligible
 from .ties import tie_strength
 
 class Consumer(mesa.Agent):
@@ -79,6 +83,12 @@ class Consumer(mesa.Agent):
         # trust and interest enter the purchase probability as one fixed factor
         self.static = math.exp(fn.trust_weight * (trust - 0.5) + fn.interest_weight * (interest - 0.5))
         self.friends: list[tuple[Consumer, float]] = []  # out-neighbours and tie strength
+        # per platform: friends there and the strength of a share there; membership; marks
+        self.friends_on: list[list[tuple[Consumer, float]]] = []
+        self.member_of: list[bool] = []
+        self.exposed_on: list[bool] = []
+        self.interested_on: list[bool] = []
+        self.first_platform = -1
         self.in_degree = 0
         # state
         self.exposed = self.interested = self.shared = self.bought = False
@@ -122,6 +132,8 @@ class Consumer(mesa.Agent):
         if not self.is_online(day):
             return
         self.mark("exposed")
+        if self.exposed_on:
+            self.exposed_on[exposure.platform] = True
         self.evaluate(exposure, day)
 
     def purchase_probability(self, exposure: Exposure) -> float:
@@ -149,9 +161,13 @@ class Consumer(mesa.Agent):
             self.offer_day = day
             self.offer = exposure
             self.mark("interested")
+            if self.interested_on:
+                self.interested_on[exposure.platform] = True
             m.converted.append(self)
         elif u < m.scenario.funnel.interest_ratio * p:
             self.mark("interested")
+            if self.interested_on:
+                self.interested_on[exposure.platform] = True
             if self.interest_day != day:
                 self.interest_day = day
                 m.interested_today.append(self)
@@ -186,10 +202,14 @@ class Consumer(mesa.Agent):
             self.first_day = day
             self.first_channel = order.channel
             self.first_kol = order.referrer if order.channel == CH_KOL else -1
+            self.first_platform = order.platform
             for friend, _ in self.friends:
                 friend.friends_bought += 1
         self.mark("exposed")
         self.mark("interested")
+        if self.exposed_on:
+            self.exposed_on[order.platform] = True
+            self.interested_on[order.platform] = True
         self.last_purchase_day = day
 
     # -- 3. sharing ----------------------------------------------------------------------
@@ -234,14 +254,19 @@ class Influencer(mesa.Agent):
         if t["fee_per_post"] > 0:
             m.pay(day, "kol_fee", t["fee_per_post"])
         fit_interest = m.scenario.kol.fit_interest
+        target = m.scenario.kol.target
         reached = 0
         for follower in self.followers:
             if self.random.random() < t["engagement_rate"]:
+                if m.kol_mask is not None and not m.kol_mask[follower.index]:
+                    continue  # the audience targeting keeps only eligible followers
                 reached += 1
                 fit = t["fit"] if follower.interest >= fit_interest else 1.0
-                follower.expose(Exposure(CH_KOL, min(1.0, t["credibility"] * fit), m.price_today, referrer=self.index),
-                                day)
+                follower.expose(Exposure(CH_KOL, min(1.0, t["credibility"] * fit), m.price_today, referrer=self.index,
+                                         platform=m.kol_platform), day)
         self.reached += reached
+        if target.cost_per_exposure > 0 and reached:
+            m.pay(day, "kol_target", target.cost_per_exposure * reached)
         if t["cpm"] > 0:
             m.pay(day, "kol_cpm", t["cpm"] * reached / 1000.0)
 
@@ -280,8 +305,22 @@ class ReferenceModel(mesa.Model):
                 friend = self.consumers[indices[e]]
                 person.friends.append((friend, strengths[e]))
                 friend.in_degree += 1
-        kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
+        self.layers = layers = build_layers(sc, ss, g, w, pop, sc.base_dir)
+        self.platforms = platform_names(sc)
+        for la in layers:
+            ip, ix, ws = la.graph.indptr.tolist(), la.graph.indices.tolist(), la.w.tolist()
+            for i, person in enumerate(self.consumers):
+                person.friends_on.append([(self.consumers[ix[e]], ws[e]) for e in range(ip[i], ip[i + 1])])
+                person.member_of.append(la.member is None or bool(la.member[i]))
+                if self.platforms:
+                    person.exposed_on.append(False)
+                    person.interested_on.append(False)
+        self.kol_platform = kol_layer(sc)
+        host = layers[self.kol_platform]
+        kols = build_kols(sc.kol, host.graph, pop.activity, pop.share_propensity, generator(ss, "kol"),
                           posts=posts_in_window(sc.kol, sc.days), base_dir=sc.base_dir)
+        kols.indptr, kols.followers = restrict_audience(kols.indptr, kols.followers, host.member)
+        self.kol_mask = eligible(sc.kol.target, pop.segment, pop.names, pop.interest)
         followers = kols.followers.tolist()
         self.influencers = [Influencer(self, k, [self.consumers[f] for f in followers[kols.indptr[k]:kols.indptr[k + 1]]],
                                        {t: float(v[k]) for t, v in kols.terms.items()}) for k in range(kols.count)]
@@ -307,7 +346,7 @@ class ReferenceModel(mesa.Model):
         self.share_multiplier = math.prod(op.share_multiplier() for op in self.ops)
         # -- run state
         self.people = {"exposed": 0, "interested": 0, "shared": 0, "bought": 0}
-        self.daily = metrics_mod.new_daily(self.days)
+        self.daily = metrics_mod.new_daily(self.days, self.platforms)
         self.sharers: list[Consumer] = []  # shared yesterday: their friends see it today
         self.converted: list[Consumer] = []
         self.interested_today: list[Consumer] = []
@@ -370,6 +409,7 @@ class ReferenceModel(mesa.Model):
             for kol in self.influencers:
                 kol.post(day)
         self.platform_recommendations(day)
+        self.platform_ads(day)
         for op in self.hooked["exposures"]:
             op.exposures(day)
         # 2. purchase: first and repeat purchases take the same route (group-buy, stock)
@@ -387,16 +427,45 @@ class ReferenceModel(mesa.Model):
         return math.prod(op.price_multiplier(day) for op in self.hooked["price_multiplier"])
 
     def friend_shares(self, day: int) -> None:
-        """Yesterday's sharers (in id order) reach each friend with the tie's strength."""
-        for sharer in self.sharers:
-            for friend, strength in sharer.friends:
-                friend.expose(Exposure(CH_FRIEND, strength, self.price_today, referrer=sharer.index), day)
+        """On each platform in turn, yesterday's sharers (in id order) who are members there and share there
+        reach each friend there with the strength of a share there."""
+        for la in self.layers:
+            for sharer in self.sharers:
+                if not sharer.member_of[la.index]:
+                    continue
+                if la.share_rate < 1.0 and self.random.random() >= la.share_rate:
+                    continue
+                for friend, strength in sharer.friends_on[la.index]:
+                    friend.expose(Exposure(CH_FRIEND, strength, self.price_today, referrer=sharer.index,
+                                           platform=la.index), day)
 
     def platform_recommendations(self, day: int) -> None:
-        """The platform shows the product to each person with probability ``platform_rate``."""
-        fn = self.scenario.funnel
-        for person in self.each_with_probability(self.consumers, fn.platform_rate):
-            person.expose(Exposure(CH_PLATFORM, fn.platform_strength, self.price_today), day)
+        """Each platform's feed shows the product to each member with its rate (personalised: per person)."""
+        for la in self.layers:
+            if la.feed_rate <= 0:
+                continue
+            members = [c for c in self.consumers if c.member_of[la.index]]
+            if la.feed_p is None:
+                shown = self.each_with_probability(members, la.feed_rate)
+            else:
+                shown = [c for c in members if self.random.random() < la.feed_p[c.index]]
+            for person in shown:
+                person.expose(Exposure(CH_PLATFORM, la.feed_strength, self.price_today, platform=la.index), day)
+
+    def platform_ads(self, day: int) -> None:
+        """Each platform's paid ads: eligible members shown with the rate the daily budget buys, paid per impression."""
+        for la in self.layers:
+            if la.ads is None or la.ads_rate <= 0 or not la.ads.active(day):
+                continue
+            audience = [c for c in self.consumers if la.ads_mask is None or la.ads_mask[c.index]]
+            shown = self.each_with_probability(audience, la.ads_rate)
+            cost = la.ads.target.cost_per_exposure * len(shown)
+            if cost > 0:
+                self.pay(day, "platform_ads", cost)
+                self.daily[f"platform_ads_spend__{la.name}"][day] += cost
+            for person in shown:
+                person.expose(Exposure(CHANNELS.index("ads"), la.ads.strength, self.price_today, platform=la.index),
+                              day)
 
     def repeat_orders(self, day: int) -> list[Order]:
         """Earlier buyers satisfied with their last purchase, not waiting in a group, buy again with ``repeat_rate``."""
@@ -413,6 +482,9 @@ class ReferenceModel(mesa.Model):
         """Phases 2 (booking) to 5 for the orders of ``day``."""
         fn, d = self.scenario.funnel, self.daily
         self.new_buyers = 0
+        for order in orders:
+            order.platform = self.order_platform(day, order)
+        new_plat = [o.platform for o in orders if not o.buyer.bought]
         for order in orders:
             order.buyer.purchase(day, order)
         # 3. satisfaction, known before the buyer decides what to say
@@ -444,7 +516,24 @@ class ReferenceModel(mesa.Model):
             d[f"attr_{CHANNELS[o.channel]}"][day] += 1
         for op in self.hooked["record_day"]:
             op.record_day(day, d)
+        if self.platforms:
+            metrics_mod.record_platform_day(
+                d, day, self.platforms, np.array([o.platform for o in orders], np.int64),
+                np.array([o.channel for o in orders], np.int64), np.array([o.price for o in orders], np.float64),
+                np.array(new_plat, np.int64), np.array([c.exposed_on for c in self.consumers], bool).T,
+                np.array([c.interested_on for c in self.consumers], bool).T)
         self.datacollector.collect(self)
+
+    @staticmethod
+    def order_platform(day: int, order: Order) -> int:
+        """The platform a purchase comes through: a repeat's first purchase's, else the converting exposure's
+        (seeds: the first platform)."""
+        buyer = order.buyer
+        if day == 0:
+            return 0
+        if buyer.bought:
+            return buyer.first_platform
+        return buyer.offer.platform if buyer.offer is not None else 0
 
     def propensity(self, person: Consumer) -> float:
         """``person``'s share propensity times the models' share factors."""

@@ -233,6 +233,14 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    ("platform-members-range", {"s.toml": scenario(tables='[[platforms]]\nname = "chat"\nmembers = 1.5\n')}, RUN,
+     "platforms.0.members"),
+    ("platform-graph-size", {"s.toml": scenario(tables='[funnel]\nplatform_rate = 0.0\n[[platforms]]\nname = "video"\n[platforms.graph]\n'
+                                                      'generator = "erdos_renyi"\nn = 50\nmean_degree = 2.0\n')},
+     RUN, "platforms.0.graph: the generator makes 50 nodes"),
+    ("platform-graph-label", {"s.toml": scenario(tables='[funnel]\nplatform_rate = 0.0\n[[platforms]]\nname = "chat"\n[platforms.graph]\n'
+                                                       'file = "chat.csv"\n'), "chat.csv": "1,2\n2,9999\n"},
+     RUN, "platforms.0.graph.file: node 9999 is not a person"),
 ]
 
 

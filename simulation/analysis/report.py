@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from simulation.analysis import figures as figs
 from simulation.analysis import kols as kol_stats
+from simulation.analysis.platform_report import platform_blocks
 from simulation.atomic import atomic_write
 from simulation.analysis.load import METRIC_UNITS, Results, load_results, return_metrics
 from simulation.analysis.stats import (MIN_BOOTSTRAP_N, Best, Comparison, best_point, cell_value, metric_interval,
@@ -683,6 +684,7 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
     blocks += operation_blocks(results, seed)
+    blocks += platform_blocks(results, fig_dir, seed)
     if view is not None:
         blocks += kol_blocks(results, view, fig_dir)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)

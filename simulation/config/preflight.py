@@ -6,6 +6,9 @@
 * an edge-list file is read in full (every line parsed, errors as ``file:line``);
 * ``kol.count``, ``seeding.count`` and the partner audience must fit the graph's
   population, and every ``seeding.nodes`` label must be a node of the graph;
+* each platform's own graph (``[[platforms]]``, ``simulation.platforms``) is checked the
+  same way (errors name ``platforms.<i>.graph``): a generator must make the population's
+  n nodes, an edge-list file's labels must be people of the scenario graph;
 * the memory one run needs is estimated from n, edges and days (``run_memory``) and a
   run that does not fit in the memory available now is refused with the estimate,
   unless the caller passes ``check_memory=False`` (``--no-memory-check``).
@@ -161,6 +164,32 @@ def _check_fit(sc: dict, size: GraphSize, where: str) -> None:
             )
 
 
+def _check_platforms(sc: dict, size: GraphSize, base_dir, cache: dict, read_files: bool, where: str) -> int:
+    """Check each platform's own graph against the population; return their edges (for the memory estimate)."""
+    edges = 0
+    for i, platform in enumerate(sc.get("platforms") or []):
+        graph = platform.get("graph")
+        if not graph:
+            continue
+        at = f"{where}platforms.{i}.graph"
+        try:
+            own = _graph_size(graph, base_dir, cache, read_files)
+        except PreflightError as exc:
+            raise PreflightError(str(exc).replace("graph.", f"{at}.", 1) if str(exc).startswith("graph.")
+                                 else f"{at}: {exc}") from None
+        if own is None:
+            continue
+        edges += own.edges
+        if graph.get("file") is None and own.n != size.n:
+            raise PreflightError(f"{at}: the generator makes {own.n} nodes but the population has {size.n} people")
+        if graph.get("file") is not None and own.labels is not None:
+            known = set(size.labels.tolist()) if size.labels is not None else set(range(size.n))
+            bad = next((x for x in own.labels.tolist() if x not in known), None)
+            if bad is not None:
+                raise PreflightError(f"{at}.file: node {bad!r} is not a person of the scenario graph")
+    return edges
+
+
 def check_scenarios(
     scenarios: list[dict], base_dir: str | os.PathLike | None, *, names: list[str] | None = None,
     check_memory: bool = True, workers: int = 1, read_files: bool = True,
@@ -181,7 +210,8 @@ def check_scenarios(
         if size is None:
             continue
         _check_fit(sc, size, where)
-        peak = max(peak, run_memory(size, int(sc.get("days", 90))))
+        layers = _check_platforms(sc, size, base_dir, cache, read_files, where)
+        peak = max(peak, run_memory(size, int(sc.get("days", 90))) + BYTES_PER_ARC * 2 * layers)
     if check_memory:
         check_memory_fits(peak, workers)
     return peak

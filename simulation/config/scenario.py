@@ -2,7 +2,8 @@
 
 Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``graph`` (``simulation.config.graph.GraphConfig``), ``population`` (segments, ties),
-``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with one sub-table per
+``product``, ``kol``, ``seeding``, ``funnel``, ``platforms`` (``[[platforms]]``,
+``simulation.platforms``) and ``operations`` with one sub-table per
 registered operation model (``simulation.operations.REGISTRY``: the block each model
 declares, defined next to its runtime in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
 no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
@@ -13,12 +14,13 @@ import copy
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
 from ..kol import KOLConfig
 from ..operations import REGISTRY
+from ..platforms import PlatformConfig, check_platforms
 from ..population import PopulationConfig
 from .base import Label, Money, Probability, Strict
 from .graph import GraphConfig
@@ -101,6 +103,14 @@ class Scenario(Strict):
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
     #: pair every sweep run with its no-marketing counterfactual (``simulation.counterfactual``)
     counterfactual: bool = True
+    #: platforms as layers over the population (``simulation.platforms``); none: today's single platform
+    platforms: list[PlatformConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _platforms(self):
+        check_platforms(self.platforms, [s.name for s in self.population.segments], self.kol.platform,
+                        self.funnel.platform_rate)
+        return self
 
     _base_dir: Path | None = PrivateAttr(default=None)
 
@@ -124,7 +134,8 @@ def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -
                 raise ValueError(f"override {path!r}: {part!r} is not a key of {where}; valid: {sorted(fields)}")
             ann = fields[part].annotation
             node = node.get(part) if isinstance(node, dict) else None
-            cls = _model_of(ann)
+            # a list of tables (``platforms``): the next part is an index into it
+            cls = ("list", ann) if get_origin(ann) is list and isinstance(node, list) else _model_of(ann)
             if cls is None and depth < len(parts) - 1:
                 if isinstance(node, list):
                     cls = ("list", ann)

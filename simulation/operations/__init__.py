@@ -45,8 +45,14 @@ def _registry() -> dict[str, type[Operation]]:
 #: name under ``[operations]`` -> the model's ``Operation`` class, in ``MODULES`` order.
 REGISTRY: dict[str, type[Operation]] = _registry()
 
-#: Attribution channels: the engine's own, then each model's in registry order (index = channel id).
-CHANNELS: tuple[str, ...] = BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
+#: Channels of the platform layers (``simulation.platforms``: paid ads), after the models' so that
+#: adding them moved no model's channel id.
+PLATFORM_CHANNELS = ("ads",)
+
+#: Attribution channels: the engine's own, then each model's in registry order, then the platforms'
+#: (index = channel id).
+CHANNELS: tuple[str, ...] = (BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
+                             + PLATFORM_CHANNELS)
 
 
 def all_on(names=None) -> dict[str, object]:

@@ -72,6 +72,12 @@ Run end   ``summary() -> dict``         your declared ``metrics``.
                                         classmethod ``empty_records()``: the same tables
                                         with no rows, used while the model is off.
 
+Platforms (``simulation.platforms``): a ``Batch`` carries the index of the platform its
+exposures travel on (``platform``, default 0 = the first platform), so a model that knows
+nothing of platforms sends everything through the first one; purchases and their
+per-platform readouts follow the exposure that converted (the engine does it, the
+``Purchases`` dict handed to the hooks has no platform column).
+
 What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
 ``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
 model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
@@ -112,7 +118,8 @@ class Batch:
     ``targets`` int32 people; ``strength`` float64 source strength (probability per
     exposure at neutral factors); ``price`` float64 list price seen (currency); the
     decision draw of exposure j is ``uniform(key, stream, a[j], b[j])``; ``ref`` int64
-    is the sharer (friend shares) or group id (group invites) or -1.
+    is the sharer (friend shares) or group id (group invites) or -1; ``platform`` the index
+    of the platform the exposures travel on (``simulation.platforms``; 0 = the first).
     """
 
     channel: int
@@ -124,6 +131,7 @@ class Batch:
     b: np.ndarray
     ref: np.ndarray
     tag: int = TAG_PLAIN
+    platform: int = 0
 
     @classmethod
     def per_person(cls, channel: int, stream: int, people: np.ndarray, strength: float, price: float,

@@ -21,6 +21,7 @@ class Exposure:
     price : list price seen (currency, after the day's discounts).
     referrer : id of the friend whose share this is, or the index of the posting KOL (-1 otherwise).
     group : the group-buy this invitation is for (None otherwise).
+    platform : index of the platform it travels on (``simulation.platforms``; 0 = the first).
     """
 
     channel: int
@@ -28,6 +29,7 @@ class Exposure:
     price: float
     referrer: int = -1
     group: Any = None
+    platform: int = 0
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Order:
     in_group: bool = False  # a group-buy order: its price was fixed when the group opened
     invitation: Any = None  # the group-buy invitation this order accepts
     discount: float = 0.0  # list price - price paid, set when booked
+    platform: int = 0  # index of the platform it comes through (``simulation.platforms``), set when booked
 
 
 #: Hooks the reference day calls only for the counterparts that override them.
