@@ -178,19 +178,33 @@ class RunResult:
 class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
-    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None):
+    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
+                 shared: "Engine | None" = None, key: np.uint64 | None = None):
+        """``shared``: another engine whose graph, population and tie strengths this one uses (the same
+        objects: a market's products, ``simulation.market``); ``key``: the kernel key (default
+        ``kernel_key(ss)``)."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
+        if shared is not None:
+            graph = shared.graph
         if graph is None:
             graph = sc.graph.build(substream(ss, "graph"), base_dir=sc.base_dir)
         self.graph = g = graph
         self.n = n = g.n
         self.days = sc.days
-        self.key = kernel_key(ss)
-        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
-        self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+        self.key = kernel_key(ss) if key is None else np.uint64(key)
+        if shared is not None:
+            self.pop = pop = shared.pop
+            self.w = shared.w
+        else:
+            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+            self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+        # who is online today is read from here (a market sets it per day for its other products)
+        self.activity = pop.activity
         fn = sc.funnel
-        self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
+        appeal = sc.product.appeal
+        interest = pop.interest if appeal is None else 1.0 - np.abs(pop.interest - appeal)
+        self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
         self.kols = kols = build_kols(sc.kol, g, pop.activity, pop.share_propensity, generator(ss, "kol"),
@@ -233,6 +247,7 @@ class Engine:
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
         self.fp[F.FP_INV_REF_PRICE] = 1.0 / fn.reference_price
         self.set_quality(sc.product.quality, sc.product.service)
+        self.list_price = sc.product.price
         self.fp[F.FP_INTEREST_RATIO] = fn.interest_ratio
         self.sharers = np.empty(0, np.int64)
         self.sharer_k = np.empty(0, np.int64)
@@ -254,6 +269,7 @@ class Engine:
             op.price_reduction(self.price_off[r])
         for r, op in enumerate(self.hooked["purchase_factor"]):
             op.purchase_factor(self.buy_factor[r])
+        self._versions = {v.day: v for v in sc.product.versions}
         self.day = 0
         self._seed()
 
@@ -300,6 +316,30 @@ class Engine:
              "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
         self._book(0, p, np.empty(0, np.int64))
 
+    def attach(self, obj: Operation) -> None:
+        """Add ``obj`` (an ``Operation`` outside the registry: a market coupling, ``simulation.market``)
+        after the enabled models: its set-up hooks run now, its day hooks from the next step on."""
+        for h in HOOKS:
+            if overrides(obj, h, Operation):
+                self.hooked[h].append(obj)
+        if overrides(obj, "purchase_factor", Operation):
+            self.buy_factor = np.vstack([self.buy_factor, np.ones((1, self.n))])
+            obj.purchase_factor(self.buy_factor[-1])
+        if overrides(obj, "price_reduction", Operation):
+            self.price_off = np.vstack([self.price_off, np.zeros((1, self.n))])
+            obj.price_reduction(self.price_off[-1])
+
+    def set_price(self, price: float) -> None:
+        """Make ``price`` (currency) the list price from now on (a product version, phase 0)."""
+        self.list_price = float(price)
+
+    def novelty(self, day: int) -> float:
+        """Share multiplier of novelty on ``day``: 1 + novelty * exp(-(day - launch_day) / novelty_days)."""
+        pr = self.scenario.product
+        if pr.novelty == 0:
+            return 1.0
+        return 1.0 + pr.novelty * np.exp(-max(0, day - pr.launch_day) / pr.novelty_days)
+
     def set_quality(self, quality: float, service: float) -> None:
         """Make ``quality`` and ``service`` (probabilities) the product's from now on: the evaluation factor
         ``quality_factor`` and the satisfaction probability of phase 3 follow them (versions, learning)."""
@@ -312,7 +352,7 @@ class Engine:
         if len(b.targets) == 0:
             return
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   self.pop.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
+                   self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
                    self.bought_nbrs,
                    self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, self.exposed, self.interested,
                    self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
@@ -354,11 +394,16 @@ class Engine:
             raise RuntimeError(f"the horizon of {self.days} days is over")
         self.day = day = self.day + 1
         sc = self.scenario
-        # 0. prices
+        # 0. prices (a new version first)
+        v = self._versions.get(day)
+        if v is not None:
+            self.set_quality(self.quality if v.quality is None else v.quality, self.service)
+            if v.price is not None:
+                self.set_price(v.price)
         mult = 1.0
         for op in self.hooked["price_multiplier"]:
             mult *= op.price_multiplier(day)
-        self.price_today = sc.product.price * mult
+        self.price_today = self.list_price * mult
         # 1. exposure and evaluation
         self.cnt[:] = 0
         for b in self._builtin_exposures(day):
@@ -388,7 +433,7 @@ class Engine:
         if self.hooked["repeat_factor"]:
             rate = np.minimum(1.0, rate)
         pool = pool[F.draw_below(pool, rate, self.key, REPEAT, day)]
-        act = self.pop.activity[pool]
+        act = self.activity[pool]
         r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
@@ -401,9 +446,9 @@ class Engine:
         cut = np.zeros(len(buyers))
         for op in self.hooked["price_cut"]:
             cut = cut + op.price_cut(p)
-        paid = ledger.price_paid(sc.product.price, p["price"], cut,
+        paid = ledger.price_paid(self.list_price, p["price"], cut,
                                  [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
-        p = dict(p, price=paid, discount=sc.product.price - paid)
+        p = dict(p, price=paid, discount=self.list_price - paid)
         self._kol_purchases(day, p)
         for op in self.hooked["on_purchases"]:
             op.on_purchases(day, p)
@@ -430,7 +475,7 @@ class Engine:
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
-        mult = self.share_mult
+        mult = self.share_mult * self.novelty(day)
         happy = buyers[sat]
         q = np.minimum(1.0, self._propensity(happy) * mult)
         sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]

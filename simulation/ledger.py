@@ -57,6 +57,8 @@ def _payment_kinds() -> dict[str, str]:
 #: Payment kinds (cash paid for a lever) and the spend series each one counts in; a
 #: payment record's ``kind`` is the index of its name in this dict.
 PAYMENT_KINDS = _payment_kinds()
+#: cross-sell messages of a market (``simulation.market.coupling.CrossSell``): last, so no kind id moves
+PAYMENT_KINDS["cross_sell"] = "content_spend"
 
 #: The spend series; ``spend`` is their sum.
 SPEND_SERIES = SPEND_LINES + tuple(dict.fromkeys(v for v in PAYMENT_KINDS.values() if v not in SPEND_LINES))

@@ -47,6 +47,8 @@ REGISTRY: dict[str, type[Operation]] = _registry()
 
 #: Attribution channels: the engine's own, then each model's in registry order (index = channel id).
 CHANNELS: tuple[str, ...] = BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
+#: a market's channels (``simulation.market``: cross-sell on the brand's own channels, bundles), last
+CHANNELS += ("cross_sell", "bundle")
 
 
 def all_on(names=None) -> dict[str, object]:
