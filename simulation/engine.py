@@ -20,7 +20,9 @@ exactly like buyers of any day.
 
 Per-person factors (fixed for the run)
 --------------------------------------
-``static_i = exp(trust_weight * (trust_i - 0.5) + interest_weight * (interest_i - 0.5))``,
+``static_i = exp(trust_weight * (trust_i - 0.5) + interest_weight * (interest_i - 0.5))`` (with
+``product.appeal`` = a set, ``interest_i`` is replaced by ``1 - |interest_i - a|``: the product
+appeals to a level of category interest),
 ``quality_factor = exp(quality_weight * (product.quality - 0.5))``,
 ``indeg_i`` = number of arcs into i.
 
@@ -28,7 +30,10 @@ Day t = 1..days (synchronous: every probability below uses the state at the end 
 day t-1; today's purchases change social proof, negative word of mouth and shares
 only from day t+1)
 -------------------------------------------------------------------------------------
-0. **Prices.** ``price_today = product.price * prod(op.price_multiplier(t))``
+0. **Prices.** A version of ``product.versions`` with ``day = t`` first takes effect:
+   its quality (``set_quality``, with the current service) and its price, which becomes
+   the *list price* (``set_price``; ``product.price`` until then) used below and by the
+   ledger. ``price_today = list price * prod(op.price_multiplier(t))``
    (campaign, then flash sale while stock lasts).
 1. **Exposure and evaluation.** Exposure batches are evaluated in this order. The order
    decides which exposure converts a person who would convert on several, and with it
@@ -87,7 +92,7 @@ only from day t+1)
    the models' ``price_cut`` (the invitee discount on friend-share purchases) less what
    each model's ``redeem`` takes from a balance the buyer holds, in registry order, each
    up to what is left (coupon, points), never below 0 or above the list price;
-   revenue += paid, ``discount_cost`` += list price - paid, ``cogs`` +=
+   revenue += paid, ``discount_cost`` += list price (of the day) - paid, ``cogs`` +=
    ``product.unit_cost``; a KOL purchase pays that KOL's commission; each operation's
    ``on_purchases`` pays its incentives (referral reward, commission) and counts UGC; a
    first purchase makes the person a buyer, adds 1 to ``bought_friends`` of each
@@ -102,8 +107,9 @@ only from day t+1)
    ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
 4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)
    < min(1, share_propensity_i * s_i * M)``, with M the product of the operations'
-   ``share_multiplier`` (incentives) and s_i the product of their per-person
-   ``share_factor`` (1 when none); each person whom one of today's exposures made
+   ``share_multiplier`` (incentives) and of the novelty ``1 + product.novelty * exp(-max(0,
+   t - product.launch_day) / product.novelty_days)`` (exactly 1 when novelty is 0), and s_i
+   the product of their per-person ``share_factor`` (1 when none); each person whom one of today's exposures made
    interested (interest on earlier days does not matter) and who did not buy today
    and is not pending shares iff the same draw is below ``min(1, share_propensity_i * s_i
    * M * interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
@@ -119,6 +125,15 @@ only from day t+1)
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
 models that implement a hook are called for it.
+
+Markets: ``simulation.market`` runs one engine per product (ours, our other products,
+a rival brand's) in lockstep on one world: ``Engine(..., shared=ours, key=...)`` uses
+our graph, population and tie strengths (the same objects); ``engine.activity`` (the
+``activity_i`` read by the online test, phases 1-2) is set per day to our 0/1 online
+draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: its
+``purchase_factor`` row, exposures — evaluated after the models' —, price cuts, routes).
+A single ``simulate`` ignores ``products``, ``rival`` and ``launch_day``
+(``simulation.market.simulate_market`` honours them; the runner dispatches there).
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing

@@ -10,6 +10,7 @@ no-marketing counterfactual, ``simulation.counterfactual``; default true). Every
 from __future__ import annotations
 
 import copy
+import typing
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -117,7 +118,9 @@ class MarketProductConfig(Strict):
 class MarketConfig(Strict):
     """How the products of a market interact (``simulation.market``).
 
-    ``name``: our product's name in per-product outputs; ``rival_name`` the rival's.
+    ``enabled``: run as a market (per-product and share readouts) even with one product;
+    other products, a rival or a ``launch_day`` > 0 imply it. ``name``: our product's name
+    in per-product outputs; ``rival_name`` the rival's.
     ``substitution``: the rival's product and ours are substitutes: buying one multiplies
     the purchase probability of the other by it (0 = never). ``negative_switch``: every
     negative word heard about one brand's product multiplies the purchase probability of
@@ -125,6 +128,7 @@ class MarketConfig(Strict):
     one cross-sell message (content spend).
     """
 
+    enabled: bool = False
     name: Label = "ours"
     rival_name: Label = "rival"
     substitution: Probability = 0.5
@@ -255,6 +259,8 @@ def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -
             ann = fields[part].annotation
             node = node.get(part) if isinstance(node, dict) else None
             cls = _model_of(ann)
+            if cls is None and dict in {typing.get_origin(a) for a in (ann, *typing.get_args(ann))}:
+                return  # a free table (``rival``): checked when it is validated (``rival_scenario``)
             if cls is None and depth < len(parts) - 1:
                 if isinstance(node, list):
                     cls = ("list", ann)

@@ -26,7 +26,8 @@ from ..engine import RunResult
 from ..ledger import MONEY_SERIES, SPEND_SERIES
 
 #: Per-product summary metrics ``<metric>@<product>``.
-PER_PRODUCT = ("buyers", "purchases", "exposed", "negative_wom", "conversion_rate") + MONEY_SERIES
+PER_PRODUCT = ("buyers", "purchases", "exposed", "negative_wom", "conversion_rate", "attr_cross_sell",
+               "attr_bundle") + MONEY_SERIES
 #: Per-product daily series ``<series>@<product>``.
 PER_PRODUCT_DAILY = ("buyers", "purchases", "revenue", "profit")
 #: Brand totals ``brand_<m>`` (sums over our products).
