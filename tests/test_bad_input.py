@@ -233,6 +233,13 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    ("rival-kol-negative", {"s.toml": scenario(tables="[rival]\nkol = { count = -1 }\n")}, RUN, "rival.kol.count"),
+    ("rival-sets-graph", {"s.toml": scenario(tables="[rival.graph]\nn = 5\n")}, RUN, "rival.graph"),
+    ("product-version-order", {"s.toml": scenario(tables="[product]\nversions = [{ day = 5 }, { day = 2 }]\n")},
+     RUN, "product.versions"),
+    ("products-bundle-substitute", {"s.toml": scenario(tables='[[products]]\nname = "b"\nrelation = "substitute"\n'
+                                                              'factor = 0.5\nbundle_rate = 0.1\nbundle_price = 9.0\n')},
+     RUN, "products.0"),
 ]
 
 
