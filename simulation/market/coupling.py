@@ -3,8 +3,9 @@
 Each is an ``Operation`` outside the registry, attached to the engine it acts in
 (``Engine.attach``): it uses the ordinary hooks of the operation-model contract
 (``purchase_factor`` row, ``exposures``, ``price_cut``, ``route``) and the market calls
-its ``end_of_day(day, stepped)`` after every engine has stepped (``stepped``: the
-engines that ran day ``day``; a product not launched yet did not).
+its ``end_of_day(day, new)`` after every engine has stepped (``new``: ``id(engine)`` ->
+the people whose first purchase of its product was today, for the engines that ran day
+``day``; a product not launched yet did not).
 
 Evaluation counters reserved by the market (``uniform(key, EVALUATE, i, 16 t + slot)``,
 in the key of the engine named): ``SLOT_BUNDLE`` (our engine: does first-time buyer i
@@ -41,8 +42,8 @@ class Coupling(Operation):
         super().__init__(None, target)
         self.target = target
 
-    def end_of_day(self, day: int, stepped: set[int]) -> None:
-        """Update after day ``day`` (``stepped``: ids of the engines that ran it)."""
+    def end_of_day(self, day: int, new: dict[int, np.ndarray]) -> None:
+        """Update after day ``day`` (``new``: today's first buyers of each engine that ran it, by ``id``)."""
 
 
 class Relation(Coupling):
@@ -60,9 +61,9 @@ class Relation(Coupling):
         self.row = row
         row[new_buyers(self.source, 0)] *= self.factor  # the source's seeds (day 0)
 
-    def end_of_day(self, day, stepped):
-        if id(self.source) in stepped:
-            self.row[new_buyers(self.source, day)] *= self.factor
+    def end_of_day(self, day, new):
+        if id(self.source) in new:
+            self.row[new[id(self.source)]] *= self.factor
 
 
 class NegativeSwitch(Coupling):
@@ -78,11 +79,14 @@ class NegativeSwitch(Coupling):
 
     def purchase_factor(self, row: np.ndarray) -> None:
         self.row = row
-        self.end_of_day(0, {id(s) for s in self.sources})
+        self.last = np.zeros(len(row), np.int64)
+        self.end_of_day(0, {})
 
-    def end_of_day(self, day, stepped):
-        heard = sum(s.neg_heard for s in self.sources)
-        np.power(self.base, heard, out=self.row)
+    def end_of_day(self, day, new):
+        heard = self.sources[0].neg_heard if len(self.sources) == 1 else sum(s.neg_heard for s in self.sources)
+        changed = np.flatnonzero(heard != self.last)  # words are only ever added: few people change a day
+        self.last[changed] = heard[changed]
+        self.row[changed] = self.base ** self.last[changed]
 
 
 class CrossSell(Coupling):
@@ -112,10 +116,10 @@ class CrossSell(Coupling):
         return [Batch.per_person(eng.channel("cross_sell"), EVALUATE, people, self.strength, eng.price_today,
                                  16 * day + SLOT_CROSS_SELL)]
 
-    def end_of_day(self, day, stepped):
-        if id(self.source) not in stepped:
+    def end_of_day(self, day, new):
+        if id(self.source) not in new:
             return
-        new = new_buyers(self.source, day)
+        new = new[id(self.source)]
         new = new[~self.target.bought[new]]
         pick = F.draw_below(new, np.full(len(new), self.rate), self.target.key, EVALUATE, 16 * day + SLOT_PICK)
         self.queue, self.queue_day = new[pick], day + 1

@@ -53,7 +53,7 @@ from ..kernels.random import ONLINE
 from ..metrics import CUMULATIVE
 from ..seeding import SeedLike, as_seed_sequence
 from . import share
-from .coupling import Bundle, BundleTake, Coupling, CrossSell, NegativeSwitch, Relation
+from .coupling import Bundle, BundleTake, Coupling, CrossSell, NegativeSwitch, Relation, new_buyers
 from .seeds import product_seed
 
 
@@ -146,17 +146,17 @@ class Market:
         if self.online is not None and len(self.engines) > 1:
             act = ours.pop.activity
             self.online[:] = (act >= 1.0) | F.draw_below(self.everyone, act, ours.key, ONLINE, day)
-        stepped = set()
+        new = {}
         for j, eng in enumerate(self.engines):
             if eng.day != day - 1:
                 continue
             if j > 0 and self.online is not None:
                 eng.activity = self.online
             eng.step()
-            stepped.add(id(eng))
+            new[id(eng)] = new_buyers(eng, day)
             self.exposures[j, day] = eng.cnt[F.C_EXPOSURES]
         for c in self.couplings:
-            c.end_of_day(day, stepped)
+            c.end_of_day(day, new)
 
     def run(self) -> None:
         """Step to the horizon."""
