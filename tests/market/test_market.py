@@ -116,6 +116,14 @@ def test_substitute_never_means_never():
     assert (ours.first_day[both] == rival.first_day[both]).all()
 
 
+def test_negative_word_about_us_helps_the_rival():
+    """A poor product of ours spreads negative words; with negative_switch each one makes the rival likelier."""
+    d = dict(product={"quality": 0.2, "service": 0.2}, seeding={"count": 100}, rival={"seeding": {"count": 20}})
+    base = metric(raw(**d), "buyers@rival")
+    helped = metric(raw(**d, market={"negative_switch": 3.0}), "buyers@rival")
+    assert paired_t(base, helped) > 3
+
+
 def test_shares_sum_to_one_and_ledgers_hold():
     sc = load_scenario(raw(products=[dict(CASE, cross_sell=0.5, bundle_rate=0.3, bundle_price=110.0)],
                            rival={"seeding": {"count": 30}}, market={"cross_sell_cost": 1.0}))
