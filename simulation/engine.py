@@ -127,8 +127,9 @@ The hooks named above are the contract of ``simulation.operations.base``; only t
 models that implement a hook are called for it.
 
 Markets: ``simulation.market`` runs one engine per product (ours, our other products,
-a rival brand's) in lockstep on one world: ``Engine(..., shared=ours, key=...)`` uses
-our graph, population and tie strengths (the same objects); ``engine.activity`` (the
+a rival brand's) in lockstep on one world: ``Engine(scenario, seed, shared=ours)`` uses
+our graph, population and tie strengths (the same objects) and draws the rest from its
+own seed; ``engine.activity`` (the
 ``activity_i`` read by the online test, phases 1-2) is set per day to our 0/1 online
 draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: its
 ``purchase_factor`` row, exposures — evaluated after the models' —, price cuts, routes).
@@ -194,10 +195,9 @@ class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
     def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
-                 shared: "Engine | None" = None, key: np.uint64 | None = None):
+                 shared: "Engine | None" = None):
         """``shared``: another engine whose graph, population and tie strengths this one uses (the same
-        objects: a market's products, ``simulation.market``); ``key``: the kernel key (default
-        ``kernel_key(ss)``)."""
+        objects: a market's products, ``simulation.market``; everything else comes from ``seed``)."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if shared is not None:
@@ -207,7 +207,7 @@ class Engine:
         self.graph = g = graph
         self.n = n = g.n
         self.days = sc.days
-        self.key = kernel_key(ss) if key is None else np.uint64(key)
+        self.key = kernel_key(ss)
         if shared is not None:
             self.pop = pop = shared.pop
             self.w = shared.w

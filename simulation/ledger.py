@@ -4,7 +4,7 @@ Convention (currency units of the scenario):
 
 * ``revenue`` — what buyers paid. ``cogs`` = ``product.unit_cost`` x purchases.
 * ``discount_cost`` — every price reduction, booked per purchase as list price
-  (``product.price``) minus price paid: campaign discount, flash sale, group-buy price,
+  (``product.price``, or a later version's price from its day) minus price paid: campaign discount, flash sale, group-buy price,
   bargain cuts, invitee discount, coupon, a free seed. ``revenue + discount_cost =
   product.price x purchases``. It is *not* spend: revenue is already net of discounts,
   so counting it again would subtract it twice from profit; it is reported beside

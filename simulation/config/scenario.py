@@ -5,7 +5,10 @@ Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``product``, ``kol``, ``seeding``, ``funnel`` and ``operations`` with one sub-table per
 registered operation model (``simulation.operations.REGISTRY``: the block each model
 declares, defined next to its runtime in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
-no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
+no-marketing counterfactual, ``simulation.counterfactual``; default true). A market
+(``simulation.market``): ``[[products]]`` (our other products), ``[rival]`` (a rival brand:
+a partial scenario merged over ours, ``rival_scenario``) and ``[market]`` (how they
+interact). Every error names the dotted field path.
 """
 from __future__ import annotations
 
