@@ -28,7 +28,9 @@ exactly like buyers of any day.
 
 Per-person factors (fixed for the run)
 --------------------------------------
-``static_i = exp(trust_weight * (trust_i - 0.5) + interest_weight * (interest_i - 0.5))``,
+``static_i = exp(trust_weight * (trust_i - 0.5) + interest_weight * (interest_i - 0.5))`` (with
+``product.appeal`` = a set, ``interest_i`` is replaced by ``1 - |interest_i - a|``: the product
+appeals to a level of category interest),
 ``quality_factor = exp(quality_weight * (product.quality - 0.5))``,
 ``indeg_i`` = number of arcs into i.
 
@@ -36,7 +38,10 @@ Day t = 1..days (synchronous: every probability below uses the state at the end 
 day t-1; today's purchases change social proof, negative word of mouth and shares
 only from day t+1)
 -------------------------------------------------------------------------------------
-0. **Prices.** ``price_today = product.price * prod(op.price_multiplier(t))``
+0. **Prices.** A version of ``product.versions`` with ``day = t`` first takes effect:
+   its quality (``set_quality``, with the current service) and its price, which becomes
+   the *list price* (``set_price``; ``product.price`` until then) used below and by the
+   ledger. ``price_today = list price * prod(op.price_multiplier(t))``
    (campaign, then flash sale while stock lasts).
 1. **Exposure and evaluation.** Exposure batches are evaluated in this order. The order
    decides which exposure converts a person who would convert on several, and with it
@@ -116,7 +121,7 @@ only from day t+1)
    the models' ``price_cut`` (the invitee discount on friend-share purchases) less what
    each model's ``redeem`` takes from a balance the buyer holds, in registry order, each
    up to what is left (coupon, points), never below 0 or above the list price;
-   revenue += paid, ``discount_cost`` += list price - paid, ``cogs`` +=
+   revenue += paid, ``discount_cost`` += list price (of the day) - paid, ``cogs`` +=
    ``product.unit_cost``; a KOL purchase pays that KOL's commission; each operation's
    ``on_purchases`` pays its incentives (referral reward, commission) and counts UGC; a
    first purchase makes the person a buyer, adds 1 to ``bought_friends`` of each
@@ -131,8 +136,9 @@ only from day t+1)
    ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
 4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)
    < min(1, share_propensity_i * s_i * M)``, with M the product of the operations'
-   ``share_multiplier`` (incentives) and s_i the product of their per-person
-   ``share_factor`` (1 when none); each person whom one of today's exposures made
+   ``share_multiplier`` (incentives) and of the novelty ``1 + product.novelty * exp(-max(0,
+   t - product.launch_day) / product.novelty_days)`` (exactly 1 when novelty is 0), and s_i
+   the product of their per-person ``share_factor`` (1 when none); each person whom one of today's exposures made
    interested (interest on earlier days does not matter) and who did not buy today
    and is not pending shares iff the same draw is below ``min(1, share_propensity_i * s_i
    * M * interested_share_rate)``. A share reaches friends on day t+1 (phase 1a) with that
@@ -148,6 +154,16 @@ only from day t+1)
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
 models that implement a hook are called for it.
+
+Markets: ``simulation.market`` runs one engine per product (ours, our other products,
+a rival brand's) in lockstep on one world: ``Engine(scenario, seed, shared=ours)`` uses
+our graph, population and tie strengths (the same objects) and draws the rest from its
+own seed; ``engine.activity`` (the
+``activity_i`` read by the online test, phases 1-2) is set per day to our 0/1 online
+draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: its
+``purchase_factor`` row, exposures — evaluated after the models' —, price cuts, routes).
+A single ``simulate`` ignores ``products``, ``rival`` and ``launch_day``
+(``simulation.market.simulate_market`` honours them; the runner dispatches there).
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -211,20 +227,34 @@ class RunResult:
 class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
-    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None):
+    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
+                 shared: "Engine | None" = None):
+        """``shared``: another engine whose graph, population and tie strengths this one uses (the same
+        objects: a market's products, ``simulation.market``; everything else comes from ``seed``)."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
+        if shared is not None:
+            graph = shared.graph
         if graph is None:
             graph = sc.graph.build(substream(ss, "graph"), base_dir=sc.base_dir)
         self.graph = g = graph
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
-        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
-        self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
-        self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir)
+        if shared is not None:
+            self.pop = pop = shared.pop
+            self.w = shared.w
+            self.layers = shared.layers
+        else:
+            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+            self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+            self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir)
+        # who is online today is read from here (a market sets it per day for its other products)
+        self.activity = pop.activity
         fn = sc.funnel
-        self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
+        appeal = sc.product.appeal
+        interest = pop.interest if appeal is None else 1.0 - np.abs(pop.interest - appeal)
+        self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
         self.kol_platform = kol_layer(sc)
@@ -284,6 +314,7 @@ class Engine:
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
         self.fp[F.FP_INV_REF_PRICE] = 1.0 / fn.reference_price
         self.set_quality(sc.product.quality, sc.product.service)
+        self.list_price = sc.product.price
         self.fp[F.FP_INTEREST_RATIO] = fn.interest_ratio
         self.sharers = np.empty(0, np.int64)
         self.sharer_k = np.empty(0, np.int64)
@@ -305,6 +336,7 @@ class Engine:
             op.price_reduction(self.price_off[r])
         for r, op in enumerate(self.hooked["purchase_factor"]):
             op.purchase_factor(self.buy_factor[r])
+        self._versions = {v.day: v for v in sc.product.versions}
         self.day = 0
         self._seed()
 
@@ -351,6 +383,30 @@ class Engine:
              "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
         self._book(0, p, np.empty(0, np.int64))
 
+    def attach(self, obj: Operation) -> None:
+        """Add ``obj`` (an ``Operation`` outside the registry: a market coupling, ``simulation.market``)
+        after the enabled models: its set-up hooks run now, its day hooks from the next step on."""
+        for h in HOOKS:
+            if overrides(obj, h, Operation):
+                self.hooked[h].append(obj)
+        if overrides(obj, "purchase_factor", Operation):
+            self.buy_factor = np.vstack([self.buy_factor, np.ones((1, self.n))])
+            obj.purchase_factor(self.buy_factor[-1])
+        if overrides(obj, "price_reduction", Operation):
+            self.price_off = np.vstack([self.price_off, np.zeros((1, self.n))])
+            obj.price_reduction(self.price_off[-1])
+
+    def set_price(self, price: float) -> None:
+        """Make ``price`` (currency) the list price from now on (a product version, phase 0)."""
+        self.list_price = float(price)
+
+    def novelty(self, day: int) -> float:
+        """Share multiplier of novelty on ``day``: 1 + novelty * exp(-(day - launch_day) / novelty_days)."""
+        pr = self.scenario.product
+        if pr.novelty == 0:
+            return 1.0
+        return 1.0 + pr.novelty * np.exp(-max(0, day - pr.launch_day) / pr.novelty_days)
+
     def set_quality(self, quality: float, service: float) -> None:
         """Make ``quality`` and ``service`` (probabilities) the product's from now on: the evaluation factor
         ``quality_factor`` and the satisfaction probability of phase 3 follow them (versions, learning)."""
@@ -368,7 +424,7 @@ class Engine:
         else:
             exposed, interested = self.exposed, self.interested
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   self.pop.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
+                   self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
                    self.bought_nbrs,
                    self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, exposed, interested,
                    self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
@@ -466,11 +522,16 @@ class Engine:
             raise RuntimeError(f"the horizon of {self.days} days is over")
         self.day = day = self.day + 1
         sc = self.scenario
-        # 0. prices
+        # 0. prices (a new version first)
+        v = self._versions.get(day)
+        if v is not None:
+            self.set_quality(self.quality if v.quality is None else v.quality, self.service)
+            if v.price is not None:
+                self.set_price(v.price)
         mult = 1.0
         for op in self.hooked["price_multiplier"]:
             mult *= op.price_multiplier(day)
-        self.price_today = sc.product.price * mult
+        self.price_today = self.list_price * mult
         # 1. exposure and evaluation
         self.cnt[:] = 0
         for b in self._builtin_exposures(day):
@@ -500,7 +561,7 @@ class Engine:
         if self.hooked["repeat_factor"]:
             rate = np.minimum(1.0, rate)
         pool = pool[F.draw_below(pool, rate, self.key, REPEAT, day)]
-        act = self.pop.activity[pool]
+        act = self.activity[pool]
         r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
@@ -514,9 +575,9 @@ class Engine:
         cut = np.zeros(len(buyers))
         for op in self.hooked["price_cut"]:
             cut = cut + op.price_cut(p)
-        paid = ledger.price_paid(sc.product.price, p["price"], cut,
+        paid = ledger.price_paid(self.list_price, p["price"], cut,
                                  [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
-        p = dict(p, price=paid, discount=sc.product.price - paid)
+        p = dict(p, price=paid, discount=self.list_price - paid)
         self._kol_purchases(day, p)
         for op in self.hooked["on_purchases"]:
             op.on_purchases(day, p)
@@ -547,7 +608,7 @@ class Engine:
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
-        mult = self.share_mult
+        mult = self.share_mult * self.novelty(day)
         happy = buyers[sat]
         q = np.minimum(1.0, self._propensity(happy) * mult)
         sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]

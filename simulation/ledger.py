@@ -4,7 +4,7 @@ Convention (currency units of the scenario):
 
 * ``revenue`` — what buyers paid. ``cogs`` = ``product.unit_cost`` x purchases.
 * ``discount_cost`` — every price reduction, booked per purchase as list price
-  (``product.price``) minus price paid: campaign discount, flash sale, group-buy price,
+  (``product.price``, or a later version's price from its day) minus price paid: campaign discount, flash sale, group-buy price,
   bargain cuts, invitee discount, coupon, a free seed. ``revenue + discount_cost =
   product.price x purchases``. It is *not* spend: revenue is already net of discounts,
   so counting it again would subtract it twice from profit; it is reported beside
@@ -60,6 +60,8 @@ def _payment_kinds() -> dict[str, str]:
 #: Payment kinds (cash paid for a lever) and the spend series each one counts in; a
 #: payment record's ``kind`` is the index of its name in this dict.
 PAYMENT_KINDS = _payment_kinds()
+#: cross-sell messages of a market (``simulation.market.coupling.CrossSell``): last, so no kind id moves
+PAYMENT_KINDS["cross_sell"] = "content_spend"
 
 #: The spend series; ``spend`` is their sum.
 SPEND_SERIES = SPEND_LINES + tuple(dict.fromkeys(v for v in PAYMENT_KINDS.values() if v not in SPEND_LINES))

@@ -81,7 +81,9 @@ class Consumer(mesa.Agent):
         self.interest = interest
         fn = model.scenario.funnel
         # trust and interest enter the purchase probability as one fixed factor
-        self.static = math.exp(fn.trust_weight * (trust - 0.5) + fn.interest_weight * (interest - 0.5))
+        appeal = model.scenario.product.appeal
+        fit = interest if appeal is None else 1.0 - abs(interest - appeal)
+        self.static = math.exp(fn.trust_weight * (trust - 0.5) + fn.interest_weight * (fit - 0.5))
         self.friends: list[tuple[Consumer, float]] = []  # out-neighbours and tie strength
         # per platform: friends there and the strength of a share there; membership; marks
         self.friends_on: list[list[tuple[Consumer, float]]] = []
@@ -186,7 +188,7 @@ class Consumer(mesa.Agent):
         left = max(0.0, order.price - sum(op.price_cut(order) for op in m.hooked["price_cut"]))
         for op in m.hooked["redeem"]:
             left -= op.redeem(order, left)
-        list_price = m.scenario.product.price
+        list_price = m.list_price
         order.price = min(list_price, left)
         order.discount = list_price - order.price
         if order.channel == CH_KOL and order.referrer >= 0:
@@ -326,7 +328,7 @@ class ReferenceModel(mesa.Model):
                                        {t: float(v[k]) for t, v in kols.terms.items()}) for k in range(kols.count)]
         # -- the enabled operation models' counterparts; each hook called only where implemented
         self._ss = ss
-        self.price_today = sc.product.price
+        self.price_today = self.list_price = sc.product.price
         self.ops = []
         for name, cls in REGISTRY.items():
             cfg = getattr(sc.operations, name)
@@ -340,8 +342,7 @@ class ReferenceModel(mesa.Model):
                        for h in REFERENCE_HOOKS}
         # -- run-level quantities
         fn, product = sc.funnel, sc.product
-        self.quality_factor = math.exp(fn.quality_weight * (product.quality - 0.5))
-        self.p_satisfied = fn.quality_share * product.quality + (1 - fn.quality_share) * product.service
+        self.set_quality(product.quality, product.service)
         self.friend_discount = sum(op.friend_discount() for op in self.ops)
         self.share_multiplier = math.prod(op.share_multiplier() for op in self.ops)
         # -- run state
@@ -395,13 +396,29 @@ class ReferenceModel(mesa.Model):
         price = 0.0 if sc.seeding.free else sc.product.price
         self.book(0, [Order(self.consumers[i], CH_SEED, price) for i in ids])
 
+    def set_quality(self, quality: float, service: float) -> None:
+        """The product's quality and service from now on (``Engine.set_quality``)."""
+        fn = self.scenario.funnel
+        self.quality, self.service = quality, service
+        self.quality_factor = math.exp(fn.quality_weight * (quality - 0.5))
+        self.p_satisfied = fn.quality_share * quality + (1 - fn.quality_share) * service
+
+    def novelty(self, day: int) -> float:
+        """Share multiplier of novelty on ``day`` (``Engine.novelty``)."""
+        pr = self.scenario.product
+        return 1.0 + pr.novelty * math.exp(-max(0, day - pr.launch_day) / pr.novelty_days) if pr.novelty else 1.0
+
     # -- a day -----------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one day (phases 0-5 of the module docstring)."""
         if self.day >= self.days:
             raise RuntimeError(f"the horizon of {self.days} days is over")
         self.day = day = self.day + 1
-        self.price_today = self.scenario.product.price * self.price_multiplier(day)
+        version = next((v for v in self.scenario.product.versions if v.day == day), None)
+        if version is not None:  # a new version (phase 0)
+            self.set_quality(self.quality if version.quality is None else version.quality, self.service)
+            self.list_price = self.list_price if version.price is None else version.price
+        self.price_today = self.list_price * self.price_multiplier(day)
         self.converted, self.interested_today = [], []
         # 1. exposure (each exposure is evaluated on arrival)
         self.friend_shares(day)
@@ -491,11 +508,12 @@ class ReferenceModel(mesa.Model):
         happy = [o.buyer for o in orders if o.buyer.satisfy(self.p_satisfied)]
         unhappy = len(orders) - len(happy)
         # 4. sharing: satisfied purchasers share a positive review
-        sharers = [b for b in happy if b.share(self.propensity(b) * self.share_multiplier)]
+        mult = self.share_multiplier * self.novelty(day)
+        sharers = [b for b in happy if b.share(self.propensity(b) * mult)]
         if fn.interested_share_rate > 0:
             for person in self.interested_today:
                 if not person.bought and person.group is None and person.share(
-                        self.propensity(person) * self.share_multiplier * fn.interested_share_rate):
+                        self.propensity(person) * mult * fn.interested_share_rate):
                     sharers.append(person)
         self.sharers = self.keep_talking(day, sharers)
         for op in self.hooked["after_sharing"]:

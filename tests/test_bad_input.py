@@ -241,6 +241,13 @@ CASES = [
     ("platform-graph-label", {"s.toml": scenario(tables='[funnel]\nplatform_rate = 0.0\n[[platforms]]\nname = "chat"\n[platforms.graph]\n'
                                                        'file = "chat.csv"\n'), "chat.csv": "1,2\n2,9999\n"},
      RUN, "platforms.0.graph.file: node 9999 is not a person"),
+    ("rival-kol-negative", {"s.toml": scenario(tables="[rival]\nkol = { count = -1 }\n")}, RUN, "rival.kol.count"),
+    ("rival-sets-graph", {"s.toml": scenario(tables="[rival.graph]\nn = 5\n")}, RUN, "rival.graph"),
+    ("product-version-order", {"s.toml": scenario(tables="[product]\nversions = [{ day = 5 }, { day = 2 }]\n")},
+     RUN, "product.versions"),
+    ("products-bundle-substitute", {"s.toml": scenario(tables='[[products]]\nname = "b"\nrelation = "substitute"\n'
+                                                              'factor = 0.5\nbundle_rate = 0.1\nbundle_price = 9.0\n')},
+     RUN, "products.0"),
 ]
 
 

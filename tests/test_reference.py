@@ -64,6 +64,8 @@ SCENARIOS = {
     "points": {"kol.count": 0, "operations.points.enabled": True, "operations.points.point_value": 0.05,
                "operations.points.per_currency": 2.0, "product.repeat_rate": 0.05,
                "funnel.interested_share_rate": 0.5},
+    "versions": {"kol.count": 0, "product.versions": [{"day": 8, "quality": 0.95, "price": 79.0}],
+                 "product.quality": 0.5, "product.novelty": 1.5, "product.novelty_days": 6.0, "product.appeal": 0.7},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,

@@ -685,6 +685,7 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         blocks += best_section(results, ret.ratio, True, seed)
     blocks += operation_blocks(results, seed)
     blocks += platform_blocks(results, fig_dir, seed)
+    blocks += market_blocks(results, fig_dir, seed)
     if view is not None:
         blocks += kol_blocks(results, view, fig_dir)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)
@@ -722,6 +723,44 @@ def operation_blocks(results: Results, seed: int = 0) -> list[Block]:
                                 f"{', '.join(cols)})." + (" " + note if note else ""))]
     if blocks:
         blocks.insert(0, Heading("Operation models' own readouts"))
+    return blocks
+
+
+def market_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
+    """The market section (``simulation.market``): brand totals, one table per product, shares over time.
+
+    Shown when the runs carry per-product readouts (``market_share@<product>`` columns).
+    """
+    from simulation.analysis.market import BRAND_METRICS, product_columns, product_names
+    from simulation.analysis.market_figures import market_share_over_time
+
+    runs = results.runs
+    names = product_names(runs.columns)
+    if not names:
+        return []
+    blocks: list[Block] = [
+        Heading("Market: products and rival"),
+        Para(f"Products: {', '.join(f'`{md_escape(p)}`' for p in names)} (ours first). A product's "
+             "market_share is its share of buyers (a person who bought two products counts for both, so "
+             "shares add up to 1), purchase_share its share of purchases, voice_share its share of "
+             "exposures; brand_* add up our products; the increments are over the counterfactual in "
+             "which our levers are off and the rival keeps its own.")]
+    brand = tuple(m for m in BRAND_METRICS if m in runs)
+    if brand:
+        table, note = points_table(results, summarize(runs, list(brand), seed=seed), brand)
+        blocks.append(Table(table, "Brand totals, mean over ok replications [95 % CI]." + (" " + note if note else "")))
+    for p in names:
+        cols = tuple(product_columns(runs.columns, p))
+        table, note = points_table(results, summarize(runs, list(cols), seed=seed), cols)
+        table = table.drop(columns=[c for c in results.swept if c in table])  # the brand table shows them
+        table.columns = [str(c).split("@", 1)[0] for c in table.columns]
+        blocks += [Heading(f"Product {p}", 3),
+                   Table(table, f"`{md_escape(p)}`: mean over ok replications [95 % CI]." + (" " + note if note else ""))]
+    ts = results.timeseries
+    if not ts.empty and any(str(c).startswith("market_share@") for c in ts.columns):
+        paths = market_share_over_time(ts, fig_dir / "market_share")
+        blocks.append(Figure(paths[0], "Each product's cumulative share of buyers over time (mean over "
+                                       "replications; days before any purchase are left blank)."))
     return blocks
 
 

@@ -6,15 +6,19 @@ Top-level keys: ``name``, ``description``, ``days``, ``seed``, ``replications``,
 ``simulation.platforms``) and ``operations`` with one sub-table per
 registered operation model (``simulation.operations.REGISTRY``: the block each model
 declares, defined next to its runtime in ``simulation/operations/``), and ``counterfactual`` (pair each sweep run with its
-no-marketing counterfactual, ``simulation.counterfactual``; default true). Every error names the dotted field path.
+no-marketing counterfactual, ``simulation.counterfactual``; default true). A market
+(``simulation.market``): ``[[products]]`` (our other products), ``[rival]`` (a rival brand:
+a partial scenario merged over ours, ``rival_scenario``) and ``[market]`` (how they
+interact). Every error names the dotted field path.
 """
 from __future__ import annotations
 
 import copy
+import typing
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any, get_origin
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
@@ -28,14 +32,41 @@ from .paths import set_path, split_path
 from .toml import read_toml, read_toml_text
 
 
+class VersionConfig(Strict):
+    """A new version of the product from ``day`` on (phase 0): its quality and / or list price."""
+
+    day: int = Field(ge=1)
+    quality: Probability | None = None
+    price: Money | None = None
+
+
 class ProductConfig(Strict):
-    """The product: list price, quality, service level, unit cost and repeat purchase."""
+    """The product: list price, quality, service level, unit cost and repeat purchase.
+
+    ``versions``: new versions on given days (quality, list price; ``simulation.engine`` phase 0).
+    ``novelty``: share boost after launch, share propensity x ``1 + novelty * exp(-(t -
+    launch_day) / novelty_days)``. ``launch_day``: first day on sale (products of a market,
+    ``simulation.market``). ``appeal``: the category interest it appeals to (None: the
+    more interest the better, as always; a level a: ``interest`` is replaced by ``1 - |interest - a|``).
+    """
 
     price: Money = 99.0
     quality: Probability = 0.8
     service: Probability = 0.8
     unit_cost: Money = 40.0
     repeat_rate: Probability = 0.0
+    versions: list[VersionConfig] = []
+    novelty: float = Field(0.0, ge=0.0, le=100.0)
+    novelty_days: float = Field(14.0, gt=0.0)
+    launch_day: int = Field(0, ge=0)
+    appeal: Probability | None = None
+
+    @model_validator(mode="after")
+    def _versions_in_order(self):
+        days = [v.day for v in self.versions]
+        if days != sorted(set(days)):
+            raise ValueError(f"versions: days must be distinct and increasing, got {days}")
+        return self
 
 
 class SeedingConfig(Strict):
@@ -54,6 +85,60 @@ class SeedingConfig(Strict):
         if self.nodes is not None and "count" in self.model_fields_set and self.count != 0:
             raise ValueError(f"give either count or nodes, not both (count = {self.count}; set it to 0 to use nodes)")
         return self
+
+
+class MarketProductConfig(Strict):
+    """Another product of our brand (``[[products]]``, ``simulation.market``).
+
+    ``relation`` to our product (``product``): a complement raises, a substitute lowers
+    the purchase probability of one for people who bought the other by ``factor`` (0 =
+    never); ``cross_sell``: probability a buyer of ours is shown this product next day on
+    our own channels (strength ``cross_sell_strength``, ``market.cross_sell_cost`` each);
+    ``bundle_rate``: probability a first-time buyer of ours takes the bundle of both at
+    ``bundle_price`` (complements only). Sold through word of mouth, the platform,
+    cross-sell and bundles; our KOLs and operation models promote our product only.
+    """
+
+    name: Label
+    product: ProductConfig = Field(default_factory=ProductConfig)
+    seeding: SeedingConfig = Field(default_factory=lambda: SeedingConfig(count=0))
+    relation: Literal["complement", "substitute", "independent"] = "complement"
+    factor: float = Field(1.0, ge=0.0, le=100.0)
+    cross_sell: Probability = 0.0
+    cross_sell_strength: Probability = 0.1
+    bundle_rate: Probability = 0.0
+    bundle_price: Money | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self):
+        if self.relation == "complement" and self.factor < 1:
+            raise ValueError(f"factor: a complement's factor is >= 1, got {self.factor}")
+        if self.relation == "substitute" and self.factor > 1:
+            raise ValueError(f"factor: a substitute's factor is <= 1, got {self.factor}")
+        if self.bundle_rate > 0 and (self.relation != "complement" or self.bundle_price is None):
+            raise ValueError("bundle_rate: a bundle needs relation = \"complement\" and a bundle_price")
+        return self
+
+
+class MarketConfig(Strict):
+    """How the products of a market interact (``simulation.market``).
+
+    ``enabled``: run as a market (per-product and share readouts) even with one product;
+    other products, a rival or a ``launch_day`` > 0 imply it. ``name``: our product's name
+    in per-product outputs; ``rival_name`` the rival's.
+    ``substitution``: the rival's product and ours are substitutes: buying one multiplies
+    the purchase probability of the other by it (0 = never). ``negative_switch``: every
+    negative word heard about one brand's product multiplies the purchase probability of
+    the other brand's by ``1 + negative_switch``. ``cross_sell_cost``: cost (currency) of
+    one cross-sell message (content spend).
+    """
+
+    enabled: bool = False
+    name: Label = "ours"
+    rival_name: Label = "rival"
+    substitution: Probability = 0.5
+    negative_switch: float = Field(0.0, ge=0.0, le=10.0)
+    cross_sell_cost: Money = 0.0
 
 
 class FunnelConfig(Strict):
@@ -101,6 +186,10 @@ class Scenario(Strict):
     seeding: SeedingConfig = Field(default_factory=SeedingConfig)
     funnel: FunnelConfig = Field(default_factory=FunnelConfig)
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
+    #: the brand's other products and the rival brand (``simulation.market``); none by default
+    products: list[MarketProductConfig] = []
+    rival: dict[str, Any] | None = None
+    market: MarketConfig = Field(default_factory=MarketConfig)
     #: pair every sweep run with its no-marketing counterfactual (``simulation.counterfactual``)
     counterfactual: bool = True
     #: platforms as layers over the population (``simulation.platforms``); none: today's single platform
@@ -114,10 +203,58 @@ class Scenario(Strict):
 
     _base_dir: Path | None = PrivateAttr(default=None)
 
+    @model_validator(mode="after")
+    def _market(self):
+        names = [p.name for p in self.products] + ([self.market.rival_name] if self.rival is not None else [])
+        if self.market.name in names or len(set(names)) != len(names):
+            raise ValueError(f"products: product names must be distinct (ours is {self.market.name!r}), got {names}")
+        if self.rival is not None:
+            rival_scenario(self)  # validated now so its errors name rival.<field>
+        return self
+
     @property
     def base_dir(self) -> Path | None:
         """Directory relative graph files are resolved against (the TOML file's folder)."""
         return self._base_dir
+
+
+#: Keys of the scenario a rival brand cannot set (the world is shared: one graph, one population).
+RIVAL_FIXED = ("graph", "population", "days", "seed", "replications", "funnel", "products", "rival", "market",
+               "counterfactual", "name", "description")
+
+
+def rival_scenario(scenario: "Scenario") -> "Scenario":
+    """The rival brand's scenario: ``scenario.rival`` (partial) merged over ours, validated.
+
+    The rival shares our world (graph, population, days, funnel) and brings its own
+    ``product``, ``kol``, ``seeding`` and ``operations``: what it leaves out is ours (a rival
+    table ``{}`` is a copy of our brand; ``{kol = {count = 0}, seeding = {count = 0}}`` is a
+    rival that never sells). Errors name ``rival.<field>``.
+    """
+    from pydantic import ValidationError
+
+    raw = scenario.rival or {}
+    fixed = sorted(set(raw) & set(RIVAL_FIXED))
+    if fixed:
+        raise ValueError(f"rival.{fixed[0]}: the rival shares our {fixed[0]}; it sets only "
+                         "product, kol, seeding and operations")
+    base = scenario.model_dump(mode="python", exclude={"products", "rival", "market"}, exclude_unset=True)
+    try:
+        out = Scenario.model_validate(_merge(base, raw))
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise ValueError(f"rival.{where}: {err['msg']}") from None
+    out._base_dir = scenario.base_dir
+    return out
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """``over`` merged into a copy of ``base``, tables recursively."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -> None:
@@ -136,6 +273,8 @@ def _check_path(model: type[BaseModel], parts: list[str], raw: Any, path: str) -
             node = node.get(part) if isinstance(node, dict) else None
             # a list of tables (``platforms``): the next part is an index into it
             cls = ("list", ann) if get_origin(ann) is list and isinstance(node, list) else _model_of(ann)
+            if cls is None and dict in {typing.get_origin(a) for a in (ann, *typing.get_args(ann))}:
+                return  # a free table (``rival``): checked when it is validated (``rival_scenario``)
             if cls is None and depth < len(parts) - 1:
                 if isinstance(node, list):
                     cls = ("list", ann)

@@ -53,6 +53,8 @@ PLATFORM_CHANNELS = ("ads",)
 #: (index = channel id).
 CHANNELS: tuple[str, ...] = (BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
                              + PLATFORM_CHANNELS)
+#: a market's channels (``simulation.market``: cross-sell on the brand's own channels, bundles), last
+CHANNELS += ("cross_sell", "bundle")
 
 
 def all_on(names=None) -> dict[str, object]:

@@ -86,6 +86,10 @@ the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...):
 them; a model that writes one says so in its docstring (the event model keeps
 ``pending`` for group-buy members and marks inviters ``shared``).
 
+Objects outside the registry — a market's couplings (``simulation.market.coupling``) —
+implement the same hooks and join an engine with ``engine.attach(obj)``, after the
+enabled models (set-up hooks at once; ``friend_discount`` / ``share_multiplier`` are not read).
+
 The reference counterpart
 -------------------------
 ``reference`` is a class built as ``cls(cfg, model)`` (``model`` the

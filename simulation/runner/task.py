@@ -29,12 +29,15 @@ def simulate_scenario(
     """Run the social-commerce model once; return ``(summary, daily, kols)`` (kols: the per-KOL table).
 
     scenario: the scenario as plain data; seed: the run's seed; base_dir: the folder
-    relative files of the scenario (edge lists) are read from.
+    relative files of the scenario (edge lists) are read from. A scenario with other
+    products, a rival or a later launch runs as a market (``simulation.market``): the
+    summary and daily series are our product's plus the market's ``<metric>@<product>``,
+    share and brand keys (``simulation.market.share``); the KOL table is ours.
     """
     from pathlib import Path
 
     from simulation.config.scenario import Scenario
-    from simulation.engine import simulate
+    from simulation.market import simulate_market as simulate
 
     sc = Scenario.model_validate(scenario)
     if base_dir is not None:

@@ -67,10 +67,10 @@ def _num(x: float):
 def outputs(raw: dict, seed: int) -> dict:
     """The recorded outputs of one run of ``raw`` from ``seed``."""
     from simulation.config.scenario import load_scenario
-    from simulation.engine import simulate
     from simulation.ledger import PAYMENT_KINDS
+    from simulation.market import simulate_market  # the engine's simulate unless the scenario is a market
 
-    res = simulate(load_scenario(raw), seed, counterfactual=True)
+    res = simulate_market(load_scenario(raw), seed, counterfactual=True)
     rec = res.records
     kinds = list(PAYMENT_KINDS)
     pay = rec["payments"]
