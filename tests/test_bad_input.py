@@ -233,6 +233,13 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    ("live-waves-zero", {"s.toml": scenario(tables="[operations.live]\nenabled = true\nwaves = 0\n")}, RUN,
+     "operations.live.waves"),
+    ("live-host-missing", {"s.toml": scenario(tables="[kol]\ncount = 2\n[operations.live]\nenabled = true\nkol = 2\n")},
+     RUN, "operations.live.kol: KOL 2 does not exist"),
+    ("distribution-who-unknown", {"s.toml": scenario(
+        tables='[operations.distribution]\nenabled = true\ndistributors = "friends"\n')}, RUN,
+     "operations.distribution.distributors"),
 ]
 
 

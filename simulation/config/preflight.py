@@ -5,7 +5,9 @@
 
 * an edge-list file is read in full (every line parsed, errors as ``file:line``);
 * ``kol.count``, ``seeding.count`` and the partner audience must fit the graph's
-  population, and every ``seeding.nodes`` label must be a node of the graph;
+  population, and every ``seeding.nodes`` label must be a node of the graph; a live
+  session's host (``operations.live.kol``) must be in the KOL roster when it is known
+  before the run (no ``kol.budget`` or ``kol.roster_file``);
 * the memory one run needs is estimated from n, edges and days (``run_memory``) and a
   run that does not fit in the memory available now is refused with the estimate,
   unless the caller passes ``check_memory=False`` (``--no-memory-check``).
@@ -159,6 +161,15 @@ def _check_fit(sc: dict, size: GraphSize, where: str) -> None:
             raise PreflightError(
                 f"{where}operations.crossover.partner_audience_share: {share} of {n} people is an empty audience"
             )
+    live = (sc.get("operations") or {}).get("live") or {}
+    if live.get("enabled") and kol.get("budget") is None and not kol.get("roster_file"):
+        # the roster is known before the run unless a budget or a roster file chooses it
+        from simulation.operations.live import check_host
+
+        try:
+            check_host(int(live.get("kol", 0)), len(kol["roster"]) if kol.get("roster") else int(kol.get("count") or 0))
+        except ValueError as e:
+            raise PreflightError(f"{where}{e}") from None
 
 
 def check_scenarios(

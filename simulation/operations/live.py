@@ -102,10 +102,10 @@ def proof_factor(buyers_so_far: int, weight: float) -> float:
     return 1.0 + weight * math.log1p(buyers_so_far)
 
 
-def check_host(cfg: LiveConfig, kol_count: int) -> None:
-    """Raise ValueError naming ``operations.live.kol`` when the roster has no KOL of that index."""
-    if cfg.kol >= kol_count:
-        raise ValueError(f"operations.live.kol: KOL {cfg.kol} does not exist; the run's roster has {kol_count} "
+def check_host(host: int, kol_count: int) -> None:
+    """Raise ValueError naming ``operations.live.kol`` when a roster of ``kol_count`` KOLs has no KOL ``host``."""
+    if host >= kol_count:
+        raise ValueError(f"operations.live.kol: KOL {host} does not exist; the run's roster has {kol_count} "
                          "KOL(s) (kol.count, kol.roster or kol.budget choose them)")
 
 
@@ -150,7 +150,7 @@ class LiveOperation(Operation):
 
     def __init__(self, cfg: LiveConfig, engine):
         super().__init__(cfg, engine)
-        check_host(cfg, engine.kols.count)
+        check_host(cfg.kol, engine.kols.count)
         self.channel = engine.channel("live")
         self.session_of = np.full(engine.n, -1, np.int64)  # the session at which each person last converted
         self.rows: list[dict] = []

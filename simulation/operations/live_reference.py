@@ -11,7 +11,7 @@ class LiveReference(ReferenceOperation):
         from . import live as rules  # the engine module's definitions (it imports this class)
 
         super().__init__(cfg, model)
-        rules.check_host(cfg, len(model.influencers))
+        rules.check_host(cfg.kol, len(model.influencers))
         self.rules = rules
         self.channel = model.channel("live")
         self.session_of = [-1] * model.n

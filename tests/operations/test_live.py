@@ -173,6 +173,13 @@ def test_proof_factor_and_schedule():
 
 
 def test_a_host_outside_the_roster_is_refused():
+    """Known roster: refused when the scenario is loaded (preflight); chosen by budget: refused at set-up."""
+    bad = {"kol.count": 2, "operations.live.enabled": True, "operations.live.kol": 2}
     with pytest.raises(ValueError, match=r"operations\.live\.kol: KOL 2 does not exist; the run's roster has 2"):
-        Engine(small_scenario({"kol.count": 2, "operations.live.enabled": True, "operations.live.kol": 2},
-                              n=300, days=5), run_seed(0, 0))
+        load_scenario(small_scenario(n=300, days=5).model_dump(mode="json"), bad, preflight=True)
+    with pytest.raises(ValueError, match=r"operations\.live\.kol: KOL 2 does not exist; the run's roster has 2"):
+        Engine(small_scenario(bad, n=300, days=5), run_seed(0, 0))
+    sc = small_scenario({"kol.count": 0, "kol.budget": 1500.0, "kol.fee_per_post": 500.0, "kol.posts_per_week": 1.0,
+                         "operations.live.enabled": True, "operations.live.kol": 3}, n=300, days=14)
+    with pytest.raises(ValueError, match=r"operations\.live\.kol: KOL 3 does not exist; the run's roster has 1"):
+        Engine(sc, run_seed(0, 0))
