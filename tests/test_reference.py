@@ -73,7 +73,9 @@ SCENARIOS = {
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
-               "operations.crossover.partner_audience_share": 0.4, **EVENTS},
+               "operations.crossover.partner_audience_share": 0.4, **EVENTS,
+               "operations.live.enabled": True, "operations.live.days": [6, 13, 20, 27],
+               "operations.live.attendance": 0.6, "operations.distribution.enabled": True},
 }
 #: the engine's metrics, then every registered operation model's declared ones (a new model is
 #: covered by adding its scenario to SCENARIOS)
@@ -186,7 +188,7 @@ def test_scenarios_exercise_their_mechanics():
     assert live["live_buyers"].mean() > 3 and live["live_spend"].mean() > 4000
     assert engine_runs("distribution")["distribution_level2"].mean() > 10
     allon = engine_runs("all_on")
-    for ch in ("kol", "friend", "event", "partner"):
+    for ch in ("kol", "friend", "event", "partner", "live"):
         assert allon[f"attr_{ch}"].mean() > 1, ch
 
 
