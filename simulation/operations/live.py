@@ -49,10 +49,11 @@ and ``live_buyers``. The per-KOL table (``simulation.kol_ledger``) covers posts 
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 import numpy as np
 from numba import njit
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ..config.base import Money, Probability, Window
 from ..kernels.funnel import C_CAND, C_EXPOSURES, draw_below
@@ -72,7 +73,7 @@ class LiveConfig(Window):
 
     enabled: bool = False
     kol: int = Field(0, ge=0)  # index of the host in the KOL roster (0 = first chosen KOL)
-    days: list[int] = Field(default_factory=list)  # session days; empty: per_week sessions in the window
+    days: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)  # session days; empty: per_week in the window
     per_week: float = Field(1.0, ge=0.0, le=7.0)  # sessions a week when days is empty (KOL post schedule)
     attendance: Probability = 0.2  # probability a follower attends a session
     waves: int = Field(4, ge=1, le=1000)  # viewers arrive in this many waves
@@ -81,13 +82,6 @@ class LiveConfig(Window):
     persuasion: float = Field(1.0, ge=0.0)  # multiplier of the KOL's post strength for a live demonstration
     fee_per_session: Money = 1000.0  # paid to the KOL per session (live_spend)
     commission_rate: Probability = 0.2  # x price paid, per purchase credited to a session (live_spend)
-
-    @model_validator(mode="after")
-    def _days(self):
-        bad = [d for d in self.days if d < 1]
-        if bad:
-            raise ValueError(f"days must be >= 1, got {bad}")
-        return self
 
 
 def session_on(cfg: LiveConfig, day: int) -> bool:
