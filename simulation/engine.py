@@ -81,6 +81,10 @@ only from day t+1)
       on the platform each batch names (``Batch.platform``, default 0).
    Every exposure carries its platform: a person exposed, made interested or converted
    by it is marked so on that platform (per-platform readouts, ``simulation.metrics``).
+   A model's batches are evaluated one at a time in the order it gives them, each
+   before the model is asked for the next, so a model whose ``exposures`` is a
+   generator sees the outcome of one batch (``cand_list``, ``cnt``) before it builds
+   the next (the waves of a live session, ``simulation.operations.live``).
    For each exposure of person i with strength s and price c (the day's price, or the
    group / bargain price): nothing happens if i has bought before, is pending in a
    group-buy, has already converted today, or is offline today (``uniform(key, ONLINE,

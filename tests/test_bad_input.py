@@ -248,6 +248,13 @@ CASES = [
     ("products-bundle-substitute", {"s.toml": scenario(tables='[[products]]\nname = "b"\nrelation = "substitute"\n'
                                                               'factor = 0.5\nbundle_rate = 0.1\nbundle_price = 9.0\n')},
      RUN, "products.0"),
+    ("live-waves-zero", {"s.toml": scenario(tables="[operations.live]\nenabled = true\nwaves = 0\n")}, RUN,
+     "operations.live.waves"),
+    ("live-host-missing", {"s.toml": scenario(tables="[kol]\ncount = 2\n[operations.live]\nenabled = true\nkol = 2\n")},
+     RUN, "operations.live.kol: KOL 2 does not exist"),
+    ("distribution-who-unknown", {"s.toml": scenario(
+        tables='[operations.distribution]\nenabled = true\ndistributors = "friends"\n')}, RUN,
+     "operations.distribution.distributors"),
 ]
 
 

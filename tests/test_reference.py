@@ -66,10 +66,18 @@ SCENARIOS = {
                "funnel.interested_share_rate": 0.5},
     "versions": {"kol.count": 0, "product.versions": [{"day": 8, "quality": 0.95, "price": 79.0}],
                  "product.quality": 0.5, "product.novelty": 1.5, "product.novelty_days": 6.0, "product.appeal": 0.7},
+    "live": {"kol.count": 2, "operations.live.enabled": True, "operations.live.kol": 1,
+             "operations.live.days": [4, 11, 18, 25], "operations.live.attendance": 0.6,
+             "operations.live.persuasion": 3.0, "operations.live.proof_weight": 1.0, "product.repeat_rate": 0.05},
+    "distribution": {"kol.count": 0, "operations.distribution.enabled": True,
+                     "operations.distribution.level1_rate": 0.2, "operations.distribution.level2_rate": 0.1,
+                     "operations.distribution.share_sensitivity": 3.0, "funnel.interested_share_rate": 0.5},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
-               "operations.crossover.partner_audience_share": 0.4, **EVENTS},
+               "operations.crossover.partner_audience_share": 0.4, **EVENTS,
+               "operations.live.enabled": True, "operations.live.days": [6, 13, 20, 27],
+               "operations.live.attendance": 0.6, "operations.distribution.enabled": True},
 }
 #: the engine's metrics, then every registered operation model's declared ones (a new model is
 #: covered by adding its scenario to SCENARIOS)
@@ -178,8 +186,11 @@ def test_scenarios_exercise_their_mechanics():
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
     assert engine_runs("points")["points_redeemed"].mean() > 100
+    live = engine_runs("live")
+    assert live["live_buyers"].mean() > 3 and live["live_spend"].mean() > 4000
+    assert engine_runs("distribution")["distribution_level2"].mean() > 10
     allon = engine_runs("all_on")
-    for ch in ("kol", "friend", "event", "partner"):
+    for ch in ("kol", "friend", "event", "partner", "live"):
         assert allon[f"attr_{ch}"].mean() > 1, ch
 
 

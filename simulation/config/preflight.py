@@ -9,6 +9,8 @@
 * each platform's own graph (``[[platforms]]``, ``simulation.platforms``) is checked the
   same way (errors name ``platforms.<i>.graph``): a generator must make the population's
   n nodes, an edge-list file's labels must be people of the scenario graph;
+* a live session's host (``operations.live.kol``) must be in the KOL roster when it is
+  known before the run (no ``kol.budget`` or ``kol.roster_file``);
 * the memory one run needs is estimated from n, edges and days (``run_memory``) and a
   run that does not fit in the memory available now is refused with the estimate,
   unless the caller passes ``check_memory=False`` (``--no-memory-check``).
@@ -162,6 +164,15 @@ def _check_fit(sc: dict, size: GraphSize, where: str) -> None:
             raise PreflightError(
                 f"{where}operations.crossover.partner_audience_share: {share} of {n} people is an empty audience"
             )
+    live = (sc.get("operations") or {}).get("live") or {}
+    if live.get("enabled") and kol.get("budget") is None and not kol.get("roster_file"):
+        # the roster is known before the run unless a budget or a roster file chooses it
+        from simulation.operations.live import check_host
+
+        try:
+            check_host(int(live.get("kol", 0)), len(kol["roster"]) if kol.get("roster") else int(kol.get("count") or 0))
+        except ValueError as e:
+            raise PreflightError(f"{where}{e}") from None
 
 
 def _check_platforms(sc: dict, size: GraphSize, base_dir, cache: dict, read_files: bool, where: str) -> int:

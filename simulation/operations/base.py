@@ -50,7 +50,9 @@ Set-up
                                         per-person purchase-probability factor; keep
                                         it current in place.
 Phase 0   ``price_multiplier(day) -> float``  multiplier of the list price today.
-Phase 1   ``exposures(day) -> list[Batch]``   exposure batches, evaluated in order.
+Phase 1   ``exposures(day) -> list[Batch]``   exposure batches, evaluated in order; it may
+                                        be a generator: each yielded batch is evaluated
+                                        before the next is asked for (live-stream waves).
 Phase 2   ``repeat_factor(people) -> array``  per-person factor of ``repeat_rate``
                                         (the repeat pool, before the repeat draw).
           ``route(day, purchases)``     take, change or add ALL of today's purchases —
