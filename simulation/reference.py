@@ -37,7 +37,8 @@ proof, negative word of mouth and shares only from tomorrow):
    through each model's routing (group-buy, flash-sale stock); then each purchase is
    booked at the price paid (``simulation.ledger``: routed price, less price cuts, less
    balances redeemed) and each model reacts to it;
-3. satisfaction, and negative word of mouth from dissatisfied purchasers;
+3. satisfaction (the probability as the models' ``satisfaction`` hooks set it per order),
+   and negative word of mouth from dissatisfied purchasers;
 4. sharing by today's satisfied purchasers and by interested non-buyers, plus adopters
    still talking (persistent word of mouth); the models see today's sharers;
 5. end of day: the models' end-of-day hooks (bargains start); the day is recorded.
@@ -300,9 +301,7 @@ class ReferenceModel(mesa.Model):
         self.hooked = {h: [op for op in self.ops if getattr(type(op), h) is not getattr(ReferenceOperation, h)]
                        for h in REFERENCE_HOOKS}
         # -- run-level quantities
-        fn, product = sc.funnel, sc.product
-        self.quality_factor = math.exp(fn.quality_weight * (product.quality - 0.5))
-        self.p_satisfied = fn.quality_share * product.quality + (1 - fn.quality_share) * product.service
+        self.set_quality(sc.product.quality, sc.product.service)
         self.friend_discount = sum(op.friend_discount() for op in self.ops)
         self.share_multiplier = math.prod(op.share_multiplier() for op in self.ops)
         # -- run state
@@ -331,6 +330,10 @@ class ReferenceModel(mesa.Model):
     def pay(self, day: int, kind: str, amount: float) -> None:
         """Book a payment (currency) of ``kind`` (a key of ``ledger.PAYMENT_KINDS``) on ``day``."""
         self.daily[ledger.PAYMENT_KINDS[kind]][day] += amount
+
+    def refund(self, day: int, refunds: float, cogs_recovered: float) -> None:
+        """Book returns on ``day`` (as ``Engine.refund``)."""
+        ledger.book_returns(self.daily, day, refunds, cogs_recovered)
 
     def each_with_probability(self, people: list, p: float) -> list:
         """Everyone in ``people`` picked independently with probability ``p`` (in id order).
@@ -416,7 +419,7 @@ class ReferenceModel(mesa.Model):
         for order in orders:
             order.buyer.purchase(day, order)
         # 3. satisfaction, known before the buyer decides what to say
-        happy = [o.buyer for o in orders if o.buyer.satisfy(self.p_satisfied)]
+        happy = [o.buyer for o in orders if o.buyer.satisfy(self.satisfaction(day, o))]
         unhappy = len(orders) - len(happy)
         # 4. sharing: satisfied purchasers share a positive review
         sharers = [b for b in happy if b.share(self.propensity(b) * self.share_multiplier)]
@@ -445,6 +448,20 @@ class ReferenceModel(mesa.Model):
         for op in self.hooked["record_day"]:
             op.record_day(day, d)
         self.datacollector.collect(self)
+
+    def set_quality(self, quality: float, service: float) -> None:
+        """Make ``quality`` and ``service`` the product's from now on (as ``Engine.set_quality``)."""
+        fn = self.scenario.funnel
+        self.quality, self.service = float(quality), float(service)
+        self.quality_factor = math.exp(fn.quality_weight * (self.quality - 0.5))
+        self.p_satisfied = fn.quality_share * self.quality + (1 - fn.quality_share) * self.service
+
+    def satisfaction(self, day: int, order: Order) -> float:
+        """The satisfaction probability of ``order``: ``p_satisfied`` as the models' ``satisfaction`` hooks change it."""
+        p = self.p_satisfied
+        for op in self.hooked["satisfaction"]:
+            p = op.satisfaction(day, order, p)
+        return p
 
     def propensity(self, person: Consumer) -> float:
         """``person``'s share propensity times the models' share factors."""

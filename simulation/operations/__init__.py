@@ -28,6 +28,7 @@ MODULES = (
     "event",
     "crossover",
     "points",
+    "service",
 )
 
 
