@@ -233,6 +233,10 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    ("service-agents-float", {"s.toml": scenario(tables="[operations.service]\nenabled = true\nagents = 2.5\n")}, RUN,
+     "operations.service.agents"),
+    ("service-patience-zero", {"s.toml": scenario(tables="[operations.service]\npatience = 0.0\n")}, RUN,
+     "operations.service.patience"),
 ]
 
 

@@ -64,6 +64,12 @@ SCENARIOS = {
     "points": {"kol.count": 0, "operations.points.enabled": True, "operations.points.point_value": 0.05,
                "operations.points.per_currency": 2.0, "product.repeat_rate": 0.05,
                "funnel.interested_share_rate": 0.5},
+    "service": {"kol.count": 0, "operations.service.enabled": True, "operations.service.contact_rate": 0.5,
+                "operations.service.agents": 1, "operations.service.capacity": 2, "operations.service.max_wait": 3,
+                "operations.service.chatbot": True, "operations.service.inquiry_rate": 0.2,
+                "operations.service.inquiry_boost": 3.0, "operations.service.learning_rate": 0.002,
+                "operations.service.return_rate": 0.8, "operations.service.recover_goods": True,
+                "product.repeat_rate": 0.05, "funnel.interested_share_rate": 0.5},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
@@ -176,6 +182,9 @@ def test_scenarios_exercise_their_mechanics():
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
     assert engine_runs("points")["points_redeemed"].mean() > 100
+    svc = engine_runs("service")
+    assert svc["service_balked"].mean() > 1 and svc["service_wait"].mean() > 0.3 and svc["returns"].mean() > 1
+    assert svc["service_inquiries"].mean() > 5 and svc["service_quality"].mean() > 0.81
     allon = engine_runs("all_on")
     for ch in ("kol", "friend", "event", "partner"):
         assert allon[f"attr_{ch}"].mean() > 1, ch
