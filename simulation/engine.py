@@ -99,7 +99,8 @@ only from day t+1)
    before it), where p = ``quality_share * product.quality + (1 - quality_share) *
    product.service`` (the current quality and service: ``Engine.set_quality``) as
    changed by the operations' ``satisfaction`` hooks, in registry order (customer
-   service puts the buyer's own service experience in place of ``product.service``). A dissatisfied buyer becomes *negative* and tells each out-neighbour (arc e)
+   service puts the buyer's own service experience in place of ``product.service``).
+   A dissatisfied buyer becomes *negative* and tells each out-neighbour (arc e)
    iff ``uniform(key, NEGATIVE, e, t) < negative_spread``: the head's
    ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
 4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)

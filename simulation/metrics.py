@@ -4,7 +4,8 @@ Daily series (index = day 0..days): cumulative people ``exposed``, ``interested`
 ``buyers``, ``sharers``; per day ``new_buyers``, ``purchases``, the ledger
 (``simulation.ledger``: ``revenue``, ``cogs``, ``discount_cost``, ``incentive_spend``,
 ``kol_spend``, ``content_spend``, ``partner_spend``, ``event_spend``, ``spend``,
-``profit``, ``roas`` — NaN on days without spend; ``refunds`` and ``cogs_recovered`` for returns), ``negative_wom`` (dissatisfied
+``profit``, ``roas`` — NaN on days without spend; ``refunds`` and ``cogs_recovered``
+for returns), ``negative_wom`` (dissatisfied
 purchases, i.e. people starting negative word of mouth), ``attr_<channel>``
 (purchases credited to each channel, last touch; ``simulation.operations.CHANNELS``) and
 the series each operation model declares (``Operation.series``, 0 while it is off).

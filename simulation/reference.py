@@ -457,7 +457,7 @@ class ReferenceModel(mesa.Model):
         self.p_satisfied = fn.quality_share * self.quality + (1 - fn.quality_share) * self.service
 
     def satisfaction(self, day: int, order: Order) -> float:
-        """The satisfaction probability of ``order``: ``p_satisfied`` as the models' ``satisfaction`` hooks change it."""
+        """The satisfaction probability of ``order``: ``p_satisfied`` as the models' hooks change it."""
         p = self.p_satisfied
         for op in self.hooked["satisfaction"]:
             p = op.satisfaction(day, order, p)

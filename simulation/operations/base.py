@@ -94,7 +94,8 @@ per-person arguments, so the Mesa-agent day calls them in a loop:
 ``price_reduction(person)`` / ``purchase_factor(person)`` (at evaluation),
 ``exposures(day)`` (calls ``person.expose``), ``repeat_factor(person)``,
 ``route(day, orders) -> orders``, ``price_cut(order)``, ``redeem(order, left)``,
-``on_purchase(day, order)``, ``satisfaction(day, order, p) -> float``, ``share_factor(person)``, ``after_sharing(day, sharers)``,
+``on_purchase(day, order)``, ``satisfaction(day, order, p) -> float``,
+``share_factor(person)``, ``after_sharing(day, sharers)``,
 ``after_day(day)``, ``record_day(day, daily)``, ``summary()``, ``records()``.
 It draws from the model's generators (``model.random``, ``model.rng``), not from the
 engine's counter-based stream: the two agree in distribution (``tests/test_reference.py``
