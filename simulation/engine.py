@@ -117,8 +117,11 @@ only from day t+1)
    once negative; every talking day is a new share (new index, new draws). The
    defaults (1, 0) are one share per buyer, as Independent Cascade. The operations'
    ``after_sharing`` then see the day's sharers (sorted ids, one share each).
-5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested);
-   daily series recorded, each operation's declared series by its ``record_day``.
+5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested;
+   customer service takes the day's inquiries, answers its queue, books the returns of
+   contacts ending today — ``refunds`` / ``cogs_recovered``, before the day's ledger is
+   closed — and raises quality from the complaints resolved today); daily series
+   recorded, each operation's declared series by its ``record_day``.
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
 models that implement a hook are called for it.
