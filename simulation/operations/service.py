@@ -52,7 +52,10 @@ days), ``service_resolution_rate`` (resolved / contacts), ``service_satisfaction
 of complaint purchases that satisfied), ``returns`` and ``returns_value`` (booked;
 currency), ``service_open`` (waiting at the horizon), ``service_quality`` (quality at the
 end); daily ``service_queue`` (waiting at the end of the day), ``service_contacts``,
-``returns``; record table ``service`` (one row per contact).
+``returns``; record table ``service``, one row per contact: ``day`` it arrived, ``person``,
+``kind`` (0 complaint, 1 inquiry), ``outcome`` (0 resolved by the bot, 1 resolved by an
+agent, 2 unresolved, 3 balked), ``wait`` (days, -1 balked), ``end_day``, ``returned``,
+``refund`` (currency).
 """
 from __future__ import annotations
 
