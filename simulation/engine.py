@@ -133,9 +133,12 @@ only from day t+1)
    sharer's root; any other exposure is its own root; people newly interested today
    get a root the same way, so interested sharers pass theirs on).
 3. **Satisfaction** (known before the buyer decides what to say). Each purchase is
-   satisfying iff ``uniform(key, SATISFY, i, j) < quality_share * product.quality +
-   (1 - quality_share) * product.service`` (j = the person's purchase count before
-   it). A dissatisfied buyer becomes *negative* and tells each out-neighbour (arc e)
+   satisfying iff ``uniform(key, SATISFY, i, j) < p`` (j = the person's purchase count
+   before it), where p = ``quality_share * product.quality + (1 - quality_share) *
+   product.service`` (the current quality and service: ``Engine.set_quality``) as
+   changed by the operations' ``satisfaction`` hooks, in registry order (customer
+   service puts the buyer's own service experience in place of ``product.service``).
+   A dissatisfied buyer becomes *negative* and tells each out-neighbour (arc e)
    iff ``uniform(key, NEGATIVE, e, t) < negative_spread``: the head's
    ``negative_heard`` grows by 1. Dissatisfied buyers do not share.
 4. **Sharing.** Each satisfied purchaser of today shares iff ``uniform(key, SHARE, i, t)
@@ -153,8 +156,11 @@ only from day t+1)
    once negative; every talking day is a new share (new index, new draws). The
    defaults (1, 0) are one share per buyer, as Independent Cascade. The operations'
    ``after_sharing`` then see the day's sharers (sorted ids, one share each).
-5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested);
-   daily series recorded, each operation's declared series by its ``record_day``.
+5. **End of day.** Operations' ``after_day`` (bargain starts among the newly interested;
+   customer service takes the day's inquiries, answers its queue, books the returns of
+   contacts ending today — ``refunds`` / ``cogs_recovered``, before the day's ledger is
+   closed — and raises quality from the complaints resolved today); daily series
+   recorded, each operation's declared series by its ``record_day``.
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
 models that implement a hook are called for it.
@@ -366,6 +372,10 @@ class Engine:
                                "kind": np.full(len(amounts), list(PAYMENT_KINDS).index(kind), np.int8),
                                "payee": np.asarray(payees, np.int64), "amount": amounts})
         self.daily[series][day] += float(amounts.sum())
+
+    def refund(self, day: int, refunds: float, cogs_recovered: float) -> None:
+        """Book returns on ``day``: ``refunds`` (currency paid back) and ``cogs_recovered`` (goods back in stock)."""
+        ledger.book_returns(self.daily, day, refunds, cogs_recovered)
 
     # -- the day -------------------------------------------------------------------------
     def _seed(self) -> None:
@@ -605,7 +615,10 @@ class Engine:
                                 "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
                                 "root_channel": self.root_channel[buyers], "root_kol": self.root_kol[buyers]})
         # 3. satisfaction: known before the buyer decides what to say
-        sat = F.satisfied(buyers, self.purchase_count, self.p_satisfied, self.key)
+        p_sat = np.full(len(buyers), self.p_satisfied)
+        for op in self.hooked["satisfaction"]:
+            p_sat = op.satisfaction(day, p, p_sat)
+        sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
         self.purchase_count[buyers] += 1
         self.satisfied[buyers] = sat
         unhappy = buyers[~sat]

@@ -15,6 +15,13 @@ Convention (currency units of the scenario):
   ``partner_spend`` (partner fees), ``event_spend`` (set-up cost of each campaign,
   flash sale, coupon, group-buy and bargain programme), then the lines operation models
   declare (``live_spend``: live-session fees and sales commissions). ``spend`` is their sum.
+* returns (``simulation.operations.service``): a returned sale is reversed on the day
+  the return is booked — its price paid is a ``refunds`` line that reduces that day's
+  revenue, and, when the goods come back to stock, its unit cost is a ``cogs_recovered``
+  line that reduces that day's cogs (written off otherwise). So ``revenue = paid -
+  refunds`` and ``cogs = unit_cost x purchases - cogs_recovered``, per day and in total,
+  ``revenue + refunds + discount_cost = product.price x purchases``; both lines are 0
+  without returns.
 * ``profit = revenue - cogs - spend``; ``roas = revenue / spend`` (NaN without
   spend); ``net_revenue_per_spend = (revenue - spend) / spend`` (the number earlier
   versions called ``roi``: it ignores the cost of goods and is not incremental, so it is
@@ -67,8 +74,11 @@ PAYMENT_KINDS["cross_sell"] = "content_spend"
 #: The spend series; ``spend`` is their sum.
 SPEND_SERIES = SPEND_LINES + tuple(dict.fromkeys(v for v in PAYMENT_KINDS.values() if v not in SPEND_LINES))
 
+#: Reversals of earlier sales (returns): refunds reduce revenue, recovered goods reduce cogs.
+RETURN_SERIES = ("refunds", "cogs_recovered")
+
 #: Per-day money series of the daily table (``roas`` is derived).
-MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit")
+MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit") + RETURN_SERIES
 
 
 def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray,
@@ -86,12 +96,19 @@ def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray,
     return np.minimum(list_price, left)
 
 
+def book_returns(daily: dict[str, np.ndarray], day: int, refunds: float, cogs_recovered: float) -> None:
+    """Book returns on ``day``: ``refunds`` (currency, the prices paid) and the unit costs of goods back in stock."""
+    daily["refunds"][day] += refunds
+    daily["cogs_recovered"][day] += cogs_recovered
+
+
 def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchases: int, paid: np.ndarray,
                discount: np.ndarray) -> None:
-    """Book a day's sales into ``daily`` and close its ledger (spend series must already hold the day's payments)."""
-    daily["revenue"][day] = float(paid.sum())
+    """Book a day's sales into ``daily`` and close its ledger (spend series and returns must already hold the day's)."""
+    # subtracting a 0.0 return line leaves every value as it was without returns
+    daily["revenue"][day] = float(paid.sum()) - daily["refunds"][day]
     daily["discount_cost"][day] = float(discount.sum())
-    daily["cogs"][day] = unit_cost * purchases
+    daily["cogs"][day] = unit_cost * purchases - daily["cogs_recovered"][day]
     daily["spend"][day] = sum(daily[k][day] for k in SPEND_SERIES)
     daily["profit"][day] = daily["revenue"][day] - daily["cogs"][day] - daily["spend"][day]
 

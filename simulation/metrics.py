@@ -4,7 +4,8 @@ Daily series (index = day 0..days): cumulative people ``exposed``, ``interested`
 ``buyers``, ``sharers``; per day ``new_buyers``, ``purchases``, the ledger
 (``simulation.ledger``: ``revenue``, ``cogs``, ``discount_cost``, ``incentive_spend``,
 ``kol_spend``, ``content_spend``, ``partner_spend``, ``event_spend``, ``spend``,
-``profit``, ``roas`` — NaN on days without spend), ``negative_wom`` (dissatisfied
+``profit``, ``roas`` — NaN on days without spend; ``refunds`` and ``cogs_recovered``
+for returns), ``negative_wom`` (dissatisfied
 purchases, i.e. people starting negative word of mouth), ``attr_<channel>``
 (purchases credited to each channel, last touch; ``simulation.operations.CHANNELS``) and
 the series each operation model declares (``Operation.series``, 0 while it is off).
@@ -16,7 +17,8 @@ exposed, ``reach`` = exposed / n, the ledger's run totals (``revenue``, ``cogs``
 spend``, ``roas = revenue / spend``, ``net_revenue_per_spend``; NaN ratios without
 spend; ``total_spend`` is a deprecated alias of ``spend``), ``viral_coefficient`` = buyers whose first purchase came through a friend's share /
 buyers, ``t10`` / ``t50`` = first day cumulative buyers reach 10 % / 50 % of the final
-buyers (NaN without buyers), ``negative_wom``, ``attr_*`` (summing to purchases), per
+buyers (NaN without buyers), ``negative_wom``, ``satisfaction_rate`` = 1 - negative_wom / purchases (the share of
+purchases that satisfied), ``attr_*`` (summing to purchases), per
 segment ``buyers__<segment>``, ``conversion_rate__<segment>``, and the metrics each
 operation model declares (``Operation.metrics``, e.g. the event model's
 ``groupbuy_success_rate`` and ``groups_opened``; their declared values while it is off).
@@ -171,6 +173,7 @@ def summarize(eng) -> dict[str, float]:
     s["t10"] = _first_day_reaching(curve, 0.1 * buyers) if buyers else math.nan
     s["t50"] = _first_day_reaching(curve, 0.5 * buyers) if buyers else math.nan
     s["negative_wom"] = float(d["negative_wom"].sum())
+    s["satisfaction_rate"] = 1.0 - s["negative_wom"] / s["purchases"] if s["purchases"] else math.nan
     for name in CHANNELS:
         s[f"attr_{name}"] = float(d[f"attr_{name}"].sum())
     seg = eng.pop.segment

@@ -39,7 +39,8 @@ proof, negative word of mouth and shares only from tomorrow):
    through each model's routing (group-buy, flash-sale stock); then each purchase is
    booked at the price paid (``simulation.ledger``: routed price, less price cuts, less
    balances redeemed) and each model reacts to it;
-3. satisfaction, and negative word of mouth from dissatisfied purchasers;
+3. satisfaction (the probability as the models' ``satisfaction`` hooks set it per order),
+   and negative word of mouth from dissatisfied purchasers;
 4. sharing by today's satisfied purchasers and by interested non-buyers, plus adopters
    still talking (persistent word of mouth); the models see today's sharers;
 5. end of day: the models' end-of-day hooks (bargains start); the day is recorded.
@@ -372,6 +373,10 @@ class ReferenceModel(mesa.Model):
         """Book a payment (currency) of ``kind`` (a key of ``ledger.PAYMENT_KINDS``) on ``day``."""
         self.daily[ledger.PAYMENT_KINDS[kind]][day] += amount
 
+    def refund(self, day: int, refunds: float, cogs_recovered: float) -> None:
+        """Book returns on ``day`` (as ``Engine.refund``)."""
+        ledger.book_returns(self.daily, day, refunds, cogs_recovered)
+
     def each_with_probability(self, people: list, p: float) -> list:
         """Everyone in ``people`` picked independently with probability ``p`` (in id order).
 
@@ -505,7 +510,7 @@ class ReferenceModel(mesa.Model):
         for order in orders:
             order.buyer.purchase(day, order)
         # 3. satisfaction, known before the buyer decides what to say
-        happy = [o.buyer for o in orders if o.buyer.satisfy(self.p_satisfied)]
+        happy = [o.buyer for o in orders if o.buyer.satisfy(self.satisfaction(day, o))]
         unhappy = len(orders) - len(happy)
         # 4. sharing: satisfied purchasers share a positive review
         mult = self.share_multiplier * self.novelty(day)
@@ -552,6 +557,13 @@ class ReferenceModel(mesa.Model):
         if buyer.bought:
             return buyer.first_platform
         return buyer.offer.platform if buyer.offer is not None else 0
+
+    def satisfaction(self, day: int, order: Order) -> float:
+        """The satisfaction probability of ``order``: ``p_satisfied`` as the models' hooks change it."""
+        p = self.p_satisfied
+        for op in self.hooked["satisfaction"]:
+            p = op.satisfaction(day, order, p)
+        return p
 
     def propensity(self, person: Consumer) -> float:
         """``person``'s share propensity times the models' share factors."""

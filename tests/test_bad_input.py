@@ -255,6 +255,10 @@ CASES = [
     ("distribution-who-unknown", {"s.toml": scenario(
         tables='[operations.distribution]\nenabled = true\ndistributors = "friends"\n')}, RUN,
      "operations.distribution.distributors"),
+    ("service-agents-float", {"s.toml": scenario(tables="[operations.service]\nenabled = true\nagents = 2.5\n")}, RUN,
+     "operations.service.agents"),
+    ("service-patience-zero", {"s.toml": scenario(tables="[operations.service]\npatience = 0.0\n")}, RUN,
+     "operations.service.patience"),
 ]
 
 

@@ -57,6 +57,12 @@ levers = st.fixed_dictionaries({
     "operations.distribution.enabled": st.booleans(), "operations.distribution.level1_rate": share,
     "operations.distribution.level2_rate": share,
     "operations.distribution.distributors": st.sampled_from(["buyers", "anyone"]),
+    "operations.points.enabled": st.booleans(), "operations.points.point_value": st.floats(0.0, 0.2),
+    "operations.service.enabled": st.booleans(), "operations.service.contact_rate": share,
+    "operations.service.agents": st.integers(0, 3), "operations.service.capacity": st.integers(0, 5),
+    "operations.service.cost_per_agent_day": money, "operations.service.chatbot": st.booleans(),
+    "operations.service.cost_per_chat": money, "operations.service.return_rate": st.floats(0.0, 1.0),
+    "operations.service.recover_goods": st.booleans(), "operations.service.max_wait": st.integers(0, 5),
 })
 
 
@@ -72,7 +78,11 @@ def test_ledger_identities_hold_on_random_scenarios(overrides, seed):
     # run identities, exactly
     assert s["spend"] == sum(s[k] for k in SPEND_SERIES)
     assert s["profit"] == s["revenue"] - s["cogs"] - s["spend"]
-    assert s["cogs"] == unit * s["purchases"] or math.isclose(s["cogs"], unit * s["purchases"], rel_tol=1e-12)
+    # returns: refunds reduce revenue, goods back in stock reduce cogs (both 0 without returns)
+    cogs = unit * s["purchases"] - s["cogs_recovered"]
+    assert s["cogs"] == cogs or math.isclose(s["cogs"], cogs, rel_tol=1e-12, abs_tol=1e-9)
+    assert s["cogs_recovered"] == 0 or math.isclose(s["cogs_recovered"], unit * s["returns"], rel_tol=1e-12)
+    assert math.isclose(s["refunds"], s["returns_value"], rel_tol=1e-12, abs_tol=1e-9)
     if s["spend"] > 0:
         assert s["roas"] == s["revenue"] / s["spend"]
         assert s["net_revenue_per_spend"] == (s["revenue"] - s["spend"]) / s["spend"]
@@ -81,13 +91,14 @@ def test_ledger_identities_hold_on_random_scenarios(overrides, seed):
     # per day, exactly; run totals are the sums of the days
     assert (d["spend"] == sum(d[k] for k in SPEND_SERIES)).all()
     assert (d["profit"] == d["revenue"] - d["cogs"] - d["spend"]).all()
-    for k in ("revenue", "cogs", "discount_cost", "spend", "profit") + SPEND_SERIES:
+    for k in ("revenue", "cogs", "discount_cost", "spend", "profit", "refunds", "cogs_recovered") + SPEND_SERIES:
         assert math.isclose(d[k].sum(), s[k], rel_tol=1e-12, abs_tol=1e-9), k
     # list price = paid + discount, per purchase and in total; no purchase is discounted below 0
     rec = res.records["purchases"]
     np.testing.assert_allclose(rec["price"] + rec["discount"], price, rtol=1e-12)
     assert (rec["price"] >= 0).all() and (rec["price"] <= price).all() and (rec["discount"] >= 0).all()
-    assert math.isclose(s["revenue"] + s["discount_cost"], price * s["purchases"], rel_tol=1e-12, abs_tol=1e-9)
+    assert math.isclose(s["revenue"] + s["refunds"] + s["discount_cost"], price * s["purchases"], rel_tol=1e-12,
+                        abs_tol=1e-9)
     # spend is exactly the cash paid out, and discounts are never spend
     pay = res.records["payments"]
     assert math.isclose(pay["amount"].sum(), s["spend"], rel_tol=1e-12, abs_tol=1e-9)

@@ -72,6 +72,12 @@ SCENARIOS = {
     "distribution": {"kol.count": 0, "operations.distribution.enabled": True,
                      "operations.distribution.level1_rate": 0.2, "operations.distribution.level2_rate": 0.1,
                      "operations.distribution.share_sensitivity": 3.0, "funnel.interested_share_rate": 0.5},
+    "service": {"kol.count": 0, "operations.service.enabled": True, "operations.service.contact_rate": 0.5,
+                "operations.service.agents": 1, "operations.service.capacity": 2, "operations.service.max_wait": 3,
+                "operations.service.chatbot": True, "operations.service.inquiry_rate": 0.2,
+                "operations.service.inquiry_boost": 3.0, "operations.service.learning_rate": 0.002,
+                "operations.service.return_rate": 0.8, "operations.service.recover_goods": True,
+                "product.repeat_rate": 0.05, "funnel.interested_share_rate": 0.5},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
@@ -189,6 +195,9 @@ def test_scenarios_exercise_their_mechanics():
     live = engine_runs("live")
     assert live["live_buyers"].mean() > 3 and live["live_spend"].mean() > 4000
     assert engine_runs("distribution")["distribution_level2"].mean() > 10
+    svc = engine_runs("service")
+    assert svc["service_balked"].mean() > 1 and svc["service_wait"].mean() > 0.3 and svc["returns"].mean() > 1
+    assert svc["service_inquiries"].mean() > 5 and svc["service_quality"].mean() > 0.81
     allon = engine_runs("all_on")
     for ch in ("kol", "friend", "event", "partner", "live"):
         assert allon[f"attr_{ch}"].mean() > 1, ch

@@ -220,11 +220,11 @@ def spread_negative(spreaders, day, key, indptr, indices, prob, neg_heard):
 
 @njit(cache=True)
 def satisfied(buyers, purchase_count, p_sat, key):
-    """Return per buyer whether this purchase satisfies: ``uniform(key, SATISFY, i, purchase_count[i]) < p_sat``."""
+    """Per purchase j of person i: whether it satisfies, ``uniform(key, SATISFY, i, purchase_count[i]) < p_sat[j]``."""
     out = np.empty(buyers.shape[0], np.bool_)
     for j in range(buyers.shape[0]):
         i = buyers[j]
-        out[j] = uniform(key, SATISFY, i, purchase_count[i]) < p_sat
+        out[j] = uniform(key, SATISFY, i, purchase_count[i]) < p_sat[j]
     return out
 
 

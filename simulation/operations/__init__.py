@@ -30,6 +30,7 @@ MODULES = (
     "points",
     "live",
     "distribution",
+    "service",
 )
 
 

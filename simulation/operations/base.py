@@ -64,6 +64,10 @@ Phase 2   ``repeat_factor(people) -> array``  per-person factor of ``repeat_rate
                                         order; booked as ``discount_cost``.
           ``on_purchases(day, purchases)``  react to the booked purchases (``price`` is
                                         now the price paid): incentives, content, points.
+Phase 3   ``satisfaction(day, purchases, p) -> array``  the satisfaction probability of
+                                        each of today's purchases (``p``: float64, the
+                                        probability so far, starting from the engine's
+                                        ``p_satisfied``); called before the SATISFY draw.
 Phase 4   ``share_factor(people) -> array``   per-person factor of the share propensity.
           ``after_sharing(day, sharers)``  the ids (sorted) whose share reaches friends
                                         tomorrow (each one share today).
@@ -83,7 +87,8 @@ per-platform readouts follow the exposure that converted (the engine does it, th
 What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
 ``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
 model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, payees,
-amounts)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
+amounts)``, ``engine.refund(day, refunds, cogs_recovered)`` (returns: ``simulation.ledger``),
+``engine.set_quality(quality, service)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
 the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...): read
 them; a model that writes one says so in its docstring (the event model keeps
 ``pending`` for group-buy members and marks inviters ``shared``).
@@ -101,7 +106,8 @@ per-person arguments, so the Mesa-agent day calls them in a loop:
 ``price_reduction(person)`` / ``purchase_factor(person)`` (at evaluation),
 ``exposures(day)`` (calls ``person.expose``), ``repeat_factor(person)``,
 ``route(day, orders) -> orders``, ``price_cut(order)``, ``redeem(order, left)``,
-``on_purchase(day, order)``, ``share_factor(person)``, ``after_sharing(day, sharers)``,
+``on_purchase(day, order)``, ``satisfaction(day, order, p) -> float``,
+``share_factor(person)``, ``after_sharing(day, sharers)``,
 ``after_day(day)``, ``record_day(day, daily)``, ``summary()``, ``records()``.
 It draws from the model's generators (``model.random``, ``model.rng``), not from the
 engine's counter-based stream: the two agree in distribution (``tests/test_reference.py``
@@ -173,8 +179,8 @@ def select(p: Purchases, mask: np.ndarray) -> Purchases:
 
 #: Hooks the engine calls only when a class overrides them (detected once at set-up).
 HOOKS = ("friend_discount", "share_multiplier", "price_reduction", "purchase_factor", "price_multiplier",
-         "exposures", "repeat_factor", "route", "price_cut", "redeem", "on_purchases", "share_factor",
-         "after_sharing", "after_day", "record_day")
+         "exposures", "repeat_factor", "route", "price_cut", "redeem", "on_purchases", "satisfaction",
+         "share_factor", "after_sharing", "after_day", "record_day")
 
 
 def overrides(obj: Any, hook: str, base: type) -> bool:
@@ -241,6 +247,10 @@ class Operation:
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         """React to the purchases booked today (rewards, commissions, content)."""
+
+    def satisfaction(self, day: int, purchases: Purchases, p: np.ndarray) -> np.ndarray:
+        """Satisfaction probability of each of today's purchases, given ``p`` (the probability so far)."""
+        return p
 
     def share_factor(self, people: np.ndarray) -> np.ndarray:
         """Per-person factor of the share propensity of ``people`` (today's potential sharers)."""

@@ -48,7 +48,8 @@ class Order:
 
 #: Hooks the reference day calls only for the counterparts that override them.
 REFERENCE_HOOKS = ("price_multiplier", "price_reduction", "purchase_factor", "exposures", "repeat_factor", "route",
-                   "price_cut", "redeem", "on_purchase", "share_factor", "after_sharing", "after_day", "record_day")
+                   "price_cut", "redeem", "on_purchase", "satisfaction", "share_factor", "after_sharing", "after_day",
+                   "record_day")
 
 
 class ReferenceOperation:
@@ -102,6 +103,10 @@ class ReferenceOperation:
 
     def on_purchase(self, day: int, order) -> None:
         """React to one booked order (``order.price`` is the price paid)."""
+
+    def satisfaction(self, day: int, order, p: float) -> float:
+        """Satisfaction probability of ``order``, given ``p`` (the probability so far)."""
+        return p
 
     def share_factor(self, person) -> float:
         """Factor of ``person``'s share propensity."""
