@@ -80,7 +80,7 @@ only from day t+1)
    online today, at price_today, credited to the channel of their first purchase — and,
    when that was a KOL post, to that KOL (its commission applies), otherwise with no
    referrer) pass through each operation's ``route`` (group-buy: join / open groups,
-   resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
+   resolve full or expired groups; flash-sale stock; community group-buy orders wait for their pick-up day), first and repeat purchases alike. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
    Booking a purchase (``simulation.ledger``): the price paid is the routed price less

@@ -28,6 +28,8 @@ STREAMS: dict[str, int] = {
     "kol": 4,  # KOL selection and audiences
     "ties": 5,  # tie strengths
     "partner": 6,  # cross-over partner audience
+    "store": 7,  # people's and stores' locations (operations.store)
+    "community": 8,  # community group-buy leaders chosen at random (operations.community)
 }
 
 SeedLike = int | np.random.SeedSequence | None

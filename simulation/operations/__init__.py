@@ -28,6 +28,8 @@ MODULES = (
     "event",
     "crossover",
     "points",
+    "store",
+    "community",
 )
 
 

@@ -78,7 +78,8 @@ model uses), ``engine.rng(name)`` (set-up Generators), ``engine.pay(day, kind, p
 amounts)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
 the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...): read
 them; a model that writes one says so in its docstring (the event model keeps
-``pending`` for group-buy members and marks inviters ``shared``).
+``pending`` for group-buy members and marks inviters ``shared``; the community model
+keeps ``pending`` for orders waiting for their pick-up day).
 
 The reference counterpart
 -------------------------
