@@ -233,6 +233,17 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    ("store-off-the-map", {"s.toml": scenario(tables="[operations.store]\nenabled = true\nstores = [[1.5, 0.2]]\n")},
+     RUN, "operations.store.stores.0.0"),
+    ("store-event-cost-text", {"s.toml": scenario(
+        tables='[operations.store]\nenabled = true\n[[operations.store.events]]\ncost = "lots"\n')},
+     RUN, "operations.store.events.0"),
+    ("community-strategy", {"s.toml": scenario(
+        tables='[operations.community]\nenabled = true\nstrategy = "loudest"\n')}, RUN, "operations.community.strategy"),
+    ("store-count-above-n", {"s.toml": scenario(tables="[operations.store]\nenabled = true\nstore_count = 400\n")},
+     RUN, "operations.store.store_count: 400 stores"),
+    ("community-leaders-above-n", {"s.toml": scenario(tables="[operations.community]\nenabled = true\nleaders = 301\n")},
+     RUN, "operations.community.leaders: 301 leaders"),
 ]
 
 

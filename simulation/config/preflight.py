@@ -4,8 +4,9 @@
 ``sweep`` and the Python API share it) on the scenario of every design point:
 
 * an edge-list file is read in full (every line parsed, errors as ``file:line``);
-* ``kol.count``, ``seeding.count`` and the partner audience must fit the graph's
-  population, and every ``seeding.nodes`` label must be a node of the graph;
+* ``kol.count``, ``seeding.count``, the partner audience, the stores placed at
+  people's homes and the community group-buy leaders must fit the graph's population,
+  and every ``seeding.nodes`` label must be a node of the graph;
 * the memory one run needs is estimated from n, edges and days (``run_memory``) and a
   run that does not fit in the memory available now is refused with the estimate,
   unless the caller passes ``check_memory=False`` (``--no-memory-check``).
@@ -159,6 +160,14 @@ def _check_fit(sc: dict, size: GraphSize, where: str) -> None:
             raise PreflightError(
                 f"{where}operations.crossover.partner_audience_share: {share} of {n} people is an empty audience"
             )
+    store = (sc.get("operations") or {}).get("store") or {}
+    if store.get("enabled") and not store.get("stores") and int(store.get("store_count") or 0) > n:
+        raise PreflightError(f"{where}operations.store.store_count: {store['store_count']} stores placed at "
+                             f"people's homes, but the graph has only {n} people")
+    community = (sc.get("operations") or {}).get("community") or {}
+    if community.get("enabled") and int(community.get("leaders") or 0) > n:
+        raise PreflightError(f"{where}operations.community.leaders: {community['leaders']} leaders, "
+                             f"but the graph has only {n} people")
 
 
 def check_scenarios(
