@@ -55,13 +55,16 @@ Costs (``store_spend``): ``cost_per_store_day`` per store on each open day (kind
 ``post_cost`` per community post (``store_community_post``). Attribution channels
 ``store`` (in-store purchases without a coupon) and ``o2o`` (in-store purchases with a
 coupon, and purchases off community posts). Readouts: summary ``store_visits``,
-``store_visitors`` (distinct people), ``store_purchases`` (purchases off a store visit),
-``o2o_coupons`` (handed out), ``o2o_redeemed``, ``o2o_members``; daily ``store_visits``
+``store_visitors`` (distinct people), ``store_purchases`` (purchases off a store visit)
+and ``store_revenue`` (what they paid), ``online_purchases`` (every other purchase of the
+run, seeds and repeat purchases included; NaN when the model is off: nothing is
+separated), ``o2o_coupons`` (handed out), ``o2o_redeemed``, ``o2o_members``; daily ``store_visits``
 and ``store_purchases``; record table ``stores`` (x, y, visits, purchases, members who
 joined there).
 """
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 import numpy as np
@@ -185,7 +188,7 @@ def visit_base(cfg: StoreConfig, xy: np.ndarray, stores: np.ndarray) -> tuple[np
 
 @njit(cache=True)
 def draw_visits(base, coupon, coupon_mult, mult, key, b):
-    """Return the sorted ids i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult * (coupon_mult if coupon[i] > 0))``."""
+    """Return the sorted ids i with ``uniform(key, STORE, i, b) < base[i] * mult * (coupon_mult if coupon[i] > 0)``."""
     n = base.shape[0]
     out = np.empty(n, np.int64)
     k = 0
@@ -208,8 +211,8 @@ class StoreOperation(Operation):
     reference = StoreReference
     payments = {"store_operation": "store_spend", "store_event": "store_spend", "store_community_post": "store_spend"}
     channels = ("store", "o2o")
-    metrics = {"store_visits": 0.0, "store_visitors": 0.0, "store_purchases": 0.0, "o2o_coupons": 0.0,
-               "o2o_redeemed": 0.0, "o2o_members": 0.0}
+    metrics = {"store_visits": 0.0, "store_visitors": 0.0, "store_purchases": 0.0, "store_revenue": 0.0,
+               "online_purchases": math.nan, "o2o_coupons": 0.0, "o2o_redeemed": 0.0, "o2o_members": 0.0}
     series = ("store_visits", "store_purchases")
     all_on = {"enabled": True, "coupon.enabled": True, "community.join_prob": 0.2,
               "events": [{"start_day": 5, "end_day": 7}]}
@@ -231,11 +234,14 @@ class StoreOperation(Operation):
         self.today_purchases = 0
         self.coupons = 0
         self.redeemed = 0
+        self.purchases = 0  # every purchase of the run
+        self.revenue = 0.0  # paid in store
 
     def _pay_costs(self, day: int) -> None:
         c, eng = self.cfg, self.engine
         if c.cost_per_store_day > 0:
-            eng.pay(day, "store_operation", np.full(len(self.stores), -1), np.full(len(self.stores), c.cost_per_store_day))
+            k = len(self.stores)
+            eng.pay(day, "store_operation", np.full(k, -1), np.full(k, c.cost_per_store_day))
         if c.event_cost(day) > 0:
             eng.pay(day, "store_event", -1, c.event_cost(day))
 
@@ -282,6 +288,8 @@ class StoreOperation(Operation):
         in_store = ((ch == self.ch_store) | (ch == self.ch_o2o)) & (ref >= 0)
         np.add.at(self.store_purchases, ref[in_store], 1)
         self.today_purchases += int(in_store.sum())
+        self.purchases += len(buyers)
+        self.revenue += float(purchases["price"][in_store].sum())
         self.redeemed += int(np.count_nonzero(in_store & (ch == self.ch_o2o) & (self.coupon[buyers] > 0)))
         self.coupon[buyers] = 0.0  # used in store, or lapsed by a purchase elsewhere
 
@@ -295,8 +303,10 @@ class StoreOperation(Operation):
 
     def summary(self) -> dict[str, float]:
         return {"store_visits": float(self.visits.sum()), "store_visitors": float(np.count_nonzero(self.visits)),
-                "store_purchases": float(self.store_purchases.sum()), "o2o_coupons": float(self.coupons),
-                "o2o_redeemed": float(self.redeemed), "o2o_members": float(self.member.sum())}
+                "store_purchases": float(self.store_purchases.sum()), "store_revenue": self.revenue,
+                "online_purchases": float(self.purchases - self.store_purchases.sum()),
+                "o2o_coupons": float(self.coupons), "o2o_redeemed": float(self.redeemed),
+                "o2o_members": float(self.member.sum())}
 
     def records(self) -> dict[str, dict[str, np.ndarray]]:
         return {"stores": store_table(self.stores, self.store_visits, self.store_purchases, self.store_members)}

@@ -25,6 +25,7 @@ class StoreReference(ReferenceOperation):
         self.store_visits, self.store_purchases, self.store_members = [0] * k, [0] * k, [0] * k
         self.today_visits = self.today_purchases = 0
         self.coupons = self.redeemed = 0
+        self.purchases, self.revenue = 0, 0.0
 
     def exposures(self, day: int) -> None:
         c, m = self.cfg, self.model
@@ -72,8 +73,10 @@ class StoreReference(ReferenceOperation):
 
     def on_purchase(self, day: int, order) -> None:
         i = order.buyer.index
+        self.purchases += 1
         if order.channel in (self.ch_store, self.ch_o2o) and order.referrer >= 0:
             self.store_purchases[order.referrer] += 1
+            self.revenue += order.price
             self.today_purchases += 1
             if order.channel == self.ch_o2o and self.coupon[i] > 0:
                 self.redeemed += 1
@@ -88,8 +91,10 @@ class StoreReference(ReferenceOperation):
 
     def summary(self) -> dict[str, float]:
         return {"store_visits": float(sum(self.visits)), "store_visitors": float(sum(v > 0 for v in self.visits)),
-                "store_purchases": float(sum(self.store_purchases)), "o2o_coupons": float(self.coupons),
-                "o2o_redeemed": float(self.redeemed), "o2o_members": float(sum(self.member))}
+                "store_purchases": float(sum(self.store_purchases)), "store_revenue": self.revenue,
+                "online_purchases": float(self.purchases - sum(self.store_purchases)),
+                "o2o_coupons": float(self.coupons), "o2o_redeemed": float(self.redeemed),
+                "o2o_members": float(sum(self.member))}
 
     def records(self) -> dict:
         from .store import store_table

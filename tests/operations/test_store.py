@@ -115,6 +115,8 @@ def test_costs_coupon_purchases_and_community():
     assert s["store_spend"] == 23 * 3 * 50.0 + 700.0 + 10.0 * posts
     in_store = np.isin(rec["channel"], [CH_STORE, CH_O2O]) & (rec["ref"] >= 0)
     assert s["store_purchases"] == in_store.sum() == res.records["stores"]["purchases"].sum() > 0
+    assert s["online_purchases"] == s["purchases"] - s["store_purchases"]
+    assert math.isclose(s["store_revenue"], rec["price"][in_store].sum(), rel_tol=1e-12)
     assert s["store_visits"] == res.daily["store_visits"].sum() == res.records["stores"]["visits"].sum()
     coupon_buys = in_store & (rec["channel"] == CH_O2O)
     assert coupon_buys.sum() == s["o2o_redeemed"] > 0
