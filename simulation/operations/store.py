@@ -16,34 +16,43 @@ visit probability per open day is
     q_i = min(1, visit_rate * sum_s exp(-d_is / distance_scale))    (visit_rule = "gravity")
 
 and the visit goes to the nearest store (its readouts). On day t in the store window
-``[start_day, end_day]`` person i visits iff ``uniform(key, STORE, i, 8t) < p_it`` with
-``p_it = min(1, q_i * E_t * C_i)``: ``E_t`` is the product of ``visit_multiplier`` of
-the offline events (``events``: a launch, an experience day) whose window holds t (1 on
-other days) and ``C_i = coupon.visit_multiplier`` while i holds an O2O coupon (else 1).
-A person's draw does not depend on anyone else's, so raising ``E_t`` only adds visitors
-(common random numbers across scenarios). Every visitor is exposed (phase 1d) with
-strength ``min(1, store_strength * S_t)`` (``S_t`` the product of the active events'
-``strength_multiplier``) at the day's price, draw ``uniform(key, STORE, i, 8t + 1)``,
-``ref`` = the store's index; like any exposure it moves only people who have not bought,
-are not pending and are active today (``activity_i``). The channel is ``store``, or
-``o2o`` for a coupon holder, who sees the price less the coupon's ``value`` (at least 0).
+``[start_day, end_day]`` person i visits with probability ``p_it = min(1, q_i * E_t *
+C_i)``: ``E_t`` is the product of ``visit_multiplier`` of the offline events (``events``:
+a launch, an experience day) whose window holds t (1 on other days) and ``C_i =
+coupon.visit_multiplier`` while i holds an O2O coupon (else 1). People without a coupon
+are drawn in O(visits), not O(n), by thinning nested candidates: with ``c0 = min(1,
+max_i q_i)`` and the day's cap ``c_t = max(c0, min(1, max_i q_i * E_t))``, the
+candidates are the people picked at rate c0 (geometric skipping on STORE, b = 16t) plus,
+when c_t > c0, those picked at rate (c_t - c0) / (1 - c0) (b = 16t + 7), so each person
+is a candidate with probability c_t; a candidate visits iff ``uniform(key, STORE, i, 16t
++ 6) < p_it / c_t``. A coupon holder visits iff ``uniform(key, STORE, i, 16t + 8) <
+p_it``. So a visit has probability p_it; an event (E_t > 1) only adds visitors to the
+day without it (the same people visit, plus more; exact while no probability reaches 1)
+and coupons change only their holders' visits (common random numbers across scenarios).
+Every visitor is exposed (phase 1d) with strength ``min(1, store_strength * S_t)``
+(``S_t`` the product of the active events' ``strength_multiplier``) at the day's price,
+draw ``uniform(key, STORE, i, 16t + 1)``, ``ref`` = the store's index; like any exposure
+it moves only people who have not bought, are not pending and are active today
+(``activity_i``). The channel is ``store``, or ``o2o`` for a coupon holder, who sees the
+price less the coupon's ``value`` (at least 0).
 
 O2O links.
 (a) *Online coupon redeemable in store* (``coupon``): each day of its window every person
-    who holds none, has not bought and is not pending receives one with probability
-    ``reach`` (geometric skipping on STORE, b = 8t + 3). It is not an exposure: it raises
+    who holds none, has not bought, is not pending and has not converted earlier today
+    receives one with probability
+    ``reach`` (geometric skipping on STORE, b = 16t + 3). It is not an exposure: it raises
     the holder's visits by ``visit_multiplier`` and, in store, takes ``value`` off the
     price (booked as ``discount_cost``: the purchase's price already holds it). A
     holder's coupon is used by a purchase in store (counted ``o2o_redeemed``) and lapses
     when the holder buys through any channel (a new-customer coupon).
 (b) *Brand community* (``community``): a visitor who is not a member joins with
-    probability ``join_prob`` (draw ``uniform(key, STORE, i, 8t + 2)``). The content
+    probability ``join_prob`` (draw ``uniform(key, STORE, i, 16t + 2)``). The content
     model (``operations.content``) reaches people uniformly at random and has no
     audience to add members to, so the community is this model's own: on posting days
     of the community window (``posts_per_week``, the KOL schedule rule) the brand posts
     to its members as they were at the start of the day, reaching each with
-    probability ``post_reach`` (geometric skipping on STORE, b = 8t + 4; channel ``o2o``,
-    strength ``post_strength``, draw ``uniform(key, STORE, i, 8t + 5)``, ``ref`` -1),
+    probability ``post_reach`` (geometric skipping on STORE, b = 16t + 4; channel ``o2o``,
+    strength ``post_strength``, draw ``uniform(key, STORE, i, 16t + 5)``, ``ref`` -1),
     and a member's share propensity is multiplied by ``member_share_factor`` (a member
     talks about the brand more; 1 = neutral).
 
@@ -81,8 +90,8 @@ from .store_reference import StoreReference
 #: A coordinate of the unit square.
 Coordinate = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
 
-# the STORE stream's counter b = 8t + k, one k per decision
-K_VISIT, K_EVALUATE, K_JOIN, K_COUPON, K_POST_REACH, K_POST_EVALUATE = 0, 1, 2, 3, 4, 5
+# the STORE stream's counter b = 16t + k, one k per decision
+K_VISIT, K_EVALUATE, K_JOIN, K_COUPON, K_POST_REACH, K_POST_EVALUATE, K_VISIT_ACCEPT, K_VISIT_EXTRA, K_HOLDER = range(9)
 
 
 class OfflineEventConfig(Window):
@@ -187,16 +196,13 @@ def visit_base(cfg: StoreConfig, xy: np.ndarray, stores: np.ndarray) -> tuple[np
 
 
 @njit(cache=True)
-def draw_visits(base, coupon, coupon_mult, mult, key, b):
-    """Return the sorted ids i with ``uniform(key, STORE, i, b) < base[i] * mult * (coupon_mult if coupon[i] > 0)``."""
-    n = base.shape[0]
-    out = np.empty(n, np.int64)
+def thin_visits(cand, base, mult, cap, key, b):
+    """Keep the candidates i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult) / cap``."""
+    out = np.empty(cand.shape[0], np.int64)
     k = 0
-    for i in range(n):
-        p = base[i] * mult
-        if coupon[i] > 0.0:
-            p *= coupon_mult
-        if p > 0.0 and uniform(key, STORE, i, b) < p:
+    for j in range(cand.shape[0]):
+        i = cand[j]
+        if uniform(key, STORE, i, b) < min(1.0, base[i] * mult) / cap:
             out[k] = i
             k += 1
     return out[:k]
@@ -223,6 +229,7 @@ class StoreOperation(Operation):
         self.ch_store, self.ch_o2o = engine.channel("store"), engine.channel("o2o")
         self.xy, self.stores = layout(cfg, n, engine.rng("store"))
         self.base, self.nearest = visit_base(cfg, self.xy, self.stores)
+        self.qmax = float(self.base.max()) if n else 0.0
         self.coupon = np.zeros(n)  # value of the O2O coupon each person holds (currency)
         self.member = np.zeros(n, bool)
         self.visits = np.zeros(n, np.int64)
@@ -251,37 +258,58 @@ class StoreOperation(Operation):
         out: list[Batch] = []
         cp, cm = c.coupon, c.community
         if cp.enabled and cp.active(day):
-            people = skip_sample(eng.key, STORE, 8 * day + K_COUPON, eng.n, cp.reach)
-            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)]
+            people = skip_sample(eng.key, STORE, 16 * day + K_COUPON, eng.n, cp.reach)
+            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
+                            & (eng.cand_day[people] != day)]
             self.coupon[people] = cp.value
             self.coupons += len(people)
         if cm.join_prob > 0 and cm.active(day) and posts_on(day, cm.posts_per_week):
             if cm.post_cost > 0:
                 eng.pay(day, "store_community_post", -1, cm.post_cost)
             members = np.flatnonzero(self.member)
-            members = members[skip_sample(eng.key, STORE, 8 * day + K_POST_REACH, len(members), cm.post_reach)]
+            members = members[skip_sample(eng.key, STORE, 16 * day + K_POST_REACH, len(members), cm.post_reach)]
             out.append(Batch.per_person(self.ch_o2o, STORE, members, cm.post_strength, eng.price_today,
-                                        8 * day + K_POST_EVALUATE))
+                                        16 * day + K_POST_EVALUATE))
         if not c.active(day):
             return out
         self._pay_costs(day)
         mult, smult = c.event_factors(day)
-        visitors = draw_visits(self.base, self.coupon, cp.visit_multiplier, mult, eng.key, 8 * day + K_VISIT)
+        visitors = self._visitors(day, mult)
         self.visits[visitors] += 1
         self.today_visits = len(visitors)
         np.add.at(self.store_visits, self.nearest[visitors], 1)
         if cm.join_prob > 0:
             cand = visitors[~self.member[visitors]]
-            joins = cand[draw_below(cand, np.full(len(cand), cm.join_prob), eng.key, STORE, 8 * day + K_JOIN)]
+            joins = cand[draw_below(cand, np.full(len(cand), cm.join_prob), eng.key, STORE, 16 * day + K_JOIN)]
             self.member[joins] = True
             np.add.at(self.store_members, self.nearest[joins], 1)
         strength = min(1.0, c.store_strength * smult)
         held = self.coupon[visitors] > 0
         for ch, who, off in ((self.ch_store, visitors[~held], 0.0), (self.ch_o2o, visitors[held], cp.value)):
-            b = Batch.per_person(ch, STORE, who, strength, max(0.0, eng.price_today - off), 8 * day + K_EVALUATE)
+            b = Batch.per_person(ch, STORE, who, strength, max(0.0, eng.price_today - off), 16 * day + K_EVALUATE)
             b.ref = self.nearest[who].astype(np.int64)
             out.append(b)
         return out
+
+    def _visitors(self, day: int, mult: float) -> np.ndarray:
+        """Today's visitors (sorted ids) at event multiplier ``mult`` (the module docstring's draws)."""
+        cp, eng = self.cfg.coupon, self.engine
+        cap0 = min(1.0, self.qmax)
+        cap = max(cap0, min(1.0, self.qmax * mult))
+        plain = np.empty(0, np.int64)
+        if cap > 0:
+            cand = skip_sample(eng.key, STORE, 16 * day + K_VISIT, eng.n, cap0)
+            if cap > cap0:
+                extra = skip_sample(eng.key, STORE, 16 * day + K_VISIT_EXTRA, eng.n, (cap - cap0) / (1.0 - cap0))
+                cand = np.union1d(cand, extra)
+            if self.coupons:
+                cand = cand[self.coupon[cand] == 0]
+            plain = thin_visits(cand, self.base, mult, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
+        if not self.coupons:
+            return plain
+        holders = np.flatnonzero(self.coupon > 0)
+        p = np.minimum(1.0, self.base[holders] * mult * cp.visit_multiplier)
+        return np.union1d(plain, holders[draw_below(holders, p, eng.key, STORE, 16 * day + K_HOLDER)])
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers, ch, ref = purchases["buyer"], purchases["channel"], purchases["ref"]

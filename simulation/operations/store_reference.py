@@ -34,7 +34,8 @@ class StoreReference(ReferenceOperation):
         self.today_visits = self.today_purchases = 0
         if cp.enabled and cp.active(day):
             for person in m.each_with_probability(m.consumers, cp.reach):
-                if self.coupon[person.index] == 0 and not person.bought and person.group is None:
+                if (self.coupon[person.index] == 0 and not person.bought and person.group is None
+                        and person.offer_day != day):
                     self.coupon[person.index] = cp.value
                     self.coupons += 1
         if cm.join_prob > 0 and cm.active(day) and posts_on(day, cm.posts_per_week):
