@@ -11,6 +11,7 @@ from simulation.ledger import PAYMENT_KINDS
 from simulation.operations import CHANNELS
 from simulation.operations.community import CommunityConfig, pick_leaders
 from simulation.seeding import run_seed
+from tests.paired import paired_t
 from tests.test_engine import small_scenario
 
 CH = CHANNELS.index("community")
@@ -87,8 +88,7 @@ def test_top_degree_leaders_collect_more_orders_than_random_ones():
         got = [simulate(small_scenario({**GROUP, "operations.community.strategy": k}, n=2000, days=20),
                         run_seed(3, r)).summary["community_orders"] for k in ("degree", "random")]
         diffs.append(got[0] - got[1])
-    diffs = np.array(diffs, float)
-    assert diffs.mean() > 3 * diffs.std(ddof=1) / math.sqrt(len(diffs)), diffs
+    assert paired_t(diffs) > 3, diffs
 
 
 def test_community_off_adds_only_zero_readouts():

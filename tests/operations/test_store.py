@@ -10,6 +10,7 @@ from simulation.engine import Engine, simulate
 from simulation.operations import CHANNELS
 from simulation.operations.store import StoreConfig, layout, visit_base
 from simulation.seeding import run_seed
+from tests.paired import paired_t
 from tests.test_engine import small_scenario
 
 STORE = {"kol.count": 0, "operations.store.enabled": True}
@@ -157,9 +158,7 @@ def test_offline_event_raises_online_purchases_among_visitors_friends():
             return int(np.isin(rec["buyer"][away], friends).sum())
 
         diffs.append(online(with_event) - online(without))
-    diffs = np.array(diffs, float)
-    se = diffs.std(ddof=1) / math.sqrt(len(diffs))
-    assert diffs.mean() > 3 * se and diffs.mean() > 0, diffs
+    assert paired_t(diffs) > 3, diffs
 
 
 def test_store_off_adds_only_zero_readouts():
