@@ -220,8 +220,7 @@ class StoreOperation(Operation):
     metrics = {"store_visits": 0.0, "store_visitors": 0.0, "store_purchases": 0.0, "store_revenue": 0.0,
                "online_purchases": math.nan, "o2o_coupons": 0.0, "o2o_redeemed": 0.0, "o2o_members": 0.0}
     series = ("store_visits", "store_purchases")
-    all_on = {"enabled": True, "coupon.enabled": True, "community.join_prob": 0.2,
-              "events": [{"start_day": 5, "end_day": 7}]}
+    all_on = {"enabled": True, "coupon.enabled": True, "community.join_prob": 0.2}
 
     def __init__(self, cfg: StoreConfig, engine):
         super().__init__(cfg, engine)
