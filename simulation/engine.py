@@ -115,7 +115,8 @@ only from day t+1)
    online today, at price_today, credited to the channel of their first purchase — and,
    when that was a KOL post, to that KOL (its commission applies), otherwise with no
    referrer) pass through each operation's ``route`` (group-buy: join / open groups,
-   resolve full or expired groups; flash-sale stock), first and repeat purchases alike.
+   resolve full or expired groups; flash-sale stock; community group-buy orders wait for their pick-up
+   day), first and repeat purchases alike.
    Each purchase comes through a platform: the converting exposure's (a group-buy
    completion: the exposure that made the member join), a repeat purchase's first
    purchase's (like its channel), the seeds' the first platform's. A converter whose group-buy invitation

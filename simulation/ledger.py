@@ -14,7 +14,10 @@ Convention (currency units of the scenario):
   reached, commission per sale), ``content_spend`` (content production),
   ``partner_spend`` (partner fees), ``event_spend`` (set-up cost of each campaign,
   flash sale, coupon, group-buy and bargain programme), then the lines operation models
-  declare (``live_spend``: live-session fees and sales commissions). ``spend`` is their sum.
+  declare (``live_spend``: live-session fees and sales commissions; ``store_spend``: store
+  operation per store and day, offline events, community posts, ``operations.store``;
+  ``community_spend``: group leaders' commission and pick-up delivery,
+  ``operations.community``). ``spend`` is their sum.
 * returns (``simulation.operations.service``): a returned sale is reversed on the day
   the return is booked — its price paid is a ``refunds`` line that reduces that day's
   revenue, and, when the goods come back to stock, its unit cost is a ``cogs_recovered``

@@ -36,7 +36,7 @@ proof, negative word of mouth and shares only from tomorrow):
    enabled model's exposures in registry order. A person converts at most once a day:
    the first converting exposure wins;
 2. purchase: today's converters in the order they converted, then repeat buyers, go
-   through each model's routing (group-buy, flash-sale stock); then each purchase is
+   through each model's routing (group-buy, flash-sale stock, community pick-up); then each purchase is
    booked at the price paid (``simulation.ledger``: routed price, less price cuts, less
    balances redeemed) and each model reacts to it;
 3. satisfaction (the probability as the models' ``satisfaction`` hooks set it per order),

@@ -29,6 +29,8 @@ STREAMS: dict[str, int] = {
     "ties": 5,  # tie strengths
     "partner": 6,  # cross-over partner audience
     "platforms": 7,  # platform layers: membership, graphs, tie strengths (``simulation.platforms``)
+    "store": 8,  # people's and stores' locations (operations.store)
+    "community": 9,  # community group-buy leaders chosen at random (operations.community)
 }
 
 SeedLike = int | np.random.SeedSequence | None

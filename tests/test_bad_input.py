@@ -259,6 +259,17 @@ CASES = [
      "operations.service.agents"),
     ("service-patience-zero", {"s.toml": scenario(tables="[operations.service]\npatience = 0.0\n")}, RUN,
      "operations.service.patience"),
+    ("store-off-the-map", {"s.toml": scenario(tables="[operations.store]\nenabled = true\nstores = [[1.5, 0.2]]\n")},
+     RUN, "operations.store.stores.0.0"),
+    ("store-event-cost-text", {"s.toml": scenario(
+        tables='[operations.store]\nenabled = true\n[[operations.store.events]]\ncost = "lots"\n')},
+     RUN, "operations.store.events.0"),
+    ("community-strategy", {"s.toml": scenario(
+        tables='[operations.community]\nenabled = true\nstrategy = "loudest"\n')}, RUN, "operations.community.strategy"),
+    ("store-count-above-n", {"s.toml": scenario(tables="[operations.store]\nenabled = true\nstore_count = 400\n")},
+     RUN, "operations.store.store_count: 400 stores"),
+    ("community-leaders-above-n", {"s.toml": scenario(tables="[operations.community]\nenabled = true\nleaders = 301\n")},
+     RUN, "operations.community.leaders: 301 leaders"),
 ]
 
 

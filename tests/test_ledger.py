@@ -63,6 +63,15 @@ levers = st.fixed_dictionaries({
     "operations.service.cost_per_agent_day": money, "operations.service.chatbot": st.booleans(),
     "operations.service.cost_per_chat": money, "operations.service.return_rate": st.floats(0.0, 1.0),
     "operations.service.recover_goods": st.booleans(), "operations.service.max_wait": st.integers(0, 5),
+    "operations.store.enabled": st.booleans(), "operations.store.cost_per_store_day": money,
+    "operations.store.visit_rate": st.just(0.1), "operations.store.store_strength": st.just(0.2),
+    "operations.store.events": st.lists(st.fixed_dictionaries({"start_day": st.integers(1, DAYS), "cost": money}),
+                                        max_size=2),
+    "operations.store.coupon.enabled": st.booleans(), "operations.store.coupon.value": money,
+    "operations.store.coupon.reach": st.just(0.05), "operations.store.community.join_prob": share,
+    "operations.store.community.post_cost": money,
+    "operations.community.enabled": st.booleans(), "operations.community.commission_rate": share,
+    "operations.community.discount": share, "operations.community.cost_per_pickup": money,
 })
 
 

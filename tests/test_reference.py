@@ -78,6 +78,16 @@ SCENARIOS = {
                 "operations.service.inquiry_boost": 3.0, "operations.service.learning_rate": 0.002,
                 "operations.service.return_rate": 0.8, "operations.service.recover_goods": True,
                 "product.repeat_rate": 0.05, "funnel.interested_share_rate": 0.5},
+    "store": {"kol.count": 0, "operations.store.enabled": True, "operations.store.visit_rate": 0.1,
+              "operations.store.store_strength": 0.3, "operations.store.coupon.enabled": True,
+              "operations.store.coupon.reach": 0.03, "operations.store.coupon.value": 30.0,
+              "operations.store.community.join_prob": 0.3, "operations.store.community.post_strength": 0.1,
+              "operations.store.community.member_share_factor": 1.5,
+              "operations.store.events": [{"start_day": 8, "end_day": 12, "visit_multiplier": 3.0,
+                                           "strength_multiplier": 1.5}]},
+    "community": {"kol.count": 0, "operations.community.enabled": True, "operations.community.leaders": 8,
+                  "operations.community.cycle_days": 4, "operations.community.reach": 0.4,
+                  "operations.community.cost_per_pickup": 20.0, "product.repeat_rate": 0.05},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
@@ -198,6 +208,10 @@ def test_scenarios_exercise_their_mechanics():
     svc = engine_runs("service")
     assert svc["service_balked"].mean() > 1 and svc["service_wait"].mean() > 0.3 and svc["returns"].mean() > 1
     assert svc["service_inquiries"].mean() > 5 and svc["service_quality"].mean() > 0.81
+    st = engine_runs("store")
+    assert st["store_purchases"].mean() > 5 and st["o2o_redeemed"].mean() > 1 and st["attr_o2o"].mean() > 2
+    cm = engine_runs("community")
+    assert cm["community_orders"].mean() > 10 and cm["community_waiting"].mean() > 1
     allon = engine_runs("all_on")
     for ch in ("kol", "friend", "event", "partner", "live"):
         assert allon[f"attr_{ch}"].mean() > 1, ch

@@ -221,7 +221,7 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
         means = 100 * means.div(total, axis=0)
     fig, ax = new_figure(figsize=(max(6, 0.9 * len(points) + 2), 5))
     bottom = np.zeros(len(points))
-    cmap = colormap("Set2")
+    cmap = colormap("Set2" if len(channels) <= 8 else "tab20")  # Set2 has 8 colours: more channels would repeat
     labels = [names.get(p, str(p)) for p in points]
     for i, c in enumerate(channels):
         vals = means[f"attr_{c}"].fillna(0).to_numpy()

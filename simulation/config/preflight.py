@@ -4,8 +4,9 @@
 ``sweep`` and the Python API share it) on the scenario of every design point:
 
 * an edge-list file is read in full (every line parsed, errors as ``file:line``);
-* ``kol.count``, ``seeding.count`` and the partner audience must fit the graph's
-  population, and every ``seeding.nodes`` label must be a node of the graph;
+* ``kol.count``, ``seeding.count``, the partner audience, the stores placed at
+  people's homes and the community group-buy leaders must fit the graph's population,
+  and every ``seeding.nodes`` label must be a node of the graph;
 * each platform's own graph (``[[platforms]]``, ``simulation.platforms``) is checked the
   same way (errors name ``platforms.<i>.graph``): a generator must make the population's
   n nodes, an edge-list file's labels must be people of the scenario graph;
@@ -173,6 +174,14 @@ def _check_fit(sc: dict, size: GraphSize, where: str) -> None:
             check_host(int(live.get("kol", 0)), len(kol["roster"]) if kol.get("roster") else int(kol.get("count") or 0))
         except ValueError as e:
             raise PreflightError(f"{where}{e}") from None
+    store = (sc.get("operations") or {}).get("store") or {}
+    if store.get("enabled") and not store.get("stores") and int(store.get("store_count") or 0) > n:
+        raise PreflightError(f"{where}operations.store.store_count: {store['store_count']} stores placed at "
+                             f"people's homes, but the graph has only {n} people")
+    community = (sc.get("operations") or {}).get("community") or {}
+    if community.get("enabled") and int(community.get("leaders") or 0) > n:
+        raise PreflightError(f"{where}operations.community.leaders: {community['leaders']} leaders, "
+                             f"but the graph has only {n} people")
 
 
 def _check_platforms(sc: dict, size: GraphSize, base_dir, cache: dict, read_files: bool, where: str) -> int:

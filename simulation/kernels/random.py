@@ -45,6 +45,8 @@ RR_SAMPLE = 21  # reverse-reachable set b: arc e live (a = e), its root (a = m, 
 LIVE = 22  # live-stream session: follower slot s attends (b = 4t), its wave (4t + 1), its decision (4t + 2)
 SERVICE = 24  # customer service: purchase contact of person i, purchase count j (b = 4 j + slot)
 INQUIRY = 25  # customer service: pre-sales inquiry of person i on day t (b = 4 t + slot)
+STORE = 26  # offline stores and O2O (operations.store): person i on day t, b = 8t + k per decision
+COMMUNITY = 27  # community group-buying (operations.community): arc e / person i on day t, b = 4t + k
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -31,6 +31,8 @@ MODULES = (
     "live",
     "distribution",
     "service",
+    "store",
+    "community",
 )
 
 

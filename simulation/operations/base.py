@@ -91,7 +91,8 @@ amounts)``, ``engine.refund(day, refunds, cogs_recovered)`` (returns: ``simulati
 ``engine.set_quality(quality, service)``, ``engine.channel(name)``, ``engine.price_today``, ``engine.scenario`` and
 the per-person state arrays (``bought``, ``pending``, ``cand_day``, ``w``, ...): read
 them; a model that writes one says so in its docstring (the event model keeps
-``pending`` for group-buy members and marks inviters ``shared``).
+``pending`` for group-buy members and marks inviters ``shared``; the community model
+keeps ``pending`` for orders waiting for their pick-up day).
 
 Objects outside the registry — a market's couplings (``simulation.market.coupling``) —
 implement the same hooks and join an engine with ``engine.attach(obj)``, after the
