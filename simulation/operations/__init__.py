@@ -47,8 +47,12 @@ REGISTRY: dict[str, type[Operation]] = _registry()
 
 #: Attribution channels: the engine's own, then each model's in registry order (index = channel id).
 CHANNELS: tuple[str, ...] = BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
-#: a market's channels (``simulation.market``: cross-sell on the brand's own channels, bundles), last
-CHANNELS += ("cross_sell", "bundle")
+#: What a market adds outside the registry (``simulation.market.coupling``): its channels
+#: (cross-sell on the brand's own channels, bundles), after the models' so no channel id
+#: moves, and its payment kinds ({kind: ledger line}), after the models' in ``ledger.PAYMENT_KINDS``.
+MARKET_CHANNELS = ("cross_sell", "bundle")
+MARKET_PAYMENTS = {"cross_sell": "content_spend"}
+CHANNELS += MARKET_CHANNELS
 
 
 def all_on(names=None) -> dict[str, object]:
@@ -84,5 +88,6 @@ def declared() -> dict[str, dict]:
                    "channels": tuple(op.channels), "payments": dict(op.payments)} for name, op in REGISTRY.items()}
 
 
-__all__ = ["ALL_ON", "CHANNELS", "REGISTRY", "Batch", "Operation", "all_on", "declared", "switches",
+__all__ = ["ALL_ON", "CHANNELS", "MARKET_CHANNELS", "MARKET_PAYMENTS", "REGISTRY", "Batch", "Operation", "all_on",
+           "declared", "switches",
            "ContentConfig", "RelationshipConfig", "EventConfig", "CrossoverConfig"]
