@@ -54,8 +54,9 @@ def measure(n: int) -> dict:
     m.run()
     t3 = time.process_time()
     res = m.result()
-    return {"n": n, "edges": graph.n_edges, "days": DAYS, "graph_s": t1 - t0, "one_s": t2 - t1, "market_s": t3 - t2,
-            "ratio": (t3 - t2) / (t2 - t1), "buyers": {p: res.summary[f"buyers@{p}"] for p in ("ours", "case", "rival")}}
+    return {"n": n, "edges": graph.n_edges, "days": DAYS, "graph_s": t1 - t0, "one_s": t2 - t1,
+            "market_s": t3 - t2, "ratio": (t3 - t2) / (t2 - t1),
+            "buyers": {p: res.summary[f"buyers@{p}"] for p in ("ours", "case", "rival")}}
 
 
 def _child(n: int) -> dict:

@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .operations import REGISTRY
+from .operations import MARKET_PAYMENTS, REGISTRY
 
 #: The ledger's spend lines, in the order ``spend`` sums them (an operation model may
 #: book to one of these or declare a new line, appended after them).
@@ -71,8 +71,8 @@ def _payment_kinds() -> dict[str, str]:
 #: Payment kinds (cash paid for a lever) and the spend series each one counts in; a
 #: payment record's ``kind`` is the index of its name in this dict.
 PAYMENT_KINDS = _payment_kinds()
-#: cross-sell messages of a market (``simulation.market.coupling.CrossSell``): last, so no kind id moves
-PAYMENT_KINDS["cross_sell"] = "content_spend"
+#: a market's payments (``simulation.operations.MARKET_PAYMENTS``): last, so no kind id moves
+PAYMENT_KINDS.update(MARKET_PAYMENTS)
 
 #: The spend series; ``spend`` is their sum.
 SPEND_SERIES = SPEND_LINES + tuple(dict.fromkeys(v for v in PAYMENT_KINDS.values() if v not in SPEND_LINES))

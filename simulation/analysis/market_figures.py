@@ -42,7 +42,8 @@ def market_share_over_time(timeseries: pd.DataFrame, path: Path | str, column: s
             ax.tick_params(labelbottom=True)
         ax.tick_params(labelsize=7)
     axes.flat[0].legend(fontsize=7, frameon=False, loc="best")
-    more = f" (first {len(points)} of {curves['point'].nunique()} points)" if curves["point"].nunique() > len(points) else ""
+    total = curves["point"].nunique()
+    more = f" (first {len(points)} of {total} points)" if total > len(points) else ""
     what = {"market_share": "share of buyers", "purchase_share": "share of purchases",
             "voice_share": "share of voice (exposures)"}.get(column, column)
     fig.suptitle(f"Market: each product's cumulative {what}, mean over replications{more}", fontsize=10)

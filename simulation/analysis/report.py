@@ -754,8 +754,8 @@ def market_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]
         table, note = points_table(results, summarize(runs, list(cols), seed=seed), cols)
         table = table.drop(columns=[c for c in results.swept if c in table])  # the brand table shows them
         table.columns = [str(c).split("@", 1)[0] for c in table.columns]
-        blocks += [Heading(f"Product {p}", 3),
-                   Table(table, f"`{md_escape(p)}`: mean over ok replications [95 % CI]." + (" " + note if note else ""))]
+        caption = f"`{md_escape(p)}`: mean over ok replications [95 % CI]." + (" " + note if note else "")
+        blocks += [Heading(f"Product {p}", 3), Table(table, caption)]
     ts = results.timeseries
     if not ts.empty and any(str(c).startswith("market_share@") for c in ts.columns):
         paths = market_share_over_time(ts, fig_dir / "market_share")

@@ -58,8 +58,12 @@ PLATFORM_CHANNELS = ("ads",)
 #: (index = channel id).
 CHANNELS: tuple[str, ...] = (BUILTIN_CHANNELS + tuple(ch for op in REGISTRY.values() for ch in op.channels)
                              + PLATFORM_CHANNELS)
-#: a market's channels (``simulation.market``: cross-sell on the brand's own channels, bundles), last
-CHANNELS += ("cross_sell", "bundle")
+#: What a market adds outside the registry (``simulation.market.coupling``): its channels
+#: (cross-sell on the brand's own channels, bundles), after the models' so no channel id
+#: moves, and its payment kinds ({kind: ledger line}), after the models' in ``ledger.PAYMENT_KINDS``.
+MARKET_CHANNELS = ("cross_sell", "bundle")
+MARKET_PAYMENTS = {"cross_sell": "content_spend"}
+CHANNELS += MARKET_CHANNELS
 
 
 def all_on(names=None) -> dict[str, object]:
@@ -95,5 +99,6 @@ def declared() -> dict[str, dict]:
                    "channels": tuple(op.channels), "payments": dict(op.payments)} for name, op in REGISTRY.items()}
 
 
-__all__ = ["ALL_ON", "CHANNELS", "REGISTRY", "Batch", "Operation", "all_on", "declared", "switches",
+__all__ = ["ALL_ON", "CHANNELS", "MARKET_CHANNELS", "MARKET_PAYMENTS", "REGISTRY", "Batch", "Operation", "all_on",
+           "declared", "switches",
            "ContentConfig", "RelationshipConfig", "EventConfig", "CrossoverConfig"]

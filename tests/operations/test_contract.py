@@ -10,7 +10,8 @@ from simulation.config.scenario import OperationsConfig, Scenario, default_scena
 from simulation.engine import Engine, simulate
 from simulation.ledger import ENGINE_PAYMENTS, PAYMENT_KINDS, SPEND_SERIES
 from simulation.metrics import PER_DAY
-from simulation.operations import ALL_ON, CHANNELS, PLATFORM_CHANNELS, REGISTRY, all_on, declared, switches
+from simulation.operations import (ALL_ON, CHANNELS, MARKET_CHANNELS, MARKET_PAYMENTS, PLATFORM_CHANNELS, REGISTRY,
+                                   all_on, declared, switches)
 from simulation.operations.base import HOOKS, Operation, overrides
 from simulation.operations.reference_base import REFERENCE_HOOKS, ReferenceOperation
 from simulation.seeding import run_seed
@@ -46,10 +47,12 @@ def test_ledger_channels_and_series_come_from_the_registry():
     want = dict(ENGINE_PAYMENTS)
     for op in REGISTRY.values():
         want.update(op.payments)
+    want.update(MARKET_PAYMENTS)  # a market's couplings (simulation.market), declared last
     assert PAYMENT_KINDS == want
     assert set(PAYMENT_KINDS.values()) <= set(SPEND_SERIES)
     assert CHANNELS[:4] == ("seed", "kol", "friend", "platform")
-    assert CHANNELS[4:] == tuple(ch for op in REGISTRY.values() for ch in op.channels) + PLATFORM_CHANNELS
+    assert CHANNELS[4:] == (tuple(ch for op in REGISTRY.values() for ch in op.channels) + PLATFORM_CHANNELS
+                            + MARKET_CHANNELS)
     for op in REGISTRY.values():
         assert set(op.series) <= set(PER_DAY)
 
