@@ -211,7 +211,8 @@ class RunResult:
 class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
-    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None):
+    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
+                 platform_graphs: dict[int, CSRGraph] | None = None):
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if graph is None:
@@ -222,7 +223,9 @@ class Engine:
         self.key = kernel_key(ss)
         self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
         self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
-        self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir)
+        # the platforms' own graphs (index -> CSR on the population), reusable by a paired run
+        self.platform_graphs = {} if platform_graphs is None else platform_graphs
+        self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir, self.platform_graphs)
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
@@ -682,7 +685,7 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     eng.run()
     res = eng.result(keep_state)
     if counterfactual:
-        base = Engine(cf.organic(scenario), seed, graph=eng.graph)
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph, platform_graphs=eng.platform_graphs)
         base.run()
         b = base.result()
         res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)
