@@ -239,9 +239,11 @@ class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
     def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
-                 shared: "Engine | None" = None):
-        """``shared``: another engine whose graph, population and tie strengths this one uses (the same
-        objects: a market's products, ``simulation.market``; everything else comes from ``seed``)."""
+                 shared: "Engine | None" = None, platform_graphs: dict[int, CSRGraph] | None = None):
+        """``shared``: another engine whose graph, population, tie strengths and platform layers this one
+        uses (the same objects: a market's products, ``simulation.market``; everything else comes from
+        ``seed``). ``platform_graphs``: the platforms' own graphs (index -> CSR on the population) of a
+        paired run, reused."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if shared is not None:
@@ -252,14 +254,17 @@ class Engine:
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
+        # the platforms' own graphs (index -> CSR on the population), reusable by a paired run
+        self.platform_graphs = {} if platform_graphs is None else platform_graphs
         if shared is not None:
             self.pop = pop = shared.pop
             self.w = shared.w
+            self.platform_graphs = shared.platform_graphs
             self.layers = shared.layers
         else:
             self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
             self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
-            self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir)
+            self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir, self.platform_graphs)
         # who is online today is read from here (a market sets it per day for its other products)
         self.activity = pop.activity
         fn = sc.funnel
@@ -761,7 +766,7 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     eng.run()
     res = eng.result(keep_state)
     if counterfactual:
-        base = Engine(cf.organic(scenario), seed, graph=eng.graph)
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph, platform_graphs=eng.platform_graphs)
         base.run()
         b = base.result()
         res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)

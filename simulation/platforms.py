@@ -224,12 +224,16 @@ def platform_seed(ss: np.random.SeedSequence, p: int, what: int) -> np.random.Se
     return np.random.SeedSequence(base.entropy, spawn_key=tuple(base.spawn_key) + (int(p), int(what)))
 
 
-def build_layers(sc, ss, graph: CSRGraph, w: np.ndarray, pop, base_dir=None) -> list[Layer]:
+def build_layers(sc, ss, graph: CSRGraph, w: np.ndarray, pop, base_dir=None,
+                 built: dict[int, CSRGraph] | None = None) -> list[Layer]:
     """The run's platform layers (one mirroring the funnel's platform when none is declared).
 
     sc : the Scenario; ss : the run SeedSequence; graph, w : the scenario graph and its tie
-    strengths; pop : the Population; base_dir : folder of relative graph files.
+    strengths; pop : the Population; base_dir : folder of relative graph files; built :
+    platform index -> its own graph on the population, filled here when built and reused
+    when present (the paired counterfactual converts no graph twice).
     """
+    built = {} if built is None else built
     from .ties import tie_strength
 
     def rng(p, what):
@@ -246,8 +250,10 @@ def build_layers(sc, ss, graph: CSRGraph, w: np.ndarray, pop, base_dir=None) -> 
         if cfg.graph is None:
             g, wp = graph, w
         else:
-            g = on_population(cfg.graph.build(platform_seed(ss, p, SEED_GRAPH), base_dir=base_dir), graph, where,
-                              cfg.graph.file is not None)
+            if p not in built:
+                built[p] = on_population(cfg.graph.build(platform_seed(ss, p, SEED_GRAPH), base_dir=base_dir), graph,
+                                         where, cfg.graph.file is not None)
+            g = built[p]
             wp = tie_strength(sc.population.ties, g, rng(p, SEED_TIES))
         g, wp = restrict(g, wp, member)
         if cfg.share.strength != 1.0:

@@ -22,7 +22,8 @@ def test_default_scenario_loads():
     ("operations.relationship.commission_rate", 2.0, "operations.relationship.commission_rate"),
     ("operations.event.groupbuy.size", 1, "operations.event.groupbuy.size"),
     ("days", 0, "days"),
-    ("population.segments.0.share", 0.3, "population.segments"),
+    # the override reaches the list item (lists of tables take an index), the population's check refuses the sum
+    ("population.segments.0.share", 0.3, "segments: shares must sum to 1"),
     ("population.segments.1.activity.mean", -0.1, "population.segments.1.activity.mean"),
 ])
 def test_out_of_range_rejected_with_path(path, value, where):
