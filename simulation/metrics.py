@@ -28,7 +28,9 @@ Per platform (only when the scenario declares ``[[platforms]]``, ``simulation.pl
 cumulative people ``platform_exposed__<p>`` (evaluated an exposure there; a buyer counts
 as exposed where they bought), ``platform_interested__<p>``, ``platform_buyers__<p>``
 (first purchase through it); per day ``platform_purchases__<p>``,
-``platform_revenue__<p>``, ``platform_ads_spend__<p>`` and ``platform_attr_<channel>__<p>``
+``platform_revenue__<p>`` (prices paid for purchases through it, before returns: customer
+service books refunds for the whole run, ``refunds``, not per platform),
+``platform_ads_spend__<p>`` and ``platform_attr_<channel>__<p>``
 (purchases through it credited to each channel: they sum to ``platform_purchases__<p>``
 and, over platforms, to ``attr_<channel>``); summary only: ``platform_conversion__<p>`` =
 buyers / exposed there and ``platform_cost_per_buyer__<p>`` = ads spend / buyers there
