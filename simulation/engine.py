@@ -7,13 +7,17 @@ Set-up (day 0)
 --------------
 From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 "graph")`` (unless given); consumers are drawn from ``generator(ss, "population")``
-(``simulation.population``); tie strength per arc from ``generator(ss, "ties")``
+(``simulation.population``; with ``population.homophily.mixing > 0`` their segments
+follow the graph's communities, drawn from ``generator(ss, "homophily")``:
+``simulation.homophily``); tie strength per arc from ``generator(ss, "ties")``
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
 Seeds: ``seeding.nodes`` (labels) or ``seeding.count`` distinct people drawn by Floyd's
 algorithm from ``uniform(key, SEED_PICK, i, 0)`` (``kernels.cascade.pick_seeds``, the
-same sample as ``classic.independent_cascade(seeds=count)``). Seeds buy on day 0 (channel
+same sample as ``classic.independent_cascade(seeds=count)``); with a restricting
+``seeding.target`` (segments, minimum interest) the sample is of positions in the
+eligible ids in increasing order (``targeting.pick_eligible``). Seeds buy on day 0 (channel
 "seed", price ``product.price``, or 0 when ``seeding.free`` — then the whole list price
 is ``discount_cost``) and then go through the satisfaction and sharing phases of day 0
 exactly like buyers of any day.
@@ -138,7 +142,6 @@ from . import metrics as metrics_mod
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
-from .kernels.cascade import pick_seeds
 from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
@@ -146,6 +149,7 @@ from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .population import draw_population
+from .targeting import eligible, pick_eligible
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .ties import tie_strength
 
@@ -187,7 +191,7 @@ class Engine:
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
-        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g, generator(ss, "homophily"), sc.graph)
         self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
@@ -286,11 +290,10 @@ class Engine:
         if sc.seeding.nodes is not None:
             seeds = np.unique(g.ids(sc.seeding.nodes))
         else:
-            if sc.seeding.count > self.n:
-                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {self.n} people")
-            # the same counter-based Floyd sample as classic.independent_cascade(seeds=count)
-            seeds = np.empty(sc.seeding.count, np.int64)
-            pick_seeds(self.n, sc.seeding.count, self.key, np.zeros(self.n, np.bool_), seeds)
+            # the same counter-based Floyd sample as classic.independent_cascade(seeds=count), among the eligible
+            pop = self.pop
+            seeds = pick_eligible(self.n, sc.seeding.count, self.key,
+                                  eligible(sc.seeding.target, pop.segment, pop.names, pop.interest))
         seeds = np.asarray(seeds, np.int64)
         self.seeds = seeds
         self.exposed[seeds] = True

@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validato
 
 from ..kol import KOLConfig
 from ..operations import REGISTRY
+from ..homophily import check_homophily
 from ..population import PopulationConfig
+from ..targeting import TargetConfig, check_targets
 from .base import Label, Money, Probability, Strict
 from .graph import GraphConfig
 from .paths import set_path, split_path
@@ -46,11 +48,17 @@ class SeedingConfig(Strict):
     count: int = Field(10, ge=0)
     nodes: list[int | Label] | None = None
     free: bool = False
+    #: who the ``count`` seeds are drawn among (segments, minimum interest; ``simulation.targeting``)
+    target: TargetConfig = Field(default_factory=TargetConfig)
 
     @model_validator(mode="after")
     def _one(self):
         if self.nodes is not None and "count" in self.model_fields_set and self.count != 0:
             raise ValueError(f"give either count or nodes, not both (count = {self.count}; set it to 0 to use nodes)")
+        if self.nodes is not None and self.target.restricts:
+            raise ValueError("target: applies to seeds drawn by count, not to the nodes given")
+        if self.target.cost_per_exposure > 0:
+            raise ValueError("target.cost_per_exposure: seeds are not paid per exposure; leave it 0")
         return self
 
 
@@ -101,6 +109,12 @@ class Scenario(Strict):
     operations: OperationsConfig = Field(default_factory=OperationsConfig)
     #: pair every sweep run with its no-marketing counterfactual (``simulation.counterfactual``)
     counterfactual: bool = True
+
+    @model_validator(mode="after")
+    def _targets_and_homophily(self):
+        check_targets(self, [seg.name for seg in self.population.segments])
+        check_homophily(self.population.homophily, self.graph)
+        return self
 
     _base_dir: Path | None = PrivateAttr(default=None)
 
