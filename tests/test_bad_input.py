@@ -233,6 +233,15 @@ CASES = [
     ("report-bad-manifest", {"r/manifest.json": "{oops"}, ["report", "{tmp}/r"], "manifest.json"),
     ("out-locked", {"s.toml": scenario(), "out/.socsim.lock": ""}, RUN, "in use by process"),
     ("report-locked", {"r/manifest.json": "{}", "r/.socsim.lock": ""}, ["report", "{tmp}/r"], "in use by process"),
+    # ---------------------------------------------------------------- targeting and homophily
+    ("target-segment-unknown", {"s.toml": scenario(tables='[operations.event.campaign.target]\nsegments = ["vip"]\n')},
+     RUN, "operations.event.campaign.target.segments: unknown segment(s) ['vip']"),
+    ("seeding-target-interest-text", {"s.toml": scenario(tables='[seeding.target]\nmin_interest = "high"\n')}, RUN,
+     "seeding.target.min_interest"),
+    ("homophily-mixing-above-one", {"s.toml": scenario(tables="[population.homophily]\nmixing = 1.5\n")}, RUN,
+     "population.homophily.mixing"),
+    ("homophily-blocks-not-sbm", {"s.toml": scenario(tables='[population.homophily]\nmixing = 0.5\nmethod = "blocks"\n')},
+     RUN, "population.homophily.method: 'blocks' needs graph.generator"),
 ]
 
 
