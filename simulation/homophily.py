@@ -31,11 +31,15 @@ Rule (``follow_communities``), with K segments of shares s_k over n people:
 ``mixing = 0`` (the default) detects nothing and draws nothing: the population is the
 one drawn without homophily, draw for draw. One segment: homophily changes nothing.
 
-Cost: Louvain in NetworkX is pure Python, about 1 s per 10^4 nodes of a degree-8
-graph on an idle core and super-linear beyond (10^5 nodes: about a minute; measured
-numbers in the tests' module ``tests/test_homophily.py``); label propagation is several
-times faster; ``blocks`` is free. The communities of a graph are cached (the last few
-graphs), so the paired counterfactual run on the same graph does not detect again.
+Cost (``python -m benchmarks homophily``, ``benchmarks/results/homophily.json``;
+powerlaw_cluster graphs of mean degree 8, measured on the shared 2-core machine at a
+load average of about 8, so an idle core is several times faster): Louvain 9.5 s at
+10^4 nodes and 474 s at 10^5 (NetworkX's Louvain is pure Python and super-linear);
+label propagation 2.2 s and 46 s; ``blocks`` nothing. Above a few 10^4 nodes use
+``label_propagation`` (its many small communities fill the segment quotas as well; the
+segment partition's modularity was 0.134 against Louvain's 0.164 at 10^5). The
+communities of a graph are cached (the last two graphs, by identity), so the paired
+counterfactual run on the same graph does not detect them again.
 """
 from __future__ import annotations
 
@@ -77,7 +81,7 @@ def block_labels(sizes: list[int]) -> np.ndarray:
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _detect(graph: CSRGraph, method: str, seed: int, resolution: float) -> np.ndarray:
     import networkx as nx
 

@@ -13,7 +13,8 @@ Convention (currency units of the scenario):
   distribution commissions), ``kol_spend`` (KOL fees: flat per post, per thousand
   reached, commission per sale), ``content_spend`` (content production),
   ``partner_spend`` (partner fees), ``event_spend`` (set-up cost of each campaign,
-  flash sale, coupon, group-buy and bargain programme). ``spend`` is their sum.
+  flash sale, coupon, group-buy and bargain programme, and the per-exposure fee of
+  targeted campaign, flash-sale and coupon reach). ``spend`` is their sum.
 * ``profit = revenue - cogs - spend``; ``roas = revenue / spend`` (NaN without
   spend); ``net_revenue_per_spend = (revenue - spend) / spend`` (the number earlier
   versions called ``roi``: it ignores the cost of goods and is not incremental, so it is
