@@ -149,8 +149,8 @@ from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .population import draw_population
-from .targeting import eligible, pick_eligible
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
+from .targeting import eligible, pick_eligible
 from .ties import tie_strength
 
 SLOT_KOL = 1
@@ -191,7 +191,8 @@ class Engine:
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
-        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g, generator(ss, "homophily"), sc.graph)
+        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g,
+                                         generator(ss, "homophily"), sc.graph)
         self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))

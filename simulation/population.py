@@ -138,7 +138,8 @@ def draw_population(cfg: PopulationConfig, n: int, rng: np.random.Generator, gra
         if cfg.homophily.mixing > 0:
             if graph is None or homophily_rng is None:
                 raise ValueError("population.homophily: mixing > 0 needs the graph and the homophily stream")
-            sizes = graph_cfg.params.get("sizes") if getattr(graph_cfg, "generator", None) == "stochastic_block" else None
+            sbm = getattr(graph_cfg, "generator", None) == "stochastic_block"
+            sizes = graph_cfg.params.get("sizes") if sbm else None
             seg = follow_communities(cfg.homophily, seg, shares / shares.sum(), graph, homophily_rng, sizes)
     arrays = {k: np.empty(n) for k in ("activity", "trust", "price_sensitivity", "share_propensity", "interest")}
     for s_id, s in enumerate(cfg.segments):

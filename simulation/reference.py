@@ -355,7 +355,8 @@ class ReferenceModel(mesa.Model):
                             np.array([c.interest for c in self.consumers]))
             pool = range(self.n) if mask is None else np.flatnonzero(mask).tolist()
             if sc.seeding.count > len(pool):
-                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {len(pool)} eligible people")
+                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {len(pool)} "
+                                 "eligible people")
             ids = sorted(self.random.sample(pool, sc.seeding.count))
         price = 0.0 if sc.seeding.free else sc.product.price
         self.book(0, [Order(self.consumers[i], CH_SEED, price) for i in ids])

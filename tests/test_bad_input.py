@@ -240,8 +240,8 @@ CASES = [
      "seeding.target.min_interest"),
     ("homophily-mixing-above-one", {"s.toml": scenario(tables="[population.homophily]\nmixing = 1.5\n")}, RUN,
      "population.homophily.mixing"),
-    ("homophily-blocks-not-sbm", {"s.toml": scenario(tables='[population.homophily]\nmixing = 0.5\nmethod = "blocks"\n')},
-     RUN, "population.homophily.method: 'blocks' needs graph.generator"),
+    ("homophily-blocks-not-sbm",
+     {"s.toml": scenario(tables='[population.homophily]\nmixing = 0.5\nmethod = "blocks"\n')}, RUN, "population.homophily.method: 'blocks' needs graph.generator"),
 ]
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
+from ..homophily import check_homophily
 from ..kol import KOLConfig
 from ..operations import REGISTRY
-from ..homophily import check_homophily
 from ..population import PopulationConfig
 from ..targeting import TargetConfig, check_targets
 from .base import Label, Money, Probability, Strict

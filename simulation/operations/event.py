@@ -56,9 +56,9 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Money, Probability, Strict, Window
-from ..targeting import TargetConfig, eligible, keep
 from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
+from ..targeting import TargetConfig, eligible, keep
 from .event_reference import EventReference
 from .base import Batch, Operation, Purchases, concat_purchases, select
 
