@@ -120,5 +120,5 @@ def test_targeted_seeds_are_eligible_and_untargeted_seeding_is_todays():
 def test_unknown_target_segment_names_the_field():
     with pytest.raises(ValueError, match=r"operations\.event\.coupon\.target\.segments: unknown segment\(s\) \['vip'\]"):
         scenario({"operations.event.coupon.target.segments": ["vip"]})
-    with pytest.raises(ValueError, match="seeding.target: applies to seeds drawn by count"):
+    with pytest.raises(ValueError, match=r"seeding\s+Value error, target: applies to seeds drawn by count"):
         scenario({"seeding.count": 0, "seeding.nodes": [1], "seeding.target.segments": ["keen"]})
