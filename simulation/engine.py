@@ -7,7 +7,9 @@ Set-up (day 0)
 --------------
 From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 "graph")`` (unless given); consumers are drawn from ``generator(ss, "population")``
-(``simulation.population``); tie strength per arc from ``generator(ss, "ties")``
+(``simulation.population``; with ``population.homophily.mixing > 0`` their segments
+follow the graph's communities, drawn from ``generator(ss, "homophily")``:
+``simulation.homophily``); tie strength per arc from ``generator(ss, "ties")``
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
@@ -21,7 +23,9 @@ from ``platform_seed(ss, p, ...)``; KOLs live on ``kol.platform`` (default p = 0
 A person has one state (bought, trust, coupons, pending, ...) across platforms.
 Seeds: ``seeding.nodes`` (labels) or ``seeding.count`` distinct people drawn by Floyd's
 algorithm from ``uniform(key, SEED_PICK, i, 0)`` (``kernels.cascade.pick_seeds``, the
-same sample as ``classic.independent_cascade(seeds=count)``). Seeds buy on day 0 (channel
+same sample as ``classic.independent_cascade(seeds=count)``); with a restricting
+``seeding.target`` (segments, minimum interest) the sample is of positions in the
+eligible ids in increasing order (``targeting.pick_eligible``). Seeds buy on day 0 (channel
 "seed", price ``product.price``, or 0 when ``seeding.free`` — then the whole list price
 is ``discount_cost``) and then go through the satisfaction and sharing phases of day 0
 exactly like buyers of any day.
@@ -194,7 +198,6 @@ from . import metrics as metrics_mod
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
-from .kernels.cascade import pick_seeds
 from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
@@ -204,7 +207,7 @@ from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
-from .targeting import eligible, keep
+from .targeting import eligible, keep, pick_eligible
 from .ties import tie_strength
 
 SLOT_KOL = 1
@@ -262,7 +265,8 @@ class Engine:
             self.platform_graphs = shared.platform_graphs
             self.layers = shared.layers
         else:
-            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g,
+                                             generator(ss, "homophily"), sc.graph)
             self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
             self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir, self.platform_graphs)
         # who is online today is read from here (a market sets it per day for its other products)
@@ -389,11 +393,10 @@ class Engine:
         if sc.seeding.nodes is not None:
             seeds = np.unique(g.ids(sc.seeding.nodes))
         else:
-            if sc.seeding.count > self.n:
-                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {self.n} people")
-            # the same counter-based Floyd sample as classic.independent_cascade(seeds=count)
-            seeds = np.empty(sc.seeding.count, np.int64)
-            pick_seeds(self.n, sc.seeding.count, self.key, np.zeros(self.n, np.bool_), seeds)
+            # the same counter-based Floyd sample as classic.independent_cascade(seeds=count), among the eligible
+            pop = self.pop
+            seeds = pick_eligible(self.n, sc.seeding.count, self.key,
+                                  eligible(sc.seeding.target, pop.segment, pop.names, pop.interest))
         seeds = np.asarray(seeds, np.int64)
         self.seeds = seeds
         self.exposed[seeds] = True

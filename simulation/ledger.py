@@ -13,7 +13,8 @@ Convention (currency units of the scenario):
   distribution commissions), ``kol_spend`` (KOL fees: flat per post, per thousand
   reached, commission per sale), ``content_spend`` (content production),
   ``partner_spend`` (partner fees), ``event_spend`` (set-up cost of each campaign,
-  flash sale, coupon, group-buy and bargain programme), then the lines operation models
+  flash sale, coupon, group-buy and bargain programme, and the per-exposure fee of
+  targeted campaign, flash-sale and coupon reach), then the lines operation models
   declare (``live_spend``: live-session fees and sales commissions; ``store_spend``: store
   operation per store and day, offline events, community posts, ``operations.store``;
   ``community_spend``: group leaders' commission and pick-up delivery,

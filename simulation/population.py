@@ -12,6 +12,10 @@ its segment's distributions:
 
 A Beta or Gamma attribute is given by its ``mean`` and standard deviation ``sd``
 (``sd = 0`` means every member has exactly the mean).
+
+Segments are drawn independently of the graph (each person by the shares), unless
+``population.homophily.mixing > 0``: then they follow the graph's communities
+(``simulation.homophily``), and the attributes are drawn per segment as above.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from .config.base import Probability, Strict
+from .homophily import HomophilyConfig, follow_communities
 
 
 class UnitAttr(Strict):
@@ -80,6 +85,8 @@ class PopulationConfig(Strict):
 
     segments: list[SegmentConfig] = Field(default_factory=_default_segments, min_length=1)
     ties: "TieConfig" = Field(default_factory=lambda: TieConfig())
+    #: segments following graph communities (``simulation.homophily``); mixing 0: independent of the graph
+    homophily: HomophilyConfig = Field(default_factory=HomophilyConfig)
 
     @model_validator(mode="after")
     def _shares(self):
@@ -115,13 +122,25 @@ class Population:
         return len(self.segment)
 
 
-def draw_population(cfg: PopulationConfig, n: int, rng: np.random.Generator) -> Population:
-    """Draw n consumers: segment by its share, then each attribute from the segment's distribution."""
+def draw_population(cfg: PopulationConfig, n: int, rng: np.random.Generator, graph=None,
+                    homophily_rng: np.random.Generator | None = None, graph_cfg=None) -> Population:
+    """Draw n consumers: segment by its share, then each attribute from the segment's distribution.
+
+    With ``cfg.homophily.mixing > 0`` segments then follow the communities of ``graph``
+    (the run's CSRGraph), drawn from ``homophily_rng`` (the run's ``homophily`` stream);
+    ``graph_cfg`` (the scenario's ``[graph]``) gives the blocks of a stochastic_block graph.
+    """
     shares = np.array([s.share for s in cfg.segments])
     if len(cfg.segments) == 1:
         seg = np.zeros(n, np.int8)
     else:
         seg = rng.choice(len(shares), size=n, p=shares / shares.sum()).astype(np.int8)
+        if cfg.homophily.mixing > 0:
+            if graph is None or homophily_rng is None:
+                raise ValueError("population.homophily: mixing > 0 needs the graph and the homophily stream")
+            sbm = getattr(graph_cfg, "generator", None) == "stochastic_block"
+            sizes = graph_cfg.params.get("sizes") if sbm else None
+            seg = follow_communities(cfg.homophily, seg, shares / shares.sum(), graph, homophily_rng, sizes)
     arrays = {k: np.empty(n) for k in ("activity", "trust", "price_sensitivity", "share_propensity", "interest")}
     for s_id, s in enumerate(cfg.segments):
         idx = np.flatnonzero(seg == s_id)

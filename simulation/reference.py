@@ -295,7 +295,7 @@ class ReferenceModel(mesa.Model):
         self.graph = g = graph
         self.n = g.n
         self.days = sc.days
-        pop = draw_population(sc.population, g.n, generator(ss, "population"))
+        pop = draw_population(sc.population, g.n, generator(ss, "population"), g, generator(ss, "homophily"), sc.graph)
         self.segment_names = pop.names
         w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         self.consumers = [Consumer(self, i, int(pop.segment[i]), float(pop.activity[i]), float(pop.trust[i]),
@@ -395,9 +395,13 @@ class ReferenceModel(mesa.Model):
         if sc.seeding.nodes is not None:
             ids = sorted(set(self.graph.ids(sc.seeding.nodes).tolist()))
         else:
-            if sc.seeding.count > self.n:
-                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {self.n} people")
-            ids = sorted(self.random.sample(range(self.n), sc.seeding.count))
+            mask = eligible(sc.seeding.target, np.array([c.segment for c in self.consumers]), self.segment_names,
+                            np.array([c.interest for c in self.consumers]))
+            pool = range(self.n) if mask is None else np.flatnonzero(mask).tolist()
+            if sc.seeding.count > len(pool):
+                raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {len(pool)} "
+                                 "eligible people")
+            ids = sorted(self.random.sample(pool, sc.seeding.count))
         price = 0.0 if sc.seeding.free else sc.product.price
         self.book(0, [Order(self.consumers[i], CH_SEED, price) for i in ids])
 

@@ -31,6 +31,7 @@ STREAMS: dict[str, int] = {
     "platforms": 7,  # platform layers: membership, graphs, tie strengths (``simulation.platforms``)
     "store": 8,  # people's and stores' locations (operations.store)
     "community": 9,  # community group-buy leaders chosen at random (operations.community)
+    "homophily": 10,  # community detection and who follows their community (simulation.homophily)
 }
 
 SeedLike = int | np.random.SeedSequence | None

@@ -270,6 +270,15 @@ CASES = [
      RUN, "operations.store.store_count: 400 stores"),
     ("community-leaders-above-n", {"s.toml": scenario(tables="[operations.community]\nenabled = true\nleaders = 301\n")},
      RUN, "operations.community.leaders: 301 leaders"),
+    # ---------------------------------------------------------------- targeting and homophily
+    ("target-segment-unknown", {"s.toml": scenario(tables='[operations.event.campaign.target]\nsegments = ["vip"]\n')},
+     RUN, "operations.event.campaign.target.segments: unknown segment(s) ['vip']"),
+    ("seeding-target-interest-text", {"s.toml": scenario(tables='[seeding.target]\nmin_interest = "high"\n')}, RUN,
+     "seeding.target.min_interest"),
+    ("homophily-mixing-above-one", {"s.toml": scenario(tables="[population.homophily]\nmixing = 1.5\n")}, RUN,
+     "population.homophily.mixing"),
+    ("homophily-blocks-not-sbm",
+     {"s.toml": scenario(tables='[population.homophily]\nmixing = 0.5\nmethod = "blocks"\n')}, RUN, "population.homophily.method: 'blocks' needs graph.generator"),
 ]
 
 

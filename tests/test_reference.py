@@ -88,6 +88,11 @@ SCENARIOS = {
     "community": {"kol.count": 0, "operations.community.enabled": True, "operations.community.leaders": 8,
                   "operations.community.cycle_days": 4, "operations.community.reach": 0.4,
                   "operations.community.cost_per_pickup": 20.0, "product.repeat_rate": 0.05},
+    "targeting": {"kol.count": 0, **EVENTS,
+                  "operations.event.campaign.target": {"segments": ["young_social"], "cost_per_exposure": 0.5},
+                  "operations.event.coupon.target": {"min_interest": 0.5, "cost_per_exposure": 0.2},
+                  "seeding.target.segments": ["young_social"],
+                  "population.homophily": {"mixing": 0.8, "method": "louvain"}},
     "all_on": {"kol.external": True, "kol.count": 3, "kol.followers": 80, "kol.engagement_rate": 0.3,
                "operations.content.enabled": True, "operations.relationship.enabled": True,
                "operations.crossover.enabled": True, "operations.crossover.partner_reach": 0.3,
@@ -199,6 +204,7 @@ def test_scenarios_exercise_their_mechanics():
     ev = engine_runs("events")
     assert ev["attr_event"].mean() > 5 and ev["groups_opened"].mean() > 5 and ev["event_spend"].mean() > 1000
     assert ev["discount_cost"].mean() > ev["attr_event"].mean() * 10  # campaign, flash, group, bargain, coupons
+    assert engine_runs("targeting")["attr_event"].mean() > 5  # targeted ads and coupons still sell
     assert engine_runs("content")["attr_platform"].mean() > 1
     assert engine_runs("crossover")["attr_partner"].mean() > 1
     assert engine_runs("points")["points_redeemed"].mean() > 100

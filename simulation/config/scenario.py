@@ -22,10 +22,12 @@ from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, Field, PrivateAttr, create_model, model_validator
 
+from ..homophily import check_homophily
 from ..kol import KOLConfig
 from ..operations import REGISTRY
 from ..platforms import PlatformConfig, check_platforms
 from ..population import PopulationConfig
+from ..targeting import TargetConfig, check_targets
 from .base import Label, Money, Probability, Strict
 from .graph import GraphConfig
 from .paths import set_path, split_path
@@ -79,11 +81,17 @@ class SeedingConfig(Strict):
     count: int = Field(10, ge=0)
     nodes: list[int | Label] | None = None
     free: bool = False
+    #: who the ``count`` seeds are drawn among (segments, minimum interest; ``simulation.targeting``)
+    target: TargetConfig = Field(default_factory=TargetConfig)
 
     @model_validator(mode="after")
     def _one(self):
         if self.nodes is not None and "count" in self.model_fields_set and self.count != 0:
             raise ValueError(f"give either count or nodes, not both (count = {self.count}; set it to 0 to use nodes)")
+        if self.nodes is not None and self.target.restricts:
+            raise ValueError("target: applies to seeds drawn by count, not to the nodes given")
+        if self.target.cost_per_exposure > 0:
+            raise ValueError("target.cost_per_exposure: seeds are not paid per exposure; leave it 0")
         return self
 
 
@@ -199,6 +207,12 @@ class Scenario(Strict):
     def _platforms(self):
         check_platforms(self.platforms, [s.name for s in self.population.segments], self.kol.platform,
                         self.funnel.platform_rate)
+        return self
+
+    @model_validator(mode="after")
+    def _targets_and_homophily(self):
+        check_targets(self, [seg.name for seg in self.population.segments])
+        check_homophily(self.population.homophily, self.graph)
         return self
 
     _base_dir: Path | None = PrivateAttr(default=None)

@@ -24,6 +24,12 @@ as ``discount_cost`` (``simulation.ledger``), never as spend.
   the day's friend, KOL, platform and content exposures were evaluated: only later
   exposures see a coupon received today. Holders who buy again later (repeat purchase)
   hold no coupon: a coupon is redeemed on the first purchase after it is received.
+* ``target`` (campaign, flash sale, coupon; ``simulation.targeting``) — the day's
+  picks above are drawn exactly as untargeted, then only the people the block allows
+  (its segments, interest >= ``min_interest``) are kept: they are the ads delivered
+  (online or not) and the coupons handed out. Each costs ``target.cost_per_exposure``,
+  booked as ``event_spend`` (payment kind "event_targeting") on the day. The default
+  block (everybody, no fee) changes no draw and books nothing.
 * ``groupbuy`` — a person who converts through any other channel opens a group with
   probability ``initiate_prob`` (draw ``uniform(key, GROUP, i, 2t + 1)``) instead of
   buying alone; the group needs ``size`` members (initiator included) by day
@@ -52,10 +58,13 @@ from pydantic import Field, model_validator
 from ..config.base import Money, Probability, Strict, Window
 from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
+from ..targeting import TargetConfig, eligible, keep
 from .event_reference import EventReference
 from .base import Batch, Operation, Purchases, concat_purchases, select
 
 SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
+#: Sub-blocks with a ``target`` block (``simulation.targeting``).
+TARGETED = ("campaign", "flash_sale", "coupon")
 OPEN, SUCCESS, FAILED = 0, 1, 2
 
 
@@ -67,6 +76,7 @@ class CampaignConfig(Window):
     discount: Probability = 0.1
     reach: Probability = 0.01
     strength: Probability = 0.05
+    target: TargetConfig = Field(default_factory=TargetConfig)  # who the ads may reach, fee per ad delivered
 
 
 class FlashSaleConfig(Strict):
@@ -79,6 +89,7 @@ class FlashSaleConfig(Strict):
     stock: int = Field(0, ge=0)
     reach: Probability = 0.02
     strength: Probability = 0.05
+    target: TargetConfig = Field(default_factory=TargetConfig)  # who the ads may reach, fee per ad delivered
 
     @model_validator(mode="after")
     def _days(self):
@@ -96,6 +107,7 @@ class CouponConfig(Window):
     value: Money = 10.0
     reach: Probability = 0.005
     strength: Probability = 0.05
+    target: TargetConfig = Field(default_factory=TargetConfig)  # who may receive one, fee per coupon handed out
 
 
 class GroupBuyConfig(Strict):
@@ -220,7 +232,7 @@ class EventOperation(Operation):
     label = "event-driven (campaigns, flash sales, coupons, 拼团, 砍价)"
     config = EventConfig
     reference = EventReference
-    payments = {"event_setup": "event_spend"}
+    payments = {"event_setup": "event_spend", "event_targeting": "event_spend"}
     channels = ("event",)
     metrics = {"groupbuy_success_rate": math.nan, "groups_opened": 0.0}
     all_on = {"enabled": True, "coupon.enabled": True}
@@ -246,6 +258,9 @@ class EventOperation(Operation):
         self.open_ids = np.empty(0, np.int64)
         self.joiners = np.empty(0, np.int64)  # joined yesterday: invite today
         self.bargainers = np.empty(0, np.int64)  # started yesterday: ask friends today
+        pop = engine.pop
+        self.eligible = {sub: eligible(getattr(cfg, sub).target, pop.segment, pop.names, pop.interest)
+                         for sub in TARGETED}
 
     def price_reduction(self, row: np.ndarray) -> None:
         self.coupon = row  # a coupon held lowers the price its holder sees
@@ -274,6 +289,12 @@ class EventOperation(Operation):
         return cost
 
     # -- exposures ---------------------------------------------------------------------
+    def _pay_targeted(self, day: int, sub: str, delivered: int) -> None:
+        """Book the per-exposure fee of sub-block ``sub``'s target for ``delivered`` exposures."""
+        fee = getattr(self.cfg, sub).target.cost_per_exposure
+        if fee > 0 and delivered:
+            self.engine.pay(day, "event_targeting", -1, fee * delivered)
+
     def exposures(self, day: int) -> list[Batch]:
         c, eng = self.cfg, self.engine
         key, n, price = eng.key, eng.n, eng.price_today
@@ -282,16 +303,19 @@ class EventOperation(Operation):
         if cost > 0:
             eng.pay(day, "event_setup", -1, cost)
         if c.campaign.enabled and c.campaign.active(day):
-            people = skip_sample(key, EVENT, 4 * day, n, c.campaign.reach)
+            people = keep(skip_sample(key, EVENT, 4 * day, n, c.campaign.reach), self.eligible["campaign"])
+            self._pay_targeted(day, "campaign", len(people))
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
         if self._flash(day):
-            people = skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach)
+            people = keep(skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach), self.eligible["flash_sale"])
+            self._pay_targeted(day, "flash_sale", len(people))
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
         if c.coupon.enabled and c.coupon.active(day):
-            people = skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach)
+            people = keep(skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach), self.eligible["coupon"])
             people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
                             & (eng.cand_day[people] != day)]
             self.coupon[people] = c.coupon.value
+            self._pay_targeted(day, "coupon", len(people))
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
         if len(self.joiners):
             heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)

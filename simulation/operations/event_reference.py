@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..targeting import eligible
 from .reference_base import Exposure, Order, ReferenceOperation
 
 OPEN, SUCCESS, FAILED = 0, 1, 2  # group status, as in ``simulation.operations.event``
@@ -34,6 +35,23 @@ class EventReference(ReferenceOperation):
         self.open_groups: list[Group] = []
         self.group_joiners: list = []  # joined yesterday: invite friends today
         self.bargainers: list = []  # started a bargain yesterday: ask friends today
+        segment = np.array([p.segment for p in model.consumers])
+        interest = np.array([p.interest for p in model.consumers])
+        # who each targeted sub-block may reach (None: everybody), as ``targeting.eligible`` says
+        self.eligible = {sub: eligible(getattr(cfg, sub).target, segment, model.segment_names, interest)
+                         for sub in ("campaign", "flash_sale", "coupon")}
+
+    def reach(self, sub: str) -> list:
+        """The people sub-block ``sub``'s ads reach today: each with probability ``reach``, then its target."""
+        block, mask = getattr(self.cfg, sub), self.eligible[sub]
+        people = self.model.each_with_probability(self.model.consumers, block.reach)
+        return people if mask is None else [p for p in people if mask[p.index]]
+
+    def pay_targeted(self, day: int, sub: str, delivered: int) -> None:
+        """The target's fee per exposure delivered (``event_targeting``)."""
+        fee = getattr(self.cfg, sub).target.cost_per_exposure
+        if fee > 0 and delivered:
+            self.model.pay(day, "event_targeting", fee * delivered)
 
     def price_multiplier(self, day: int) -> float:
         c, m = self.cfg, 1.0
@@ -58,16 +76,21 @@ class EventReference(ReferenceOperation):
         new_holders = []
         if ev.coupon.enabled and ev.coupon.active(day):
             # handed out before any event ad is evaluated, as in the engine; only to people it can still move
-            for person in m.each_with_probability(m.consumers, ev.coupon.reach):
+            for person in self.reach("coupon"):
                 if (self.coupon[person.index] == 0 and not person.bought and person.group is None
                         and person.offer_day != day):
                     self.coupon[person.index] = ev.coupon.value
                     new_holders.append(person)
+            self.pay_targeted(day, "coupon", len(new_holders))
         if ev.campaign.enabled and ev.campaign.active(day):
-            for person in m.each_with_probability(m.consumers, ev.campaign.reach):
+            people = self.reach("campaign")
+            self.pay_targeted(day, "campaign", len(people))
+            for person in people:
                 person.expose(Exposure(self.channel, ev.campaign.strength, price), day)
         if day in self.flash_days and self.stock_left != 0:
-            for person in m.each_with_probability(m.consumers, ev.flash_sale.reach):
+            people = self.reach("flash_sale")
+            self.pay_targeted(day, "flash_sale", len(people))
+            for person in people:
                 person.expose(Exposure(self.channel, ev.flash_sale.strength, price), day)
         for person in new_holders:
             person.expose(Exposure(self.channel, ev.coupon.strength, price), day)
