@@ -176,7 +176,8 @@ class LiveOperation(Operation):
             exposures, cands = eng.cnt[C_EXPOSURES], eng.cnt[C_CAND]
             factor = proof_factor(row["buyers"], c.proof_weight)
             yield Batch(self.channel, LIVE, eng.kols.followers[s], strength[sel] * factor, np.full(len(s), price), s,
-                        np.full(len(s), 4 * day + 2, np.int64), np.full(len(s), k, np.int64))
+                        np.full(len(s), 4 * day + 2, np.int64), np.full(len(s), k, np.int64),
+                        platform=eng.kol_platform)  # the session streams on the KOLs' host platform
             converted = eng.cand_list[cands: eng.cnt[C_CAND]].astype(np.int64)
             self.session_of[converted] = len(self.rows) - 1
             row["viewers"] += int(eng.cnt[C_EXPOSURES] - exposures)

@@ -45,7 +45,7 @@ class LiveReference(ReferenceOperation):
                 row["viewers"] += 1
                 fit = t["fit"] if person.interest >= fit_interest else 1.0
                 strength = min(1.0, t["credibility"] * fit) * c.persuasion * factor
-                person.expose(Exposure(self.channel, strength, price, referrer=c.kol), day)
+                person.expose(Exposure(self.channel, strength, price, referrer=c.kol, platform=m.kol_platform), day)
                 if person.offer_day == day:
                     row["buyers"] += 1
                     self.session_of[person.index] = len(self.rows) - 1
