@@ -7,7 +7,9 @@ Set-up (day 0)
 --------------
 From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 "graph")`` (unless given); consumers are drawn from ``generator(ss, "population")``
-(``simulation.population``); tie strength per arc from ``generator(ss, "ties")``
+(``simulation.population``), then their demographic profiles from ``generator(ss,
+"profile")`` (``simulation.profiles``; read out per value, no effect on behaviour);
+tie strength per arc from ``generator(ss, "ties")``
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
@@ -146,6 +148,7 @@ from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .population import draw_population
+from .profiles import draw_profiles
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .ties import tie_strength
 
@@ -188,6 +191,7 @@ class Engine:
         self.days = sc.days
         self.key = kernel_key(ss)
         self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+        pop.profile = draw_profiles([s.profile for s in sc.population.segments], pop.segment, generator(ss, "profile"))
         self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
@@ -238,7 +242,7 @@ class Engine:
         self.sharer_k = np.empty(0, np.int64)
         self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
-        self.daily = metrics_mod.new_daily(self.days)
+        self.daily = metrics_mod.new_daily(self.days, pop)
         self._purchases: list[dict] = []
         self._payments: list[dict] = []
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()

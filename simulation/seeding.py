@@ -28,6 +28,7 @@ STREAMS: dict[str, int] = {
     "kol": 4,  # KOL selection and audiences
     "ties": 5,  # tie strengths
     "partner": 6,  # cross-over partner audience
+    "profile": 7,  # demographic profiles of consumers (simulation.profiles)
 }
 
 SeedLike = int | np.random.SeedSequence | None
