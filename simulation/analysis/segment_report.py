@@ -20,6 +20,8 @@ from simulation.segments import FREQ_KEYS
 
 #: Per-group metrics of the segment and profile tables, in column order.
 GROUP_METRICS = ("people", "buyers", "conversion_rate", "purchases", "revenue", "gross_profit")
+#: Per-profile-value metrics (fewer: there are many values).
+PROFILE_METRICS = ("people", "conversion_rate", "revenue", "gross_profit")
 #: The swept column read as the price.
 PRICE = "product.price"
 #: Most design points the per-group tables show (the rest are in runs.parquet).
@@ -83,7 +85,7 @@ def group_sections(results, ci: Formatter, seed: int = 0) -> list[Section]:
     out.tables.append((table, "Per segment: mean over ok replications [95 % t interval]; conversion_rate = "
                               "buyers / people of the segment; money in currency." + note))
     if values:
-        table, note = _group_table(runs, values, GROUP_METRICS, ci, seed, "profile value")
+        table, note = _group_table(runs, values, PROFILE_METRICS, ci, seed, "profile value")
         out.tables.append((table, "Per profile value (attribute=label): mean [95 % t interval]." + note))
     freq = [k for k in FREQ_KEYS if k in runs]
     if freq:
@@ -120,22 +122,25 @@ def elasticity_sections(results, ci: Formatter, seed: int = 0, demand: str = "pu
     segments, values = _groups(runs)
     groups = [None] + [g for g in segments + values if f"{demand}__{g}" in runs]
     table = elasticity_table(runs, PRICE, demand, groups, paired=results.crn, seed=seed)
-    shown = pd.DataFrame({
-        "group": table["group"],
-        "prices": [f"{lo:g} → {hi:g}" for lo, hi in zip(table["price_low"], table["price_high"])],
-        f"{demand} (low price)": table["demand_low"],
-        f"{demand} (high price)": table["demand_high"],
-        "arc elasticity [95 % CI]": [ci(e, lo, hi) for e, lo, hi in zip(table["elasticity"], table["ci_low"],
-                                                                          table["ci_high"])],
-    })
+    table["prices"] = [f"{lo:g} → {hi:g}" for lo, hi in zip(table["price_low"], table["price_high"])]
+    table["cell"] = [ci(e, lo, hi) for e, lo, hi in zip(table["elasticity"], table["ci_low"], table["ci_high"])]
+    order = list(dict.fromkeys(table["group"]))
+    shown = table.pivot(index="group", columns="prices", values="cell").loc[order, list(dict.fromkeys(table["prices"]))]
+    shown = shown.reset_index().rename_axis(columns=None)
+    levels = sorted(runs[PRICE].unique())
+    mean = runs.groupby(PRICE)[[demand if g is None else f"{demand}__{g}" for g in groups]].mean()
+    demand_rows = pd.DataFrame([{"group": "all" if g is None else g,
+                                 **{f"{p:g}": mean.loc[p, demand if g is None else f"{demand}__{g}"] for p in levels}}
+                                for g in groups])
     pairing = ("replications paired across prices (common random numbers)" if results.crn
                else "independent replications (Welch degrees of freedom)")
     return [Section("Price elasticity of demand", [
         f"Arc (midpoint) elasticity of mean {demand} between adjacent price levels: "
         "E = (Δq / mean q) / (Δp / mean p). Below −1 demand is elastic (a price cut raises revenue), between "
         "−1 and 0 inelastic. Intervals: delta method with a Student t quantile, " + pairing + "."],
-        [(shown, f"Arc elasticity of {demand} per group (all = the whole population), mean {demand} per run at "
-                 "each price, 95 % delta-method interval.")])]
+        [(shown, "Arc elasticity of " + demand + " between adjacent prices (columns), per group (all = the whole "
+                 "population): estimate [95 % delta-method interval]."),
+         (demand_rows, f"Mean {demand} per run at each price (columns), per group.")])]
 
 
 def sections(results, ci: Formatter, seed: int = 0) -> list[Section]:
