@@ -103,8 +103,12 @@ def summarize(daily: dict[str, np.ndarray], pop, bought: np.ndarray, purchase_co
     purchase_count : purchases per person; unit_cost : ``product.unit_cost`` (currency).
     """
     s: dict[str, float] = dict(zip(FREQ_KEYS, map(float, frequency(purchase_count))))
+    bucket = np.minimum(purchase_count, FREQ_MAX).astype(np.int64)
     for codes, keys in axes(pop):
         m = len(keys)
+        # one pass: (group, bucket) pairs counted together
+        freq = np.bincount(codes.astype(np.int64) * (FREQ_MAX + 1) + bucket,
+                           minlength=m * (FREQ_MAX + 1)).reshape(m, FREQ_MAX + 1)[:, 1:]
         size = np.bincount(codes.astype(np.int64), minlength=m)
         buyers = np.bincount(codes[bought].astype(np.int64), minlength=m)
         for j, g in enumerate(keys):
@@ -118,6 +122,5 @@ def summarize(daily: dict[str, np.ndarray], pop, bought: np.ndarray, purchase_co
             s[f"discount_cost__{g}"] = float(daily[f"discount_cost__{g}"].sum())
             s[f"cogs__{g}"] = unit_cost * purchases
             s[f"gross_profit__{g}"] = revenue - unit_cost * purchases
-            freq = frequency(purchase_count[codes == j])
-            s.update({f"{k}__{g}": float(v) for k, v in zip(FREQ_KEYS, freq)})
+            s.update({f"{k}__{g}": float(v) for k, v in zip(FREQ_KEYS, freq[j])})
     return s

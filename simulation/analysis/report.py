@@ -683,7 +683,7 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         if ret.profit in results.runs:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
-    blocks += segment_blocks(results, seed)
+    blocks += segment_blocks(results, seed, fig_dir)
     blocks += operation_blocks(results, seed)
     if view is not None:
         blocks += kol_blocks(results, view, fig_dir)
@@ -695,13 +695,14 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
     return blocks
 
 
-def segment_blocks(results: Results, seed: int = 0) -> list[Block]:
+def segment_blocks(results: Results, seed: int = 0, fig_dir: Path | None = None) -> list[Block]:
     """The price elasticity, per-segment, per-profile and purchase-frequency parts (``analysis.segment_report``)."""
     blocks: list[Block] = []
-    for section in segment_report.sections(results, fmt_ci, seed):
+    for section in segment_report.sections(results, fmt_ci, seed, fig_dir, default_baseline(results)):
         blocks.append(Heading(section.title))
         blocks += [Para(text) for text in section.paragraphs]
         blocks += [Table(frame, caption) for frame, caption in section.tables]
+        blocks += [Figure(png, caption) for png, caption in section.figures]
     return blocks
 
 

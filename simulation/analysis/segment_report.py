@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulation.analysis import segment_figures
 from simulation.analysis.elasticity import demand_groups, elasticity_table
 from simulation.analysis.stats import summarize
 from simulation.segments import FREQ_KEYS
@@ -30,11 +32,12 @@ MAX_POINTS = 8
 
 @dataclass
 class Section:
-    """A titled part of the report: paragraphs then tables, each table with its caption."""
+    """A titled part of the report: paragraphs, tables and figures (PNG path), each with its caption."""
 
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[tuple[pd.DataFrame, str]] = field(default_factory=list)
+    figures: list[tuple[Path, str]] = field(default_factory=list)
 
 
 Formatter = Callable[[float, float, float], str]
@@ -70,8 +73,10 @@ def _group_table(runs: pd.DataFrame, keys: list[str], metrics: tuple[str, ...], 
     return pd.DataFrame(rows), note
 
 
-def group_sections(results, ci: Formatter, seed: int = 0) -> list[Section]:
-    """Per-segment and per-profile-value tables and the purchase-frequency distribution (when the runs have them)."""
+def group_sections(results, ci: Formatter, seed: int = 0, fig_dir: Path | None = None,
+                   point: int | None = None) -> list[Section]:
+    """Per-segment and per-profile-value tables, the purchase-frequency distribution and (with ``fig_dir``
+    and the daily series) adoption per segment at design ``point`` (default: the first)."""
     runs = results.runs
     segments, values = _groups(runs)
     if not segments:
@@ -107,10 +112,18 @@ def group_sections(results, ci: Formatter, seed: int = 0) -> list[Section]:
         out.tables.append((pd.DataFrame(rows), "Purchase frequency: mean number of people who bought exactly 1, "
                                                "2, ... times (the last column: that many or more); repeat share "
                                                "= buyers with 2 or more purchases / buyers." + note))
+    ts = results.timeseries
+    if fig_dir is not None and not ts.empty and all(f"buyers__{g}" in ts for g in segments):
+        point = int(runs["point"].min()) if point is None else point
+        png = segment_figures.segment_adoption(ts, runs, point, segments, Path(fig_dir) / "segment_adoption",
+                                               "Adoption per segment (reference point)")[0]
+        out.figures.append((png, "Cumulative buyers of each segment as a share of its members, day by day, at "
+                                 "the reference point (the baseline): mean over replications, 95 % t band."))
     return [out]
 
 
-def elasticity_sections(results, ci: Formatter, seed: int = 0, demand: str = "purchases") -> list[Section]:
+def elasticity_sections(results, ci: Formatter, seed: int = 0, fig_dir: Path | None = None,
+                        demand: str = "purchases") -> list[Section]:
     """The price-elasticity section when the sweep varies ``product.price`` alone (else nothing)."""
     runs = results.runs
     if PRICE not in results.swept or runs[PRICE].nunique() < 2:
@@ -134,15 +147,25 @@ def elasticity_sections(results, ci: Formatter, seed: int = 0, demand: str = "pu
                                 for g in groups])
     pairing = ("replications paired across prices (common random numbers)" if results.crn
                else "independent replications (Welch degrees of freedom)")
+    figures = []
+    if fig_dir is not None:
+        png = segment_figures.demand_curves(runs, PRICE, [None] + segments, Path(fig_dir) / "demand_curves",
+                                            demand, paired=results.crn)[0]
+        figures.append((png, f"Left: mean {demand} per run against the price, overall (black) and per segment, "
+                             "log scale, 95 % t intervals. Right: arc elasticity of each adjacent pair of prices "
+                             "at its midpoint, 95 % delta-method intervals; below the dashed line (−1) a price cut "
+                             "raises revenue."))
     return [Section("Price elasticity of demand", [
         f"Arc (midpoint) elasticity of mean {demand} between adjacent price levels: "
         "E = (Δq / mean q) / (Δp / mean p). Below −1 demand is elastic (a price cut raises revenue), between "
         "−1 and 0 inelastic. Intervals: delta method with a Student t quantile, " + pairing + "."],
         [(shown, "Arc elasticity of " + demand + " between adjacent prices (columns), per group (all = the whole "
                  "population): estimate [95 % delta-method interval]."),
-         (demand_rows, f"Mean {demand} per run at each price (columns), per group.")])]
+         (demand_rows, f"Mean {demand} per run at each price (columns), per group.")], figures)]
 
 
-def sections(results, ci: Formatter, seed: int = 0) -> list[Section]:
-    """Every per-segment part of the report, in reading order."""
-    return elasticity_sections(results, ci, seed) + group_sections(results, ci, seed)
+def sections(results, ci: Formatter, seed: int = 0, fig_dir: Path | None = None,
+             point: int | None = None) -> list[Section]:
+    """Every per-segment part of the report, in reading order (figures into ``fig_dir`` when given;
+    ``point``: the design point of the per-segment adoption figure)."""
+    return elasticity_sections(results, ci, seed, fig_dir) + group_sections(results, ci, seed, fig_dir, point)
