@@ -158,7 +158,9 @@ def elasticity_sections(results, ci: Formatter, seed: int = 0, fig_dir: Path | N
     return [Section("Price elasticity of demand", [
         f"Arc (midpoint) elasticity of mean {demand} between adjacent price levels: "
         "E = (Δq / mean q) / (Δp / mean p). Below −1 demand is elastic (a price cut raises revenue), between "
-        "−1 and 0 inelastic. Intervals: delta method with a Student t quantile, " + pairing + "."],
+        "−1 and 0 inelastic. It is the elasticity of the whole diffusion: a higher price loses first "
+        "purchases and with them the shares that would have brought further buyers, so it can exceed what a "
+        "person's own price sensitivity implies. Intervals: delta method with a Student t quantile, " + pairing + "."],
         [(shown, "Arc elasticity of " + demand + " between adjacent prices (columns), per group (all = the whole "
                  "population): estimate [95 % delta-method interval]."),
          (demand_rows, f"Mean {demand} per run at each price (columns), per group.")], figures)]
