@@ -41,6 +41,8 @@ def test_report_has_the_elasticity_and_segment_sections(sweep):
     html = (sweep / "report.html").read_text(encoding="utf-8")
     for title in ("Price elasticity of demand", "Segments and profiles"):
         assert f"## {title}" in md and title in html
+    for figure in ("demand_curves", "segment_adoption"):
+        assert f"figures/{figure}.png" in md and (sweep / "figures" / f"{figure}.png").stat().st_size > 10_000
     results = load_results(sweep)
     parts = {s.title: s for s in sections(results, lambda m, lo, hi: f"{m:.3f} [{lo:.3f}, {hi:.3f}]")}
     table = parts["Price elasticity of demand"].tables[0][0]
