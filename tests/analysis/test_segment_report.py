@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from simulation.analysis.load import load_results
-from simulation.analysis.report import write_report
+from simulation.analysis.report import labelled, render_html, render_markdown, segment_blocks
 from simulation.analysis.segment_report import sections
 from simulation.cli import main
 
@@ -37,8 +37,9 @@ def test_per_group_series_are_columns_of_the_timeseries(sweep):
 
 
 def test_report_has_the_elasticity_and_segment_sections(sweep):
-    md = write_report(sweep).read_text(encoding="utf-8")
-    html = (sweep / "report.html").read_text(encoding="utf-8")
+    # the report's own blocks and templates (the rest of the report is tested on synthetic folders)
+    blocks = segment_blocks(labelled(load_results(sweep)), 0, sweep / "figures")
+    md, html = render_markdown(blocks, sweep), render_html(blocks)
     for title in ("Price elasticity of demand", "Segments and profiles"):
         assert f"## {title}" in md and title in html
     for figure in ("demand_curves", "segment_adoption"):
