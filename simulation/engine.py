@@ -9,7 +9,9 @@ From the run's ``SeedSequence`` ``ss``: the graph is built from ``substream(ss,
 "graph")`` (unless given); consumers are drawn from ``generator(ss, "population")``
 (``simulation.population``; with ``population.homophily.mixing > 0`` their segments
 follow the graph's communities, drawn from ``generator(ss, "homophily")``:
-``simulation.homophily``); tie strength per arc from ``generator(ss, "ties")``
+``simulation.homophily``), then their demographic profiles from ``generator(ss,
+"profile")`` (``simulation.profiles``; read out per value, no effect on behaviour);
+tie strength per arc from ``generator(ss, "ties")``
 (``simulation.ties``); KOLs and their audiences from ``generator(ss, "kol")``
 (``simulation.kol``); the partner audience from ``generator(ss, "partner")``; every
 other draw is ``uniform(key, STREAM, a, b)`` with ``key = kernel_key(ss)``.
@@ -206,6 +208,7 @@ from .operations import CHANNELS, REGISTRY
 from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
+from .profiles import draw_profiles
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .targeting import eligible, keep, pick_eligible
 from .ties import tie_strength
@@ -267,6 +270,8 @@ class Engine:
         else:
             self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g,
                                              generator(ss, "homophily"), sc.graph)
+            pop.profile = draw_profiles([s.profile for s in sc.population.segments], pop.segment,
+                                        generator(ss, "profile"))
             self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
             self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir, self.platform_graphs)
         # who is online today is read from here (a market sets it per day for its other products)
@@ -340,7 +345,8 @@ class Engine:
         self.sharer_k = np.empty(0, np.int64)
         self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
-        self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else ())
+        self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
+                                           pop)
         self._purchases: list[dict] = []
         self._payments: list[dict] = []
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()

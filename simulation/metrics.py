@@ -8,7 +8,9 @@ Daily series (index = day 0..days): cumulative people ``exposed``, ``interested`
 for returns), ``negative_wom`` (dissatisfied
 purchases, i.e. people starting negative word of mouth), ``attr_<channel>``
 (purchases credited to each channel, last touch; ``simulation.operations.CHANNELS``) and
-the series each operation model declares (``Operation.series``, 0 while it is off).
+the series each operation model declares (``Operation.series``, 0 while it is off), and
+per segment and per profile value (``simulation.segments``) ``buyers__<g>``,
+``new_buyers__<g>``, ``purchases__<g>``, ``revenue__<g>``, ``discount_cost__<g>``.
 
 Summary: ``n``, ``days``, final ``exposed`` / ``interested`` / ``buyers`` / ``sharers``,
 ``purchases``, ``conversion_rate`` = buyers / n, ``exposed_conversion`` = buyers /
@@ -19,7 +21,8 @@ spend; ``total_spend`` is a deprecated alias of ``spend``), ``viral_coefficient`
 buyers, ``t10`` / ``t50`` = first day cumulative buyers reach 10 % / 50 % of the final
 buyers (NaN without buyers), ``negative_wom``, ``satisfaction_rate`` = 1 - negative_wom / purchases (the share of
 purchases that satisfied), ``attr_*`` (summing to purchases), per
-segment ``buyers__<segment>``, ``conversion_rate__<segment>``, and the metrics each
+segment and per profile value g ``buyers__<g>``, ``conversion_rate__<g>`` and the money,
+counts and purchase-frequency distribution ``freq_<k>`` of ``simulation.segments``, and the metrics each
 operation model declares (``Operation.metrics``, e.g. the event model's
 ``groupbuy_success_rate`` and ``groups_opened``; their declared values while it is off).
 
@@ -44,6 +47,7 @@ import math
 import numpy as np
 
 from . import ledger
+from . import segments
 from .kernels.funnel import CH_FRIEND
 from .operations import CHANNELS, REGISTRY
 from .platforms import platform_names
@@ -68,11 +72,14 @@ def platform_series(platforms) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return cum, per_day
 
 
-def new_daily(days: int, platforms=()) -> dict[str, np.ndarray]:
-    """Zeroed daily series of length days + 1 (with the per-platform ones of the platform names ``platforms``)."""
+def new_daily(days: int, platforms=(), pop=None) -> dict[str, np.ndarray]:
+    """Zeroed daily series of length days + 1 (with the per-platform ones of the platform names ``platforms``
+    and, with ``pop``, a Population, its per-group series: ``simulation.segments``)."""
     cum, per_day = platform_series(platforms)
     out = {k: np.zeros(days + 1, np.int64) for k in CUMULATIVE + cum}
     out.update({k: np.zeros(days + 1) for k in PER_DAY + per_day})
+    if pop is not None:
+        out.update(segments.new_daily(pop, days))
     return out
 
 
@@ -127,6 +134,8 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) ->
     counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
     for c, name in enumerate(CHANNELS):
         d[f"attr_{name}"][day] = counts[c]
+    segments.record_day(d, day, eng.pop, purchases["buyer"], purchases["price"], purchases["discount"],
+                        eng.first_day[purchases["buyer"]] == day)
 
 
 def daily_roas(daily: dict[str, np.ndarray]) -> np.ndarray:
@@ -178,12 +187,7 @@ def summarize(eng) -> dict[str, float]:
     s["satisfaction_rate"] = 1.0 - s["negative_wom"] / s["purchases"] if s["purchases"] else math.nan
     for name in CHANNELS:
         s[f"attr_{name}"] = float(d[f"attr_{name}"].sum())
-    seg = eng.pop.segment
-    by_seg = np.bincount(seg[eng.bought].astype(np.int64), minlength=len(eng.pop.names))
-    size = np.bincount(seg.astype(np.int64), minlength=len(eng.pop.names))
-    for k, name in enumerate(eng.pop.names):
-        s[f"buyers__{name}"] = float(by_seg[k])
-        s[f"conversion_rate__{name}"] = float(by_seg[k]) / float(size[k]) if size[k] else math.nan
+    s.update(segments.summarize(d, eng.pop, eng.bought, eng.purchase_count, eng.scenario.product.unit_cost))
     s.update(operation_metrics(eng.ops))
     s.update(platform_summary(d, last, platform_names(eng.scenario)))
     return s

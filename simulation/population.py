@@ -16,16 +16,19 @@ A Beta or Gamma attribute is given by its ``mean`` and standard deviation ``sd``
 Segments are drawn independently of the graph (each person by the shares), unless
 ``population.homophily.mixing > 0``: then they follow the graph's communities
 (``simulation.homophily``), and the attributes are drawn per segment as above.
+A segment may also carry a demographic ``profile`` (age band, region, income band;
+``simulation.profiles``), drawn by the engine from its own stream after the population.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from .config.base import Probability, Strict
 from .homophily import HomophilyConfig, follow_communities
+from .profiles import ProfileConfig, Profiles, check_profiles
 
 
 class UnitAttr(Strict):
@@ -74,6 +77,7 @@ class SegmentConfig(Strict):
     price_sensitivity: PositiveAttr = PositiveAttr(mean=1.0)
     share_propensity: UnitAttr = UnitAttr(mean=1.0)
     interest: UnitAttr = UnitAttr(mean=0.5)
+    profile: ProfileConfig | None = None
 
 
 def _default_segments() -> list[SegmentConfig]:
@@ -96,6 +100,7 @@ class PopulationConfig(Strict):
         names = [s.name for s in self.segments]
         if len(set(names)) != len(names):
             raise ValueError(f"segments: names must be unique, got {names}")
+        check_profiles([s.profile for s in self.segments], names)
         return self
 
 
@@ -115,6 +120,7 @@ class Population:
     price_sensitivity: np.ndarray
     share_propensity: np.ndarray
     interest: np.ndarray
+    profile: Profiles = field(default_factory=Profiles)  # drawn by the engine (``simulation.profiles``)
 
     @property
     def n(self) -> int:

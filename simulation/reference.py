@@ -55,6 +55,7 @@ import numpy as np
 
 from . import ledger
 from . import metrics as metrics_mod
+from . import segments
 from .config.scenario import Scenario
 from .engine import RunResult
 from .graph.csr import CSRGraph
@@ -64,6 +65,7 @@ from .operations import CHANNELS, REGISTRY
 from .operations.reference_base import REFERENCE_HOOKS, Exposure, Order, ReferenceOperation
 from .platforms import build_layers, kol_layer, platform_names, restrict_audience
 from .population import draw_population
+from .profiles import draw_profiles
 from .seeding import SeedLike, as_seed_sequence, generator, substream
 from .targeting import eligible
 from .ties import tie_strength
@@ -296,6 +298,8 @@ class ReferenceModel(mesa.Model):
         self.n = g.n
         self.days = sc.days
         pop = draw_population(sc.population, g.n, generator(ss, "population"), g, generator(ss, "homophily"), sc.graph)
+        pop.profile = draw_profiles([s.profile for s in sc.population.segments], pop.segment, generator(ss, "profile"))
+        self.pop = pop  # segment and profile codes, for the per-group readouts (``simulation.segments``)
         self.segment_names = pop.names
         w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         self.consumers = [Consumer(self, i, int(pop.segment[i]), float(pop.activity[i]), float(pop.trust[i]),
@@ -348,7 +352,7 @@ class ReferenceModel(mesa.Model):
         self.share_multiplier = math.prod(op.share_multiplier() for op in self.ops)
         # -- run state
         self.people = {"exposed": 0, "interested": 0, "shared": 0, "bought": 0}
-        self.daily = metrics_mod.new_daily(self.days, self.platforms)
+        self.daily = metrics_mod.new_daily(self.days, self.platforms, pop)
         self.sharers: list[Consumer] = []  # shared yesterday: their friends see it today
         self.converted: list[Consumer] = []
         self.interested_today: list[Consumer] = []
@@ -541,6 +545,9 @@ class ReferenceModel(mesa.Model):
         d["negative_wom"][day] = unhappy
         for o in orders:
             d[f"attr_{CHANNELS[o.channel]}"][day] += 1
+        segments.record_day(d, day, self.pop, np.array([o.buyer.index for o in orders], np.int64),
+                            np.array([o.price for o in orders]), np.array([o.discount for o in orders]),
+                            np.array([o.buyer.first_day == day for o in orders], bool))
         for op in self.hooked["record_day"]:
             op.record_day(day, d)
         if self.platforms:
@@ -605,8 +612,7 @@ class ReferenceModel(mesa.Model):
             daily=self.daily, n=self.n, day=self.day, days=self.days, scenario=self.scenario, ops=self.ops,
             first_channel=np.array([c.first_channel for c in self.consumers], np.int8),
             bought=np.array([c.bought for c in self.consumers], bool),
-            pop=SimpleNamespace(segment=np.array([c.segment for c in self.consumers], np.int8),
-                                names=self.segment_names))
+            purchase_count=np.array([c.purchases for c in self.consumers], np.int64), pop=self.pop)
         summary = metrics_mod.summarize(view)
         summary["kol_count"] = float(len(self.influencers))
         summary["kol_reached"] = float(sum(k.reached for k in self.influencers))

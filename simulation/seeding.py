@@ -32,6 +32,7 @@ STREAMS: dict[str, int] = {
     "store": 8,  # people's and stores' locations (operations.store)
     "community": 9,  # community group-buy leaders chosen at random (operations.community)
     "homophily": 10,  # community detection and who follows their community (simulation.homophily)
+    "profile": 11,  # demographic profiles of consumers (simulation.profiles)
 }
 
 SeedLike = int | np.random.SeedSequence | None

@@ -279,6 +279,19 @@ CASES = [
      "population.homophily.mixing"),
     ("homophily-blocks-not-sbm",
      {"s.toml": scenario(tables='[population.homophily]\nmixing = 0.5\nmethod = "blocks"\n')}, RUN, "population.homophily.method: 'blocks' needs graph.generator"),
+    ("profile-sum", {"s.toml": scenario(tables='[[population.segments]]\nname = "a"\nshare = 1.0\n'
+                                              'profile = { age = { "18-24" = 0.5, "25+" = 0.4 } }\n')},
+     RUN, "population.segments.0.profile.age: probabilities must sum to 1, got 0.9"),
+    ("profile-empty-label", {"s.toml": scenario(tables='[[population.segments]]\nname = "a"\nshare = 1.0\n'
+                                                      'profile = { region = { "" = 1.0 } }\n')},
+     RUN, "population.segments.0.profile.region: labels must be non-empty text"),
+    ("profile-probability", {"s.toml": scenario(tables='[[population.segments]]\nname = "a"\nshare = 1.0\n'
+                                                      'profile = { income = { low = 1.5, high = -0.5 } }\n')},
+     RUN, "population.segments.0.profile.income.low"),
+    ("profile-missing-attribute", {"s.toml": scenario(tables=(
+        '[[population.segments]]\nname = "a"\nshare = 0.5\nprofile = { age = { "18-24" = 1.0 } }\n'
+        '[[population.segments]]\nname = "b"\nshare = 0.5\n'))},
+     RUN, "segment 'b' has no profile.age"),
 ]
 
 

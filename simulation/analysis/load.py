@@ -2,7 +2,8 @@
 
 The directory holds ``manifest.json`` (the experiment, its design and seeds),
 ``runs.parquet`` (one row per run: swept parameters, status, summary metrics) and
-``timeseries.parquet`` (one row per run and day) and, when the model reports KOLs,
+``timeseries.parquet`` (one row per run and day; per-segment and per-profile-value series
+are extra columns ``<series>__<group>``, ``simulation.segments``) and, when the model reports KOLs,
 ``kols.parquet`` (one row per run and KOL; columns in ``simulation.kol_ledger``). Only
 runs with ``status == "ok"`` enter the statistics; failed runs are kept apart so the
 report can list them.

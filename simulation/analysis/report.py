@@ -32,6 +32,7 @@ from markupsafe import Markup
 from simulation.analysis import figures as figs
 from simulation.analysis import kols as kol_stats
 from simulation.analysis.platform_report import platform_blocks
+from simulation.analysis import segment_report
 from simulation.atomic import atomic_write
 from simulation.analysis.load import METRIC_UNITS, Results, load_results, return_metrics
 from simulation.analysis.stats import (MIN_BOOTSTRAP_N, Best, Comparison, best_point, cell_value, metric_interval,
@@ -683,6 +684,7 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         if ret.profit in results.runs:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
+    blocks += segment_blocks(results, seed, fig_dir)
     blocks += operation_blocks(results, seed)
     blocks += platform_blocks(results, fig_dir, seed)
     blocks += market_blocks(results, fig_dir, seed)
@@ -693,6 +695,17 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
     if notes:
         blocks.append(Para("\n".join(f"- {n}" for n in notes)))
     blocks += _error_blocks(results) + _version_blocks(results)
+    return blocks
+
+
+def segment_blocks(results: Results, seed: int = 0, fig_dir: Path | None = None) -> list[Block]:
+    """The price elasticity, per-segment, per-profile and purchase-frequency parts (``analysis.segment_report``)."""
+    blocks: list[Block] = []
+    for section in segment_report.sections(results, fmt_ci, seed, fig_dir, default_baseline(results)):
+        blocks.append(Heading(section.title))
+        blocks += [Para(text) for text in section.paragraphs]
+        blocks += [Table(frame, caption) for frame, caption in section.tables]
+        blocks += [Figure(png, caption) for png, caption in section.figures]
     return blocks
 
 

@@ -1,0 +1,126 @@
+"""Readouts per segment and per profile value: daily series, money and the purchase-frequency distribution.
+
+Groups. Every segment is a group, keyed by its name; every value of a profile attribute
+(``simulation.profiles``) is a group keyed ``<attribute>=<label>`` (e.g. ``age=18-24``;
+segment names cannot contain ``=``, so keys never collide). The segments partition the
+population, and so do the values of each profile attribute: summed over the groups of one
+axis, every count below equals its total exactly, and every amount of money equals it up
+to floating-point summation order (relative 1e-12).
+
+Daily series (engine ``daily``, hence columns of ``timeseries.parquet``; named
+``<series>__<group>`` like the summary's per-segment keys): ``buyers__<g>`` (cumulative
+people who have bought), ``new_buyers__<g>``, ``purchases__<g>``, ``revenue__<g>``
+(price paid) and ``discount_cost__<g>`` (list price minus price paid, as the ledger books
+it) per day.
+
+Summary keys, per group g: ``people__<g>`` (members), ``buyers__<g>``,
+``conversion_rate__<g>`` (buyers / members, NaN for an empty group), ``purchases__<g>``,
+``revenue__<g>``, ``discount_cost__<g>``, ``cogs__<g>`` (``product.unit_cost`` x purchases) and ``gross_profit__<g>``
+= revenue - cogs. Profit per group is *gross of spend*: spend (KOL fees, rewards,
+content, events) is paid per lever, not per buyer's group, and is not allocated;
+``profit = sum over one axis of gross_profit - spend``. The repeat-purchase frequency
+distribution: ``freq_<k>`` (k = 1 .. FREQ_MAX - 1) people who bought exactly k times,
+``freq_<FREQ_MAX>plus`` those who bought FREQ_MAX times or more, overall and per group
+(``freq_2__<g>``); summed over k it is the number of buyers.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Buckets of the purchase-frequency distribution: 1, 2, ..., FREQ_MAX - 1 and FREQ_MAX or more.
+FREQ_MAX = 5
+#: Frequency keys, in bucket order.
+FREQ_KEYS = tuple(f"freq_{k}" for k in range(1, FREQ_MAX)) + (f"freq_{FREQ_MAX}plus",)
+#: Daily series per group: cumulative, then per day.
+GROUP_CUMULATIVE = ("buyers",)
+GROUP_PER_DAY = ("new_buyers", "purchases", "revenue", "discount_cost")
+
+
+def axes(pop) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+    """The readout axes of a population: (codes per person, group key per code); segments first.
+
+    pop : a ``simulation.population.Population`` (``profile`` optional).
+    """
+    out = [(pop.segment, tuple(pop.names))]
+    profile = getattr(pop, "profile", None)
+    if profile is not None:
+        for attr, codes in profile.codes.items():
+            out.append((codes, tuple(f"{attr}={label}" for label in profile.labels[attr])))
+    return out
+
+
+def groups(pop) -> tuple[str, ...]:
+    """Every group key of ``pop``, axis by axis."""
+    return tuple(k for _, keys in axes(pop) for k in keys)
+
+
+def new_daily(pop, days: int) -> dict[str, np.ndarray]:
+    """Zeroed per-group daily series (length days + 1) for the groups of ``pop``."""
+    out = {}
+    for g in groups(pop):
+        out.update({f"{k}__{g}": np.zeros(days + 1, np.int64) for k in GROUP_CUMULATIVE})
+        out.update({f"{k}__{g}": np.zeros(days + 1) for k in GROUP_PER_DAY})
+    return out
+
+
+def record_day(daily: dict[str, np.ndarray], day: int, pop, buyers: np.ndarray, paid: np.ndarray,
+               discount: np.ndarray, new: np.ndarray) -> None:
+    """Book day ``day``'s purchases into the per-group daily series.
+
+    buyers : person id of each purchase; paid, discount : price paid and list price minus
+    price paid per purchase (currency); new : True for a person's first purchase (a new buyer).
+    """
+    buyers = np.asarray(buyers, np.int64)
+    for codes, keys in axes(pop):
+        c = codes[buyers].astype(np.int64)
+        m = len(keys)
+        purchases = np.bincount(c, minlength=m)
+        revenue = np.bincount(c, weights=paid, minlength=m)
+        off = np.bincount(c, weights=discount, minlength=m)
+        fresh = np.bincount(c[new], minlength=m)
+        for j, g in enumerate(keys):
+            daily[f"purchases__{g}"][day] = purchases[j]
+            daily[f"revenue__{g}"][day] = revenue[j]
+            daily[f"discount_cost__{g}"][day] = off[j]
+            daily[f"new_buyers__{g}"][day] = fresh[j]
+            cum = daily[f"buyers__{g}"]
+            cum[day] = (cum[day - 1] if day > 0 else 0) + fresh[j]
+
+
+def frequency(purchase_count: np.ndarray) -> np.ndarray:
+    """People who bought exactly 1, 2, ..., FREQ_MAX - 1 times and FREQ_MAX or more times (length FREQ_MAX)."""
+    counts = np.bincount(np.minimum(purchase_count, FREQ_MAX).astype(np.int64), minlength=FREQ_MAX + 1)
+    return counts[1:]
+
+
+def summarize(daily: dict[str, np.ndarray], pop, bought: np.ndarray, purchase_count: np.ndarray,
+              unit_cost: float) -> dict[str, float]:
+    """The per-group summary keys and the frequency distribution (module docstring).
+
+    daily : the run's daily series (with the per-group series); bought : per person, has bought;
+    purchase_count : purchases per person; unit_cost : ``product.unit_cost`` (currency).
+    """
+    s: dict[str, float] = dict(zip(FREQ_KEYS, map(float, frequency(purchase_count))))
+    bucket = np.minimum(purchase_count, FREQ_MAX).astype(np.int64)
+    for codes, keys in axes(pop):
+        m = len(keys)
+        # one pass: (group, bucket) pairs counted together
+        freq = np.bincount(codes.astype(np.int64) * (FREQ_MAX + 1) + bucket,
+                           minlength=m * (FREQ_MAX + 1)).reshape(m, FREQ_MAX + 1)[:, 1:]
+        size = np.bincount(codes.astype(np.int64), minlength=m)
+        buyers = np.bincount(codes[bought].astype(np.int64), minlength=m)
+        for j, g in enumerate(keys):
+            purchases = float(daily[f"purchases__{g}"].sum())
+            revenue = float(daily[f"revenue__{g}"].sum())
+            s[f"people__{g}"] = float(size[j])
+            s[f"buyers__{g}"] = float(buyers[j])
+            s[f"conversion_rate__{g}"] = float(buyers[j]) / float(size[j]) if size[j] else math.nan
+            s[f"purchases__{g}"] = purchases
+            s[f"revenue__{g}"] = revenue
+            s[f"discount_cost__{g}"] = float(daily[f"discount_cost__{g}"].sum())
+            s[f"cogs__{g}"] = unit_cost * purchases
+            s[f"gross_profit__{g}"] = revenue - unit_cost * purchases
+            s.update({f"{k}__{g}": float(v) for k, v in zip(FREQ_KEYS, freq[j])})
+    return s
