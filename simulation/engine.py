@@ -197,6 +197,7 @@ import numpy as np
 from . import counterfactual as cf
 from . import ledger
 from . import metrics as metrics_mod
+from . import segments
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
@@ -345,6 +346,7 @@ class Engine:
         self.sharer_k = np.empty(0, np.int64)
         self.talk_until = np.full(n, -1, np.int64)  # last day an adopter's word of mouth reaches friends
         self.price_today = sc.product.price
+        self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
                                            pop)
         self._purchases: list[dict] = []
@@ -389,9 +391,11 @@ class Engine:
                                "payee": np.asarray(payees, np.int64), "amount": amounts})
         self.daily[series][day] += float(amounts.sum())
 
-    def refund(self, day: int, refunds: float, cogs_recovered: float) -> None:
-        """Book returns on ``day``: ``refunds`` (currency paid back) and ``cogs_recovered`` (goods back in stock)."""
-        ledger.book_returns(self.daily, day, refunds, cogs_recovered)
+    def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
+        """Book returns on ``day``: per returned purchase its buyer (``people``), the price paid back
+        (``refunds``, currency) and the unit cost of goods back in stock (``cogs_recovered``, 0 if written off)."""
+        ledger.book_returns(self.daily, day, float(np.sum(refunds)), float(np.sum(cogs_recovered)))
+        segments.book_returns(self.daily, self.returns_by_group, day, self.pop, people, refunds, cogs_recovered)
 
     # -- the day -------------------------------------------------------------------------
     def _seed(self) -> None:

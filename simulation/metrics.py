@@ -187,7 +187,8 @@ def summarize(eng) -> dict[str, float]:
     s["satisfaction_rate"] = 1.0 - s["negative_wom"] / s["purchases"] if s["purchases"] else math.nan
     for name in CHANNELS:
         s[f"attr_{name}"] = float(d[f"attr_{name}"].sum())
-    s.update(segments.summarize(d, eng.pop, eng.bought, eng.purchase_count, eng.scenario.product.unit_cost))
+    s.update(segments.summarize(d, eng.pop, eng.bought, eng.purchase_count, eng.scenario.product.unit_cost,
+                                 eng.returns_by_group))
     s.update(operation_metrics(eng.ops))
     s.update(platform_summary(d, last, platform_names(eng.scenario)))
     return s

@@ -352,6 +352,7 @@ class ReferenceModel(mesa.Model):
         self.share_multiplier = math.prod(op.share_multiplier() for op in self.ops)
         # -- run state
         self.people = {"exposed": 0, "interested": 0, "shared": 0, "bought": 0}
+        self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, self.platforms, pop)
         self.sharers: list[Consumer] = []  # shared yesterday: their friends see it today
         self.converted: list[Consumer] = []
@@ -377,9 +378,12 @@ class ReferenceModel(mesa.Model):
         """Book a payment (currency) of ``kind`` (a key of ``ledger.PAYMENT_KINDS``) on ``day``."""
         self.daily[ledger.PAYMENT_KINDS[kind]][day] += amount
 
-    def refund(self, day: int, refunds: float, cogs_recovered: float) -> None:
-        """Book returns on ``day`` (as ``Engine.refund``)."""
-        ledger.book_returns(self.daily, day, refunds, cogs_recovered)
+    def refund(self, day: int, people: list, refunds: list, cogs_recovered: list) -> None:
+        """Book returns on ``day`` (as ``Engine.refund``): per return its buyer (an agent), refund and goods cost back."""
+        ledger.book_returns(self.daily, day, float(sum(refunds)), float(sum(cogs_recovered)))
+        segments.book_returns(self.daily, self.returns_by_group, day, self.pop,
+                              np.array([p.index for p in people], np.int64), np.array(refunds, float),
+                              np.array(cogs_recovered, float))
 
     def each_with_probability(self, people: list, p: float) -> list:
         """Everyone in ``people`` picked independently with probability ``p`` (in id order).
@@ -612,7 +616,8 @@ class ReferenceModel(mesa.Model):
             daily=self.daily, n=self.n, day=self.day, days=self.days, scenario=self.scenario, ops=self.ops,
             first_channel=np.array([c.first_channel for c in self.consumers], np.int8),
             bought=np.array([c.bought for c in self.consumers], bool),
-            purchase_count=np.array([c.purchases for c in self.consumers], np.int64), pop=self.pop)
+            purchase_count=np.array([c.purchases for c in self.consumers], np.int64), pop=self.pop,
+            returns_by_group=self.returns_by_group)
         summary = metrics_mod.summarize(view)
         summary["kol_count"] = float(len(self.influencers))
         summary["kol_reached"] = float(sum(k.reached for k in self.influencers))

@@ -10,12 +10,14 @@ to floating-point summation order (relative 1e-12).
 Daily series (engine ``daily``, hence columns of ``timeseries.parquet``; named
 ``<series>__<group>`` like the summary's per-segment keys): ``buyers__<g>`` (cumulative
 people who have bought), ``new_buyers__<g>``, ``purchases__<g>``, ``revenue__<g>``
-(price paid) and ``discount_cost__<g>`` (list price minus price paid, as the ledger books
+(price paid, less the refunds of the group's returns booked that day — customer service,
+``simulation.ledger`` — as the run's ``revenue``) and ``discount_cost__<g>`` (list price minus price paid, as the ledger books
 it) per day.
 
 Summary keys, per group g: ``people__<g>`` (members), ``buyers__<g>``,
 ``conversion_rate__<g>`` (buyers / members, NaN for an empty group), ``purchases__<g>``,
-``revenue__<g>``, ``discount_cost__<g>``, ``cogs__<g>`` (``product.unit_cost`` x purchases) and ``gross_profit__<g>``
+``revenue__<g>``, ``discount_cost__<g>``, ``cogs__<g>`` (``product.unit_cost`` x purchases, less
+the cost of the group's returned goods back in stock) and ``gross_profit__<g>``
 = revenue - cogs. Profit per group is *gross of spend*: spend (KOL fees, rewards,
 content, events) is paid per lever, not per buyer's group, and is not allocated;
 ``profit = sum over one axis of gross_profit - spend``. The repeat-purchase frequency
@@ -82,11 +84,27 @@ def record_day(daily: dict[str, np.ndarray], day: int, pop, buyers: np.ndarray, 
         fresh = np.bincount(c[new], minlength=m)
         for j, g in enumerate(keys):
             daily[f"purchases__{g}"][day] = purchases[j]
-            daily[f"revenue__{g}"][day] = revenue[j]
+            daily[f"revenue__{g}"][day] += revenue[j]  # returns booked earlier today are already in
             daily[f"discount_cost__{g}"][day] = off[j]
             daily[f"new_buyers__{g}"][day] = fresh[j]
             cum = daily[f"buyers__{g}"]
             cum[day] = (cum[day - 1] if day > 0 else 0) + fresh[j]
+
+
+def book_returns(daily: dict[str, np.ndarray], recovered: dict[str, float], day: int, pop, people: np.ndarray,
+                 refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
+    """Book returns of ``day`` per group: refunds (currency) off ``revenue__<g>``, goods cost back into ``recovered``.
+
+    people : buyer of each returned purchase; refunds, cogs_recovered : per return (currency).
+    """
+    people = np.asarray(people, np.int64)
+    for codes, keys in axes(pop):
+        c = codes[people].astype(np.int64)
+        back = np.bincount(c, weights=np.asarray(refunds, float), minlength=len(keys))
+        stock = np.bincount(c, weights=np.asarray(cogs_recovered, float), minlength=len(keys))
+        for j, g in enumerate(keys):
+            daily[f"revenue__{g}"][day] -= back[j]
+            recovered[g] = recovered.get(g, 0.0) + float(stock[j])
 
 
 def frequency(purchase_count: np.ndarray) -> np.ndarray:
@@ -96,11 +114,12 @@ def frequency(purchase_count: np.ndarray) -> np.ndarray:
 
 
 def summarize(daily: dict[str, np.ndarray], pop, bought: np.ndarray, purchase_count: np.ndarray,
-              unit_cost: float) -> dict[str, float]:
+              unit_cost: float, recovered: dict[str, float] | None = None) -> dict[str, float]:
     """The per-group summary keys and the frequency distribution (module docstring).
 
     daily : the run's daily series (with the per-group series); bought : per person, has bought;
-    purchase_count : purchases per person; unit_cost : ``product.unit_cost`` (currency).
+    purchase_count : purchases per person; unit_cost : ``product.unit_cost`` (currency);
+    recovered : goods cost back in stock per group (``book_returns``).
     """
     s: dict[str, float] = dict(zip(FREQ_KEYS, map(float, frequency(purchase_count))))
     bucket = np.minimum(purchase_count, FREQ_MAX).astype(np.int64)
@@ -120,7 +139,8 @@ def summarize(daily: dict[str, np.ndarray], pop, bought: np.ndarray, purchase_co
             s[f"purchases__{g}"] = purchases
             s[f"revenue__{g}"] = revenue
             s[f"discount_cost__{g}"] = float(daily[f"discount_cost__{g}"].sum())
-            s[f"cogs__{g}"] = unit_cost * purchases
-            s[f"gross_profit__{g}"] = revenue - unit_cost * purchases
+            cogs = unit_cost * purchases - (recovered or {}).get(g, 0.0)
+            s[f"cogs__{g}"] = cogs
+            s[f"gross_profit__{g}"] = revenue - cogs
             s.update({f"{k}__{g}": float(v) for k, v in zip(FREQ_KEYS, freq[j])})
     return s

@@ -245,7 +245,8 @@ class ServiceOperation(Operation):
         count = int(ret.sum())
         if count:
             value = float(pend["refund"][ret].sum())
-            e.refund(day, value, e.scenario.product.unit_cost * count if c.recover_goods else 0.0)
+            back = np.full(count, e.scenario.product.unit_cost if c.recover_goods else 0.0)
+            e.refund(day, pend["person"][ret], pend["refund"][ret], back)
             self.returns_value += value
             self.n["returns"] += count
         self.today["returns"] = count

@@ -122,8 +122,8 @@ class ServiceReference(ReferenceOperation):
         returned = [x for x in ending if x.returned]
         if returned:
             value = sum(x.refund for x in returned)
-            recovered = m.scenario.product.unit_cost * len(returned) if c.recover_goods else 0.0
-            m.refund(day, value, recovered)
+            m.refund(day, [x.person for x in returned], [x.refund for x in returned],
+                     [m.scenario.product.unit_cost if c.recover_goods else 0.0] * len(returned))
             self.returns_value += value
             self.count["returns"] += len(returned)
         self.returns_today = len(returned)
