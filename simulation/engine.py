@@ -74,12 +74,24 @@ only from day t+1)
    price factor is *not* neutral at the default price: price sensitivity 1 and price 99
    against reference price 100 give exp(-0.99) = 0.37.
 2. **Purchase.** Today's converters, in the order they converted, then — if
-   ``product.repeat_rate > 0`` — the repeat buyers (every earlier buyer whose last
-   purchase satisfied them, not pending, buying again with probability ``min(1,
-   repeat_rate * prod(op.repeat_factor(i)))``, draw ``uniform(key, REPEAT, i, t)``, then
-   online today, at price_today, credited to the channel of their first purchase — and,
-   when that was a KOL post, to that KOL (its commission applies), otherwise with no
-   referrer) pass through each operation's ``route`` (group-buy: join / open groups,
+   ``product.repeat_rate > 0`` — the repeat buyers in increasing id order. The *repeat
+   pool* is every earlier buyer whose last purchase satisfied them, kept incrementally in
+   the order of ``kernels.funnel.pool_update`` (a satisfying purchase appends the buyer if
+   absent; a dissatisfying one removes them, the last member moving into the gap; buyers
+   of a day in booking order). Member i buys again with probability ``p_i = min(1,
+   repeat_rate * prod(op.repeat_factor(i)))``, decided by geometric skipping then
+   thinning, so a day costs O(repeaters), not O(pool): with B the product of the models'
+   declared ``repeat_factor_bound()`` (1 when none), candidates are the pool positions
+   ``skip_sample(key, REPEAT_SKIP, t, pool size, q)`` with ``q = min(1, repeat_rate *
+   B)`` (gap j drawn from ``uniform(key, REPEAT_SKIP, j, t)``), and — only when a model
+   has a ``repeat_factor`` — candidate i is kept iff ``uniform(key, REPEAT, i, t) < p_i
+   / q`` (p_i <= q since every factor is at most its bound, so each member repeats with
+   exactly p_i, independently). A picked person pending in a group-buy does not repeat,
+   and a picked person repeats only if online today (``uniform(key, ONLINE, i, t) <
+   activity_i``, no draw when activity_i = 1); a repeat purchase is at price_today,
+   credited to the channel of the first purchase — and, when that was a KOL post, to
+   that KOL (its commission applies), otherwise with no referrer. All purchases pass
+   through each operation's ``route`` (group-buy: join / open groups,
    resolve full or expired groups; flash-sale stock), first and repeat purchases alike. A converter whose group-buy invitation
    lapsed (the group closed earlier today or before) places no order; they stay
    interested but, having converted, are not among today's interested sharers.
@@ -139,7 +151,7 @@ from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
 from .kernels.cascade import pick_seeds
-from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
+from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, REPEAT_SKIP, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
@@ -218,6 +230,11 @@ class Engine:
         self.first_channel = np.full(n, -1, np.int8)
         self.first_kol = np.full(n, -1, np.int64)  # the KOL a first purchase via a KOL post is credited to
         self.purchase_day = np.full(n, -1, np.int32)
+        # the repeat pool (bought, last purchase satisfying), kept incrementally so that a
+        # quiet day costs O(repeaters), not O(n): members pool[:pool_size], where[i] = position or -1
+        self.pool = np.zeros(n, np.int32)
+        self.pool_where = np.full(n, -1, np.int32)
+        self.pool_size = 0
         # Per-day scratch, stamped with the day so it never needs clearing.
         self.cand_day = np.full(n, -1, np.int64)
         self.cand_channel = np.zeros(n, np.int8)
@@ -380,14 +397,27 @@ class Engine:
     def _repeats(self, day: int) -> Purchases:
         # today's converters have not bought before (bought people ignore exposures) and
         # pending group members are excluded, so nobody is both a converter and a repeater
-        pool = np.flatnonzero(self.bought & self.satisfied & (self.pending < 0))
-        # the (rare) repeat draw first, then the online draw only for those
-        rate = np.full(len(pool), self.scenario.product.repeat_rate)
-        for op in self.hooked["repeat_factor"]:
-            rate = rate * op.repeat_factor(pool)
-        if self.hooked["repeat_factor"]:
-            rate = np.minimum(1.0, rate)
-        pool = pool[F.draw_below(pool, rate, self.key, REPEAT, day)]
+        rate = self.scenario.product.repeat_rate
+        hooked = self.hooked["repeat_factor"]
+        # candidates at the bounding rate q by geometric skipping (O(repeaters), not O(pool)),
+        # thinned to each person's own rate: exact, as every factor is at most its bound
+        q = rate
+        for op in hooked:  # multiplied in the order of the factors below, so rounding keeps p_i <= q
+            q = q * op.repeat_factor_bound()
+        q = min(1.0, q)
+        pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
+        pool = np.sort(self.pool[: self.pool_size][pos]).astype(np.int64)
+        pool = pool[self.pending[pool] < 0]
+        if hooked:
+            r = np.full(len(pool), rate)
+            for op in hooked:
+                r = r * op.repeat_factor(pool)
+            r = np.minimum(1.0, r)
+            if (r > q).any():
+                names = ", ".join(op.name for op in hooked)
+                raise RuntimeError(f"operations {names}: a repeat_factor exceeds its repeat_factor_bound()")
+            pool = pool[F.draw_below(pool, r / q, self.key, REPEAT, day)]
+        # the online draw only for the (rare) repeaters
         act = self.pop.activity[pool]
         r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
@@ -426,6 +456,7 @@ class Engine:
         sat = F.satisfied(buyers, self.purchase_count, self.p_satisfied, self.key)
         self.purchase_count[buyers] += 1
         self.satisfied[buyers] = sat
+        self.pool_size = F.pool_update(buyers, sat, self.pool, self.pool_where, self.pool_size)
         unhappy = buyers[~sat]
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)

@@ -42,6 +42,7 @@ INTEREST = 18  # interest (considering) draw
 CONTENT = 19  # user-generated content creation
 WOM = 20  # a talking adopter keeps talking tomorrow (persistent word of mouth), person i on day t
 RR_SAMPLE = 21  # reverse-reachable set b: arc e live (a = e), its root (a = m, the arc count)
+REPEAT_SKIP = 22  # repeat purchase by geometric skipping over the repeat pool: gap j on day t (a = j, b = t)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

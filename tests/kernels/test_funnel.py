@@ -93,3 +93,21 @@ def test_spread_negative_counts():
     expect = uniforms(KEY, NEGATIVE, 0, 3, 7) < 0.5
     assert sent == expect.sum()
     np.testing.assert_array_equal(heard[1:], expect.astype(np.int32))
+
+
+def test_pool_update_keeps_exactly_the_people_last_satisfied():
+    """After any sequence of purchases the pool holds those whose last purchase satisfied them, once each."""
+    rng = np.random.default_rng(3)
+    n = 60
+    pool, where = np.zeros(n, np.int32), np.full(n, -1, np.int32)
+    last = np.zeros(n, bool)
+    size = 0
+    for _ in range(200):
+        buyers = rng.choice(n, size=rng.integers(0, 12), replace=False).astype(np.int64)
+        sat = rng.random(len(buyers)) < 0.6
+        size = F.pool_update(buyers, sat, pool, where, size)
+        last[buyers] = sat
+        members = pool[:size]
+        assert sorted(members) == list(np.flatnonzero(last))
+        np.testing.assert_array_equal(where[members], np.arange(size))
+        assert (where[~last] == -1).all()
