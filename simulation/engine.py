@@ -190,7 +190,10 @@ class RunResult:
 class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
-    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None):
+    def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
+                 like: "Engine | None" = None):
+        # like: an engine of the same seed, graph and population table (the paired
+        # counterfactual's run): its population and tie strengths are the same draws, reused
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if graph is None:
@@ -199,8 +202,13 @@ class Engine:
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
-        self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
-        self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+        if like is not None and like.graph is g and like.ss.entropy == ss.entropy and like.ss.spawn_key == ss.spawn_key \
+                and like.scenario.population == sc.population:
+            self.pop = pop = like.pop  # read-only after set-up, so sharing is safe
+            self.w = like.w
+        else:
+            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"))
+            self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
         fn = sc.funnel
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (pop.interest - 0.5))
         indeg = np.bincount(g.indices, minlength=n)
@@ -586,7 +594,7 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     eng.run()
     res = eng.result(keep_state)
     if counterfactual:
-        base = Engine(cf.organic(scenario), seed, graph=eng.graph)
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph, like=eng)
         base.run()
         b = base.result()
         res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)
