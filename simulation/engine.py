@@ -413,21 +413,19 @@ class Engine:
         for op in hooked:  # multiplied in the order of the factors below, so rounding keeps p_i <= q
             q = q * op.repeat_factor_bound()
         q = min(1.0, q)
-        pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
-        pool = np.sort(self.pool[: self.pool_size][pos]).astype(np.int64)
-        pool = pool[self.pending[pool] < 0]
+        pool = F.repeat_candidates(self.key, REPEAT_SKIP, day, self.pool, self.pool_size, q, self.pending)
+        keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
-            r = np.full(len(pool), rate)
+            p = np.full(len(pool), rate)
             for op in hooked:
-                r = r * op.repeat_factor(pool)
-            r = np.minimum(1.0, r)
-            if (r > q).any():
+                p = p * op.repeat_factor(pool)
+            p = np.minimum(1.0, p)
+            if (p > q).any():
                 names = ", ".join(op.name for op in hooked)
                 raise RuntimeError(f"operations {names}: a repeat_factor exceeds its repeat_factor_bound()")
-            pool = pool[F.draw_below(pool, r / q, self.key, REPEAT, day)]
-        # the online draw only for the (rare) repeaters
-        act = self.pop.activity[pool]
-        r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
+            keep = p / q
+        # the thinning draw, then the online draw, only for the (rare) candidates
+        r = F.thin_online(pool, keep, self.key, REPEAT, day, self.pop.activity)
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
