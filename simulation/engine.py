@@ -162,6 +162,7 @@ from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substrea
 from .ties import tie_strength
 
 SLOT_KOL = 1
+_KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
 SLOT_PLATFORM = 8
 
 @dataclass
@@ -299,10 +300,12 @@ class Engine:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
         amounts = np.atleast_1d(np.asarray(amounts, np.float64))
-        payees = np.broadcast_to(np.asarray(payees, np.int64), amounts.shape)
+        payees = np.asarray(payees, np.int64)
+        if payees.shape != amounts.shape:
+            payees = np.broadcast_to(payees, amounts.shape)
         self._payments.append({"day": np.full(len(amounts), day, np.int64),
-                               "kind": np.full(len(amounts), list(PAYMENT_KINDS).index(kind), np.int8),
-                               "payee": np.asarray(payees, np.int64), "amount": amounts})
+                               "kind": np.full(len(amounts), _KIND_INDEX[kind], np.int8),
+                               "payee": payees, "amount": amounts})
         self.daily[series][day] += float(amounts.sum())
 
     # -- the day -------------------------------------------------------------------------

@@ -34,8 +34,9 @@ from .operations import CHANNELS, REGISTRY
 CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
 #: The operation models' declared daily series.
 OPERATION_SERIES = tuple(s for op in REGISTRY.values() for s in op.series)
+_ATTR_SERIES = tuple(f"attr_{c}" for c in CHANNELS)
 PER_DAY = (("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",)
-           + tuple(f"attr_{c}" for c in CHANNELS) + OPERATION_SERIES)
+           + _ATTR_SERIES + OPERATION_SERIES)
 
 
 def new_daily(days: int) -> dict[str, np.ndarray]:
@@ -58,8 +59,8 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) ->
                       purchases["discount"])
     d["negative_wom"][day] = unhappy
     counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
-    for c, name in enumerate(CHANNELS):
-        d[f"attr_{name}"][day] = counts[c]
+    for c, key in enumerate(_ATTR_SERIES):
+        d[key][day] = counts[c]
 
 
 def daily_roas(daily: dict[str, np.ndarray]) -> np.ndarray:
