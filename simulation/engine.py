@@ -416,7 +416,8 @@ class Engine:
         for op in hooked:  # multiplied in the order of the factors below, so rounding keeps p_i <= q
             q = q * op.repeat_factor_bound()
         q = min(1.0, q)
-        pool = F.repeat_candidates(self.key, REPEAT_SKIP, day, self.pool, self.pool_size, q, self.pending)
+        pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
+        pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
         keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
             p = np.full(len(pool), rate)
@@ -427,8 +428,8 @@ class Engine:
                 names = ", ".join(op.name for op in hooked)
                 raise RuntimeError(f"operations {names}: a repeat_factor exceeds its repeat_factor_bound()")
             keep = p / q
-        # the thinning draw, then the online draw, only for the (rare) candidates
-        r = F.thin_online(pool, keep, self.key, REPEAT, day, self.pop.activity)
+        # pending members dropped, then the thinning and online draws, only for the (rare) candidates
+        r = F.thin_online(pool, keep, self.key, REPEAT, day, self.pop.activity, self.pending)
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 

@@ -218,34 +218,17 @@ def pool_update(buyers, sat, pool, where, size):
 
 
 @njit(cache=True)
-def repeat_candidates(key, stream, b, pool, size, rate, pending):
-    """Return the sorted ids (int64) of the repeat pool members picked with probability ``rate``, pending ones dropped.
-
-    Positions of ``pool[:size]`` are picked by ``skip_sample(key, stream, b, size, rate)``;
-    a picked member i with ``pending[i] >= 0`` (waiting in a group-buy) is dropped.
-    """
-    pos = skip_sample(key, stream, b, size, rate)
-    out = np.empty(pos.shape[0], np.int64)
-    k = 0
-    for j in range(pos.shape[0]):
-        i = pool[pos[j]]
-        if pending[i] < 0:
-            out[k] = i
-            k += 1
-    out = out[:k]
-    out.sort()
-    return out
-
-
-@njit(cache=True)
-def thin_online(people, probs, key, stream, b, activity):
-    """Keep person j iff ``uniform(key, stream, people[j], b) < probs[j]`` (no draw when ``probs`` is empty)
-    and then online: ``uniform(key, ONLINE, people[j], b) < activity[i]`` (no draw when activity is 1)."""
+def thin_online(people, probs, key, stream, b, activity, pending):
+    """Return the ``people`` (int64) not pending in a group-buy (``pending[i] < 0``), kept by
+    ``uniform(key, stream, i, b) < probs[j]`` (no draw when ``probs`` is empty) and online
+    (``uniform(key, ONLINE, i, b) < activity[i]``, no draw when activity is 1), in order."""
     keep = np.empty(people.shape[0], np.int64)
     thin = probs.shape[0] > 0
     k = 0
     for j in range(people.shape[0]):
         i = people[j]
+        if pending[i] >= 0:
+            continue
         if thin and uniform(key, stream, i, b) >= probs[j]:
             continue
         act = activity[i]
