@@ -111,3 +111,23 @@ def test_pool_update_keeps_exactly_the_people_last_satisfied():
         assert sorted(members) == list(np.flatnonzero(last))
         np.testing.assert_array_equal(where[members], np.arange(size))
         assert (where[~last] == -1).all()
+
+
+def test_thin_online_keeps_exactly_the_people_its_draws_keep():
+    """Person i survives iff not pending, its thinning draw is below its probability and its online draw
+    below its activity (no online draw at activity 1): checked against the draws themselves."""
+    from simulation.kernels.random import ONLINE, REPEAT, uniform
+
+    rng = np.random.default_rng(5)
+    n = 400
+    people = np.sort(rng.choice(n, 150, replace=False)).astype(np.int64)
+    probs = rng.random(len(people))
+    activity = np.where(rng.random(n) < 0.3, 1.0, rng.random(n))
+    pending = np.where(rng.random(n) < 0.1, 7, -1).astype(np.int64)
+    for p in (probs, np.empty(0)):
+        got = F.thin_online(people, p, KEY, REPEAT, 11, activity, pending)
+        want = [i for j, i in enumerate(people) if pending[i] < 0
+                and (len(p) == 0 or uniform(KEY, REPEAT, i, 11) < p[j])
+                and (activity[i] >= 1.0 or uniform(KEY, ONLINE, i, 11) < activity[i])]
+        np.testing.assert_array_equal(got, want)
+        assert 0 < len(got) < len(people)
