@@ -203,8 +203,9 @@ class Engine:
         self.n = n = g.n
         self.days = sc.days
         self.key = kernel_key(ss)
-        if like is not None and like.graph is g and like.ss.entropy == ss.entropy and like.ss.spawn_key == ss.spawn_key \
-                and like.scenario.population == sc.population:
+        same_draws = (like is not None and like.graph is g and like.scenario.population == sc.population
+                      and (like.ss.entropy, like.ss.spawn_key) == (ss.entropy, ss.spawn_key))
+        if same_draws:
             self.pop = pop = like.pop  # read-only after set-up, so sharing is safe
             self.w = like.w
         else:
