@@ -115,14 +115,26 @@ only from day t+1)
    price factor is *not* neutral at the default price: price sensitivity 1 and price 99
    against reference price 100 give exp(-0.99) = 0.37.
 2. **Purchase.** Today's converters, in the order they converted, then — if
-   ``product.repeat_rate > 0`` — the repeat buyers (every earlier buyer whose last
-   purchase satisfied them, not pending, buying again with probability ``min(1,
-   repeat_rate * prod(op.repeat_factor(i)))``, draw ``uniform(key, REPEAT, i, t)``, then
-   online today, at price_today, credited to the channel of their first purchase — and,
-   when that was a KOL post, to that KOL (its commission applies), otherwise with no
-   referrer) pass through each operation's ``route`` (group-buy: join / open groups,
-   resolve full or expired groups; flash-sale stock; community group-buy orders wait for their pick-up
-   day), first and repeat purchases alike.
+   ``product.repeat_rate > 0`` — the repeat buyers in increasing id order. The *repeat
+   pool* is every earlier buyer whose last purchase satisfied them, kept incrementally in
+   the order of ``kernels.funnel.pool_update`` (a satisfying purchase appends the buyer if
+   absent; a dissatisfying one removes them, the last member moving into the gap; buyers
+   of a day in booking order). Member i buys again with probability ``p_i = min(1,
+   repeat_rate * prod(op.repeat_factor(i)))``, decided by geometric skipping then
+   thinning, so a day costs O(repeaters), not O(pool): with B the product of the models'
+   declared ``repeat_factor_bound()`` (1 when none), candidates are the pool positions
+   ``skip_sample(key, REPEAT_SKIP, t, pool size, q)`` with ``q = min(1, repeat_rate *
+   B)`` (gap j drawn from ``uniform(key, REPEAT_SKIP, j, t)``), and — only when a model
+   has a ``repeat_factor`` — candidate i is kept iff ``uniform(key, REPEAT, i, t) < p_i
+   / q`` (p_i <= q since every factor is at most its bound, so each member repeats with
+   exactly p_i, independently). A picked person pending in a group-buy does not repeat,
+   and a picked person repeats only if online today (``uniform(key, ONLINE, i, t) <
+   activity_i``, no draw when activity_i = 1); a repeat purchase is at price_today,
+   credited to the channel of the first purchase — and, when that was a KOL post, to
+   that KOL (its commission applies), otherwise with no referrer. All purchases pass
+   through each operation's ``route`` (group-buy: join / open groups,
+   resolve full or expired groups; flash-sale stock; community group-buy orders wait for their
+   pick-up day), first and repeat purchases alike.
    Each purchase comes through a platform: the converting exposure's (a group-buy
    completion: the exposure that made the member join), a repeat purchase's first
    purchase's (like its channel), the seeds' the first platform's. A converter whose group-buy invitation
@@ -201,7 +213,7 @@ from . import segments
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
-from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, SHARE, TRANSMIT, WOM
+from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, REPEAT_SKIP, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
@@ -215,6 +227,7 @@ from .targeting import eligible, keep, pick_eligible
 from .ties import tie_strength
 
 SLOT_KOL = 1
+_KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
 SLOT_PLATFORM = 8
 CH_ADS = CHANNELS.index("ads")
 
@@ -246,11 +259,13 @@ class Engine:
     """The state of one run and its day step (shared by ``simulate`` and the Mesa model)."""
 
     def __init__(self, scenario: Scenario, seed: SeedLike, *, graph: CSRGraph | None = None,
-                 shared: "Engine | None" = None, platform_graphs: dict[int, CSRGraph] | None = None):
+                 shared: "Engine | None" = None, platform_graphs: dict[int, CSRGraph] | None = None,
+                 like: "Engine | None" = None):
         """``shared``: another engine whose graph, population, tie strengths and platform layers this one
         uses (the same objects: a market's products, ``simulation.market``; everything else comes from
         ``seed``). ``platform_graphs``: the platforms' own graphs (index -> CSR on the population) of a
-        paired run, reused."""
+        paired run, reused. ``like``: an engine of the same seed, graph and population table (the paired
+        counterfactual's run): its population and tie strengths are the same draws, reused."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if shared is not None:
@@ -263,17 +278,23 @@ class Engine:
         self.key = kernel_key(ss)
         # the platforms' own graphs (index -> CSR on the population), reusable by a paired run
         self.platform_graphs = {} if platform_graphs is None else platform_graphs
+        same_draws = (like is not None and like.graph is g and like.scenario.population == sc.population
+                      and (like.ss.entropy, like.ss.spawn_key) == (ss.entropy, ss.spawn_key))
         if shared is not None:
             self.pop = pop = shared.pop
             self.w = shared.w
             self.platform_graphs = shared.platform_graphs
             self.layers = shared.layers
         else:
-            self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g,
-                                             generator(ss, "homophily"), sc.graph)
-            pop.profile = draw_profiles([s.profile for s in sc.population.segments], pop.segment,
-                                        generator(ss, "profile"))
-            self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
+            if same_draws:
+                self.pop = pop = like.pop  # read-only after set-up, so sharing is safe
+                self.w = like.w
+            else:
+                self.pop = pop = draw_population(sc.population, n, generator(ss, "population"), g,
+                                                 generator(ss, "homophily"), sc.graph)
+                pop.profile = draw_profiles([s.profile for s in sc.population.segments], pop.segment,
+                                            generator(ss, "profile"))
+                self.w = tie_strength(sc.population.ties, g, generator(ss, "ties"))
             self.layers = build_layers(sc, ss, g, self.w, pop, sc.base_dir, self.platform_graphs)
         # who is online today is read from here (a market sets it per day for its other products)
         self.activity = pop.activity
@@ -312,6 +333,11 @@ class Engine:
         self.first_channel = np.full(n, -1, np.int8)
         self.first_kol = np.full(n, -1, np.int64)  # the KOL a first purchase via a KOL post is credited to
         self.purchase_day = np.full(n, -1, np.int32)
+        # the repeat pool (bought, last purchase satisfying), kept incrementally so that a
+        # quiet day costs O(repeaters), not O(n): members pool[:pool_size], where[i] = position or -1
+        self.pool = np.zeros(n, np.int32)
+        self.pool_where = np.full(n, -1, np.int32)
+        self.pool_size = 0
         # Per-day scratch, stamped with the day so it never needs clearing.
         self.cand_day = np.full(n, -1, np.int64)
         self.cand_channel = np.zeros(n, np.int8)
@@ -385,10 +411,12 @@ class Engine:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
         amounts = np.atleast_1d(np.asarray(amounts, np.float64))
-        payees = np.broadcast_to(np.asarray(payees, np.int64), amounts.shape)
+        payees = np.asarray(payees, np.int64)
+        if payees.shape != amounts.shape:
+            payees = np.broadcast_to(payees, amounts.shape)
         self._payments.append({"day": np.full(len(amounts), day, np.int64),
-                               "kind": np.full(len(amounts), list(PAYMENT_KINDS).index(kind), np.int8),
-                               "payee": np.asarray(payees, np.int64), "amount": amounts})
+                               "kind": np.full(len(amounts), _KIND_INDEX[kind], np.int8),
+                               "payee": payees, "amount": amounts})
         self.daily[series][day] += float(amounts.sum())
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
@@ -586,16 +614,28 @@ class Engine:
     def _repeats(self, day: int) -> Purchases:
         # today's converters have not bought before (bought people ignore exposures) and
         # pending group members are excluded, so nobody is both a converter and a repeater
-        pool = np.flatnonzero(self.bought & self.satisfied & (self.pending < 0))
-        # the (rare) repeat draw first, then the online draw only for those
-        rate = np.full(len(pool), self.scenario.product.repeat_rate)
-        for op in self.hooked["repeat_factor"]:
-            rate = rate * op.repeat_factor(pool)
-        if self.hooked["repeat_factor"]:
-            rate = np.minimum(1.0, rate)
-        pool = pool[F.draw_below(pool, rate, self.key, REPEAT, day)]
-        act = self.activity[pool]
-        r = pool[(act >= 1.0) | F.draw_below(pool, act, self.key, ONLINE, day)]
+        rate = self.scenario.product.repeat_rate
+        hooked = self.hooked["repeat_factor"]
+        # candidates at the bounding rate q by geometric skipping (O(repeaters), not O(pool)),
+        # thinned to each person's own rate: exact, as every factor is at most its bound
+        q = rate
+        for op in hooked:  # multiplied in the order of the factors below, so rounding keeps p_i <= q
+            q = q * op.repeat_factor_bound()
+        q = min(1.0, q)
+        pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
+        pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
+        keep = np.empty(0)  # no thinning draw without per-person factors
+        if hooked:
+            p = np.full(len(pool), rate)
+            for op in hooked:
+                p = p * op.repeat_factor(pool)
+            p = np.minimum(1.0, p)
+            if (p > q).any():
+                names = ", ".join(op.name for op in hooked)
+                raise RuntimeError(f"operations {names}: a repeat_factor exceeds its repeat_factor_bound()")
+            keep = p / q
+        # pending members dropped, then the thinning and online draws, only for the (rare) candidates
+        r = F.thin_online(pool, keep, self.key, REPEAT, day, self.activity, self.pending)
         return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
@@ -640,6 +680,7 @@ class Engine:
         sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
         self.purchase_count[buyers] += 1
         self.satisfied[buyers] = sat
+        self.pool_size = F.pool_update(buyers, sat, self.pool, self.pool_where, self.pool_size)
         unhappy = buyers[~sat]
         self.negative[unhappy] = True
         F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
@@ -779,7 +820,7 @@ def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, gr
     eng.run()
     res = eng.result(keep_state)
     if counterfactual:
-        base = Engine(cf.organic(scenario), seed, graph=eng.graph, platform_graphs=eng.platform_graphs)
+        base = Engine(cf.organic(scenario), seed, graph=eng.graph, platform_graphs=eng.platform_graphs, like=eng)
         base.run()
         b = base.result()
         res.summary, res.daily = cf.paired(res.summary, res.daily, b.summary, b.daily)

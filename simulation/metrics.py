@@ -55,8 +55,9 @@ from .platforms import platform_names
 CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
 #: The operation models' declared daily series.
 OPERATION_SERIES = tuple(s for op in REGISTRY.values() for s in op.series)
+_ATTR_SERIES = tuple(f"attr_{c}" for c in CHANNELS)
 PER_DAY = (("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",)
-           + tuple(f"attr_{c}" for c in CHANNELS) + OPERATION_SERIES)
+           + _ATTR_SERIES + OPERATION_SERIES)
 
 
 #: Per-platform series: cumulative people, then per-day amounts (``platform_attr_*`` follow them).
@@ -132,8 +133,8 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) ->
                       purchases["discount"])
     d["negative_wom"][day] = unhappy
     counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
-    for c, name in enumerate(CHANNELS):
-        d[f"attr_{name}"][day] = counts[c]
+    for c, key in enumerate(_ATTR_SERIES):
+        d[key][day] = counts[c]
     segments.record_day(d, day, eng.pop, purchases["buyer"], purchases["price"], purchases["discount"],
                         eng.first_day[purchases["buyer"]] == day)
 

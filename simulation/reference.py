@@ -502,7 +502,13 @@ class ReferenceModel(mesa.Model):
                               day)
 
     def repeat_orders(self, day: int) -> list[Order]:
-        """Earlier buyers satisfied with their last purchase, not waiting in a group, buy again with ``repeat_rate``."""
+        """Earlier buyers satisfied with their last purchase, not waiting in a group, buy again with ``repeat_rate``.
+
+        One draw per person with that person's probability: the engine draws candidates at
+        the models' bounding rate by geometric skipping over its incrementally kept pool
+        and thins them to each person's rate, which is the same distribution
+        (``tests/test_engine.py``, ``tests/test_reference.py``).
+        """
         rate = self.scenario.product.repeat_rate
         out = []
         for person in self.consumers:

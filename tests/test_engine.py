@@ -9,9 +9,10 @@ import pytest
 
 from simulation import classic
 from simulation.config.scenario import load_scenario
-from simulation.engine import simulate
+from simulation.engine import Engine, simulate
 from simulation.ledger import PAYMENT_KINDS, SPEND_SERIES
 from simulation.graph.build import build_graph
+from simulation.kernels import funnel as F
 from simulation.kernels.funnel import CHANNELS
 from simulation.operations import ALL_ON, MARKET_CHANNELS, PLATFORM_CHANNELS
 from simulation.seeding import run_seed
@@ -221,3 +222,113 @@ def test_a_graph_without_edges_runs_with_only_the_seeds():
     res = simulate(sc, run_seed(0, 0), graph=g)
     # nobody has a friend to hear from; platform discovery may still sell a little
     assert res.summary["attr_friend"] == 0 and res.summary["attr_seed"] == 5
+
+
+def test_repeat_purchase_by_skipping_is_bernoulli_over_the_pool():
+    """Repeaters come from the pool (bought, last purchase satisfying, not pending), each w.p. rate x activity.
+
+    Over all days the count of repeaters is a sum of independent Bernoulli(rate * activity_i)
+    over the eligible people of each day: it must lie within 4 standard errors
+    (sqrt(sum p (1 - p))) of its mean.
+    """
+    rate = 0.4
+    eng = Engine(small_scenario({"product.repeat_rate": rate}, n=3000, days=30), run_seed(4, 0))
+    count, mean, var = 0, 0.0, 0.0
+    while eng.day < eng.days:
+        eligible = np.flatnonzero(eng.bought & eng.satisfied & (eng.pending < 0))
+        assert sorted(eng.pool[: eng.pool_size]) == list(np.flatnonzero(eng.bought & eng.satisfied))
+        r = eng._repeats(eng.day + 1)["buyer"]
+        assert np.isin(r, eligible).all() and (np.diff(r) > 0).all()
+        p = rate * eng.pop.activity[eligible]
+        count, mean, var = count + len(r), mean + p.sum(), var + (p * (1 - p)).sum()
+        eng.step()
+    assert var > 100
+    assert abs(count - mean) < 4 * math.sqrt(var), (count, mean, var)
+
+
+def _full_pool_engine(overrides: dict, n: int = 4000) -> Engine:
+    """An engine whose n people have all bought, were satisfied, are online every day and not pending."""
+    eng = Engine(small_scenario(overrides, n=n, days=5), run_seed(9, 0))
+    everyone = np.arange(n, dtype=np.int64)
+    eng.bought[:], eng.satisfied[:], eng.pending[:] = True, True, -1
+    eng.pop.activity[:] = 1.0
+    eng.pool_size = F.pool_update(everyone, np.ones(n, bool), eng.pool, eng.pool_where, eng.pool_size)
+    return eng
+
+
+def _binomial_checks(counts: np.ndarray, size: int, p: float) -> None:
+    """Daily counts are iid Binomial(size, p): their mean within 4 standard errors of size * p and
+    their dispersion sum (c - mu)^2 / sigma^2 inside the chi-square(days) 1e-4 / 1 - 1e-4 quantiles."""
+    from scipy.stats import chi2
+
+    mu, var = size * p, size * p * (1 - p)
+    days = len(counts)
+    assert abs(counts.mean() - mu) < 4 * math.sqrt(var / days), (counts.mean(), mu)
+    disp = ((counts - mu) ** 2).sum() / var
+    assert chi2.ppf(1e-4, days) < disp < chi2.ppf(1 - 1e-4, days), (disp, days)
+
+
+def test_repeat_count_by_skipping_is_binomial():
+    """With one repeat rate, a full pool of N online people gives Binomial(N, rate) repeaters a day."""
+    n, rate = 4000, 0.03
+    eng = _full_pool_engine({"product.repeat_rate": rate}, n)
+    counts = np.array([len(eng._repeats(day)["buyer"]) for day in range(1, 401)])
+    _binomial_checks(counts, n, rate)
+
+
+def test_repeat_count_with_per_person_factors_is_binomial_per_factor():
+    """Thinning candidates drawn at rate x bound: people with factor f repeat Binomial(N_f, rate * f).
+
+    Points worth the list price give factor 1 + repeat_boost (the bound), no points factor 1,
+    half the list price 1 + boost / 2: each group's daily count must be its own binomial.
+    """
+    n, rate, boost = 6000, 0.02, 2.0
+    eng = _full_pool_engine({"product.repeat_rate": rate, "operations.points.enabled": True,
+                             "operations.points.repeat_boost": boost}, n)
+    pts = eng.op("points")
+    price = eng.scenario.product.price
+    group = np.arange(n) % 3  # 0: no points, 1: half the price, 2: the full price
+    pts.value[:] = np.array([0.0, 0.5 * price, price])[group]
+    factor = np.array([1.0, 1.0 + boost / 2, 1.0 + boost])
+    counts = np.zeros((400, 3))
+    for day in range(1, 401):
+        r = eng._repeats(day)["buyer"]
+        counts[day - 1] = np.bincount(group[r], minlength=3)
+    for k in range(3):
+        _binomial_checks(counts[:, k], int((group == k).sum()), rate * factor[k])
+
+
+def test_a_repeat_factor_above_its_bound_is_an_error(monkeypatch):
+    """The thinning is exact only if every factor is at most its declared bound: the engine checks."""
+    eng = _full_pool_engine({"product.repeat_rate": 0.1, "operations.points.enabled": True}, 500)
+    pts = eng.op("points")
+    pts.value[:] = eng.scenario.product.price
+    monkeypatch.setattr(pts, "repeat_factor_bound", lambda: 1.5)
+    with pytest.raises(RuntimeError, match="points: a repeat_factor exceeds its repeat_factor_bound"):
+        eng._repeats(1)
+
+
+def test_counterfactual_engine_reusing_the_runs_draws_is_the_same_run():
+    """``Engine(like=...)`` reuses the population and tie strengths of an engine of the same seed and graph:
+    the counterfactual run so built is identical, series for series, to one that draws them itself."""
+    from simulation import counterfactual as cf
+
+    sc = small_scenario(ALL_ON, n=1000, days=25)
+    seed = run_seed(5, 0)
+    eng = Engine(sc, seed)
+    eng.run()
+    runs = []
+    for like in (None, eng):
+        base = Engine(cf.organic(sc), seed, graph=eng.graph, like=like)
+        assert (base.pop is eng.pop) == (like is not None)
+        base.run()
+        runs.append(base.result())
+    a, b = runs
+    assert a.summary.keys() == b.summary.keys()
+    assert all(a.summary[k] == b.summary[k] or (math.isnan(a.summary[k]) and math.isnan(b.summary[k]))
+               for k in a.summary)
+    for k in a.daily:
+        np.testing.assert_array_equal(a.daily[k], b.daily[k])
+    # another seed's engine is not reused
+    other = Engine(cf.organic(sc), run_seed(6, 0), graph=eng.graph, like=eng)
+    assert other.pop is not eng.pop

@@ -192,6 +192,54 @@ def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
 
 
 @njit(cache=True)
+def pool_update(buyers, sat, pool, where, size):
+    """Keep the repeat pool (people whose last purchase satisfied them) after ``buyers`` bought; return its size.
+
+    ``sat[j]`` says whether buyer ``buyers[j]``'s purchase satisfied them: they enter the
+    pool if not in it, else leave it. ``pool[:size]`` (int32) holds the members in no
+    particular order, ``where[i]`` (int32) i's position there or -1; removal swaps the last
+    member into the gap, so an update costs O(len(buyers)).
+    """
+    for j in range(buyers.shape[0]):
+        i = buyers[j]
+        if sat[j]:
+            if where[i] < 0:
+                where[i] = size
+                pool[size] = i
+                size += 1
+        elif where[i] >= 0:
+            k = where[i]
+            size -= 1
+            last = pool[size]
+            pool[k] = last
+            where[last] = k
+            where[i] = -1
+    return size
+
+
+@njit(cache=True)
+def thin_online(people, probs, key, stream, b, activity, pending):
+    """Return the ``people`` (int64) not pending in a group-buy (``pending[i] < 0``), kept by
+    ``uniform(key, stream, i, b) < probs[j]`` (no draw when ``probs`` is empty) and online
+    (``uniform(key, ONLINE, i, b) < activity[i]``, no draw when activity is 1), in order."""
+    keep = np.empty(people.shape[0], np.int64)
+    thin = probs.shape[0] > 0
+    k = 0
+    for j in range(people.shape[0]):
+        i = people[j]
+        if pending[i] >= 0:
+            continue
+        if thin and uniform(key, stream, i, b) >= probs[j]:
+            continue
+        act = activity[i]
+        if act < 1.0 and uniform(key, ONLINE, i, b) >= act:
+            continue
+        keep[k] = i
+        k += 1
+    return keep[:k]
+
+
+@njit(cache=True)
 def draw_below(people, probs, key, stream, b):
     """Return the boolean mask ``uniform(key, stream, people[j], b) < probs[j]``."""
     out = np.empty(people.shape[0], np.bool_)

@@ -47,6 +47,7 @@ SERVICE = 24  # customer service: purchase contact of person i, purchase count j
 INQUIRY = 25  # customer service: pre-sales inquiry of person i on day t (b = 4 t + slot)
 STORE = 26  # offline stores and O2O (operations.store): person i on day t, b = 8t + k per decision
 COMMUNITY = 27  # community group-buying (operations.community): arc e / person i on day t, b = 4t + k
+REPEAT_SKIP = 28  # repeat purchase by geometric skipping over the repeat pool: gap j on day t (a = j, b = t)
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -55,6 +55,13 @@ Phase 1   ``exposures(day) -> list[Batch]``   exposure batches, evaluated in ord
                                         before the next is asked for (live-stream waves).
 Phase 2   ``repeat_factor(people) -> array``  per-person factor of ``repeat_rate``
                                         (the repeat pool, before the repeat draw).
+          ``repeat_factor_bound() -> float``  goes with ``repeat_factor``: an upper
+                                        bound of every factor it may return this run
+                                        (checked). The engine draws repeat candidates
+                                        at ``repeat_rate`` x the bounds by geometric
+                                        skipping and thins them to each person's rate,
+                                        so a tight bound keeps a day O(repeaters); the
+                                        default, infinity, is exact but scans the pool.
           ``route(day, purchases)``     take, change or add ALL of today's purchases —
                                         first and repeat purchases alike — before booking.
           ``price_cut(purchases)``      currency off each purchase (before redemptions).
@@ -116,6 +123,7 @@ covers a new model by adding a scenario).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -233,6 +241,10 @@ class Operation:
     def repeat_factor(self, people: np.ndarray) -> np.ndarray:
         """Per-person factor of ``product.repeat_rate`` for ``people`` (the repeat pool)."""
         return np.ones(len(people))
+
+    def repeat_factor_bound(self) -> float:
+        """An upper bound of every ``repeat_factor`` this run may return (infinity: none known)."""
+        return math.inf
 
     def route(self, day: int, purchases: Purchases) -> Purchases:
         """Take, change or add today's purchases (first and repeat) before they are booked."""

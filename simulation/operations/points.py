@@ -95,6 +95,9 @@ class PointsOperation(Operation):
     def repeat_factor(self, people: np.ndarray) -> np.ndarray:
         return repeat_factor(self.value[people], self.engine.scenario.product.price, self.cfg.repeat_boost)
 
+    def repeat_factor_bound(self) -> float:
+        return 1.0 + self.cfg.repeat_boost
+
     def record_day(self, day: int, daily: dict[str, np.ndarray]) -> None:
         daily["points_outstanding"][day] = self.points.sum()
 

@@ -12,6 +12,7 @@ import os
 RUN_KERNELS = (
     ("simulation.kernels.funnel", "evaluate"), ("simulation.kernels.funnel", "out_arcs"),
     ("simulation.kernels.funnel", "mark_bought"), ("simulation.kernels.funnel", "skip_sample"),
+    ("simulation.kernels.funnel", "pool_update"), ("simulation.kernels.funnel", "thin_online"),
     ("simulation.kernels.cascade", "pick_seeds"),
 )
 #: Seconds a cold compile of those kernels took on the 2-core development machine (measured

@@ -38,11 +38,13 @@ def simulate_scenario(
 
     from simulation.config.scenario import Scenario
     from simulation.market import simulate_market as simulate
+    from simulation.runner.graph_cache import GRAPHS
 
     sc = Scenario.model_validate(scenario)
     if base_dir is not None:
         sc._base_dir = Path(base_dir)  # what load_scenario sets for a scenario read from a file
-    result = simulate(sc, seed, counterfactual=sc.counterfactual)
+    # runs sharing a graph seed (common random numbers across points) share the generated graph
+    result = simulate(sc, seed, counterfactual=sc.counterfactual, graph=GRAPHS.graph(sc, seed))
     return result.summary, result.daily, result.records["kols"]
 
 

@@ -93,3 +93,41 @@ def test_spread_negative_counts():
     expect = uniforms(KEY, NEGATIVE, 0, 3, 7) < 0.5
     assert sent == expect.sum()
     np.testing.assert_array_equal(heard[1:], expect.astype(np.int32))
+
+
+def test_pool_update_keeps_exactly_the_people_last_satisfied():
+    """After any sequence of purchases the pool holds those whose last purchase satisfied them, once each."""
+    rng = np.random.default_rng(3)
+    n = 60
+    pool, where = np.zeros(n, np.int32), np.full(n, -1, np.int32)
+    last = np.zeros(n, bool)
+    size = 0
+    for _ in range(200):
+        buyers = rng.choice(n, size=rng.integers(0, 12), replace=False).astype(np.int64)
+        sat = rng.random(len(buyers)) < 0.6
+        size = F.pool_update(buyers, sat, pool, where, size)
+        last[buyers] = sat
+        members = pool[:size]
+        assert sorted(members) == list(np.flatnonzero(last))
+        np.testing.assert_array_equal(where[members], np.arange(size))
+        assert (where[~last] == -1).all()
+
+
+def test_thin_online_keeps_exactly_the_people_its_draws_keep():
+    """Person i survives iff not pending, its thinning draw is below its probability and its online draw
+    below its activity (no online draw at activity 1): checked against the draws themselves."""
+    from simulation.kernels.random import ONLINE, REPEAT, uniform
+
+    rng = np.random.default_rng(5)
+    n = 400
+    people = np.sort(rng.choice(n, 150, replace=False)).astype(np.int64)
+    probs = rng.random(len(people))
+    activity = np.where(rng.random(n) < 0.3, 1.0, rng.random(n))
+    pending = np.where(rng.random(n) < 0.1, 7, -1).astype(np.int64)
+    for p in (probs, np.empty(0)):
+        got = F.thin_online(people, p, KEY, REPEAT, 11, activity, pending)
+        want = [i for j, i in enumerate(people) if pending[i] < 0
+                and (len(p) == 0 or uniform(KEY, REPEAT, i, 11) < p[j])
+                and (activity[i] >= 1.0 or uniform(KEY, ONLINE, i, 11) < activity[i])]
+        np.testing.assert_array_equal(got, want)
+        assert 0 < len(got) < len(people)
