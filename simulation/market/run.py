@@ -81,13 +81,17 @@ class Market:
         ss = as_seed_sequence(seed)
         ours = Engine(sc, ss, graph=graph)
         self.engines, self.names, self.brand = [ours], [sc.market.name], [True]
+        # the products competing in our product's category (market shares are taken among them):
+        # ours, its substitutes and the rival's; a complement or an independent product is another category
+        self.in_market = [True]
         for p in sc.products:
-            self._add(Engine(own_product_scenario(sc, p), product_seed(ss, p.name), shared=ours), p.name, True)
+            self._add(Engine(own_product_scenario(sc, p), product_seed(ss, p.name), shared=ours), p.name, True,
+                      p.relation == "substitute")
         self.rival = None
         if sc.rival is not None:
             name = sc.market.rival_name
             self.rival = Engine(rival or rival_scenario(sc), product_seed(ss, name), shared=ours)
-            self._add(self.rival, name, False)
+            self._add(self.rival, name, False, True)
         self.couplings: list[Coupling] = []
         self._couple()
         self.days, self.day = sc.days, 0
@@ -101,8 +105,9 @@ class Market:
                 for k in CUMULATIVE:
                     eng.daily[k][1:launch] = eng.daily[k][0]
 
-    def _add(self, eng: Engine, name: str, brand: bool) -> None:
+    def _add(self, eng: Engine, name: str, brand: bool, in_market: bool) -> None:
         self.engines.append(eng)
+        self.in_market.append(in_market)
         self.names.append(name)
         self.brand.append(brand)
 
@@ -171,7 +176,8 @@ class Market:
         """Our product's result with the market's per-product and share readouts added (``share``)."""
         res = self.results(keep_state)
         out = res[0]
-        out.summary, out.daily = share.market_outputs(self.names, self.brand, res, self.exposures)
+        out.summary, out.daily = share.market_outputs(self.names, self.brand, res, self.exposures,
+                                                         self.in_market)
         out.records["market"] = {"products": res}
         return out
 

@@ -2,12 +2,14 @@
 
 Summary keys (added to our product's own summary, whose keys keep their meaning: our
 product 0): for every product p (ours under ``market.name``, default "ours")
-``<metric>@<p>`` for ``PER_PRODUCT`` metrics; ``market_share@<p>`` = p's buyers / the
-sum over products of their buyers (a person who bought two products counts in both, so
-shares sum to 1 over products); ``purchase_share@<p>`` likewise with purchases;
-``voice_share@<p>`` = p's exposures (evaluated exposures of online people,
-``kernels.funnel.C_EXPOSURES``) / all products' exposures (NaN when the denominator
-is 0). Brand totals over OUR products: ``brand_<m>`` for the money lines and buyers /
+``<metric>@<p>`` for ``PER_PRODUCT`` metrics. Shares are taken among the products of
+our product's category — ours, its substitutes and the rival's (a complement or an
+independent product is another category: its shares are NaN): ``market_share@<p>`` =
+p's buyers / the sum over those products of their buyers (a person who bought two
+counts in both, so shares sum to 1 over the category); ``purchase_share@<p>`` likewise
+with purchases; ``voice_share@<p>`` = p's exposures (evaluated exposures of online
+people, ``kernels.funnel.C_EXPOSURES``) / the category's exposures (NaN when the
+denominator is 0). Brand totals over OUR products: ``brand_<m>`` for the money lines and buyers /
 purchases, with ``brand_profit = brand_revenue - brand_cogs - brand_spend``;
 ``brand_market_share`` / ``brand_purchase_share`` / ``brand_voice_share`` (our
 products' shares summed); ``market_buyers``, ``market_purchases`` (all products).
@@ -42,11 +44,13 @@ def _shares(counts: np.ndarray) -> np.ndarray:
 
 
 def market_outputs(names: list[str], brand: list[bool], results: list[RunResult],
-                   exposures: np.ndarray) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+                   exposures: np.ndarray, in_market: list[bool] | None = None
+                   ) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """Our summary and daily series with the market readouts added (see the module docstring).
 
     names / brand : per product its name and whether it is ours; results : per product its
-    ``RunResult`` (product 0 = ours); exposures : (products, days + 1) evaluated exposures per day.
+    ``RunResult`` (product 0 = ours); exposures : (products, days + 1) evaluated exposures per day;
+    in_market : per product whether it competes in our product's category (default: all).
     """
     s, d = dict(results[0].summary), dict(results[0].daily)
     mine = np.array(brand)
@@ -60,12 +64,15 @@ def market_outputs(names: list[str], brand: list[bool], results: list[RunResult]
     buyers = np.array([r.daily["buyers"] for r in results], np.float64)
     purchases = np.cumsum([r.daily["purchases"] for r in results], axis=1)
     voice = np.cumsum(exposures, axis=1).astype(np.float64)
+    cat = np.ones(len(names), bool) if in_market is None else np.array(in_market)
     for label, counts in (("market_share", buyers), ("purchase_share", purchases), ("voice_share", voice)):
-        sh = _shares(counts)
+        sh = np.full(counts.shape, np.nan)
+        sh[cat] = _shares(counts[cat])
         for j, name in enumerate(names):
             d[f"{label}@{name}"] = sh[j]
             s[f"{label}@{name}"] = float(sh[j, -1])
-        s[f"brand_{label}"] = float(sh[mine, -1].sum()) if np.isfinite(sh[:, -1]).all() else float("nan")
+        s[f"brand_{label}"] = (float(sh[mine & cat, -1].sum()) if np.isfinite(sh[cat, -1]).all()
+                               else float("nan"))
     for k in BRAND:
         s[f"brand_{k}"] = float(sum(r.summary[k] for r, b in zip(results, brand) if b))
     s["brand_spend"] = sum(s[f"brand_{k}"] for k in SPEND_SERIES)

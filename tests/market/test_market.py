@@ -6,6 +6,8 @@ mean difference over its standard error (sd / sqrt(R)) and must exceed 3 in size
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -130,9 +132,13 @@ def test_shares_sum_to_one_and_ledgers_hold():
     res = simulate_market(sc, run_seed(7, 3), counterfactual=True)
     s, d = res.summary, res.daily
     names = ("ours", "case", "rival")
+    # shares are taken within our product's category: ours and the rival's; the case (a complement) is
+    # another category and has none
+    category = ("ours", "rival")
     for label in ("market_share", "purchase_share", "voice_share"):
-        assert sum(s[f"{label}@{p}"] for p in names) == pytest.approx(1.0, abs=1e-12)
-        tot = sum(d[f"{label}@{p}"] for p in names)
+        assert sum(s[f"{label}@{p}"] for p in category) == pytest.approx(1.0, abs=1e-12)
+        assert math.isnan(s[f"{label}@case"]) and np.isnan(d[f"{label}@case"]).all()
+        tot = sum(d[f"{label}@{p}"] for p in category)
         np.testing.assert_allclose(tot[np.isfinite(tot)], 1.0, atol=1e-12)
     for p in names:
         assert s[f"profit@{p}"] == pytest.approx(s[f"revenue@{p}"] - s[f"cogs@{p}"] - s[f"spend@{p}"], abs=1e-9)
