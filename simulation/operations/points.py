@@ -13,7 +13,8 @@ earns ``per_share`` points to the sharer. Points never expire and are worth
   (after a coupon: ``simulation.ledger``); what it takes off is ``discount_cost``, never
   spend — points cost nothing until they are redeemed;
 * a member's repeat-purchase probability is ``repeat_rate * (1 + repeat_boost *
-  min(1, points_i * point_value / product.price))`` (capped at 1): a balance worth
+  min(1, points_i * point_value / list price))`` (capped at 1; the current list price:
+  ``product.price`` or a later version's): a balance worth
   the list price multiplies it by ``1 + repeat_boost``. With ``product.repeat_rate``
   0 nobody repeats, points or not.
 
@@ -93,7 +94,7 @@ class PointsOperation(Operation):
             self._earn(sharers, np.full(len(sharers), self.cfg.per_share))
 
     def repeat_factor(self, people: np.ndarray) -> np.ndarray:
-        return repeat_factor(self.value[people], self.engine.scenario.product.price, self.cfg.repeat_boost)
+        return repeat_factor(self.value[people], self.engine.list_price, self.cfg.repeat_boost)
 
     def repeat_factor_bound(self) -> float:
         return 1.0 + self.cfg.repeat_boost

@@ -44,7 +44,7 @@ class PointsReference(ReferenceOperation):
                 self.issued += self.cfg.per_share
 
     def repeat_factor(self, person) -> float:
-        price = self.model.scenario.product.price
+        price = self.model.list_price  # the current version's list price
         share = min(1.0, self._value(person) / price) if price > 0 else float(self._value(person) > 0)
         return 1.0 + self.cfg.repeat_boost * share
 
