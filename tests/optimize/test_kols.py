@@ -28,7 +28,9 @@ def test_celf_picks_plain_greedys_set_with_fewer_evaluations(write):
         for per_cost in (False, True):
             plain = budgeted_greedy(gain, range(len(rows)), fees, 900.0, per_cost=per_cost)
             lazy = budgeted_lazy_greedy(gain, range(len(rows)), fees, 900.0, per_cost=per_cost)
-            assert lazy.picks == plain.picks and len(plain.picks) >= 2
+            # the same set (the order of near-tied gains may differ: the simulated objective is not exactly
+            # submodular, so lazy evaluation can take two near-equal KOLs in the other order)
+            assert set(lazy.picks) == set(plain.picks) and len(plain.picks) >= 2
             assert lazy.evaluations < plain.evaluations
             assert sum(fees[j] for j in lazy.picks) <= 900.0
         ev.close()
