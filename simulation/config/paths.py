@@ -76,11 +76,16 @@ def flatten_paths(table: dict, keep=lambda d: False, prefix: str = "") -> dict[s
 
 
 def deep_merge(base: dict, extra: dict) -> dict:
-    """Return ``base`` updated by ``extra`` (tables merged key by key, other values replaced)."""
+    """Return ``base`` updated by ``extra`` (tables merged key by key, lists of tables of the same
+    length merged item by item, other values replaced)."""
     out = copy.deepcopy(base)
     for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            out[key] = deep_merge(old, value)
+        elif (isinstance(value, list) and isinstance(old, list) and len(value) == len(old)
+              and all(isinstance(v, dict) and isinstance(o, dict) for v, o in zip(value, old))):
+            out[key] = [deep_merge(o, v) for o, v in zip(old, value)]
         else:
             out[key] = copy.deepcopy(value)
     return out

@@ -177,3 +177,18 @@ def test_opening_comment_block():
     text = "\n# Question one?\n#\n#   indented detail\nname = 'x'\n# not part of it\n"
     assert opening_comment(text) == "Question one?\n\n  indented detail"
     assert opening_comment("name = 'x'\n# late\n") == ""
+
+
+def test_scenarios_may_set_a_path_inside_a_list_of_tables_the_others_leave_at_its_default(tmp_path):
+    # one variant targets the second platform's ads; the other variant takes the schema's default
+    # (an empty segment list), not None
+    text = (BASE + "[funnel]\nplatform_rate = 0.0\n"
+            "[[platforms]]\nname = 'chat'\n[[platforms]]\nname = 'video'\n[sweep]\ndesign = 'scenarios'\n"
+            "[[sweep.scenarios]]\nname = 'wide'\n[sweep.scenarios.set]\n'platforms.1.ads.budget' = 10.0\n"
+            "'platforms.1.ads.target.cost_per_exposure' = 0.1\n"
+            "[[sweep.scenarios]]\nname = 'aimed'\n[sweep.scenarios.set]\n'platforms.1.ads.budget' = 10.0\n"
+            "'platforms.1.ads.target.cost_per_exposure' = 0.1\n'platforms.1.ads.target.min_interest' = 0.5\n")
+    exp = load_experiment(write(tmp_path / "e.toml", text))
+    wide, aimed = exp.design.points
+    assert wide.params["platforms.1.ads.target.min_interest"] == 0.0
+    assert aimed.params["platforms.1.ads.target.min_interest"] == 0.5
