@@ -450,12 +450,16 @@ class Engine:
         for h in HOOKS:
             if overrides(obj, h, Operation):
                 self.hooked[h].append(obj)
+        # a new row means new arrays: every earlier holder is handed its row again (same values),
+        # or it would keep writing into the old array and its factor would be lost
         if overrides(obj, "purchase_factor", Operation):
             self.buy_factor = np.vstack([self.buy_factor, np.ones((1, self.n))])
-            obj.purchase_factor(self.buy_factor[-1])
+            for r, op in enumerate(self.hooked["purchase_factor"]):
+                op.purchase_factor(self.buy_factor[r])
         if overrides(obj, "price_reduction", Operation):
             self.price_off = np.vstack([self.price_off, np.zeros((1, self.n))])
-            obj.price_reduction(self.price_off[-1])
+            for r, op in enumerate(self.hooked["price_reduction"]):
+                op.price_reduction(self.price_off[r])
 
     def set_price(self, price: float) -> None:
         """Make ``price`` (currency) the list price from now on (a product version, phase 0)."""

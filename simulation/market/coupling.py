@@ -58,8 +58,10 @@ class Relation(Coupling):
         self.source, self.factor = source, float(factor)
 
     def purchase_factor(self, row: np.ndarray) -> None:
+        first = getattr(self, "row", None) is None  # handed again (Engine.attach): the row holds our values
         self.row = row
-        row[new_buyers(self.source, 0)] *= self.factor  # the source's seeds (day 0)
+        if first:
+            row[new_buyers(self.source, 0)] *= self.factor  # the source's seeds (day 0)
 
     def end_of_day(self, day, new):
         if id(self.source) in new:
@@ -78,9 +80,11 @@ class NegativeSwitch(Coupling):
         self.sources, self.base = sources, 1.0 + float(rate)
 
     def purchase_factor(self, row: np.ndarray) -> None:
+        first = getattr(self, "row", None) is None  # handed again (Engine.attach): the row holds our values
         self.row = row
-        self.last = np.zeros(len(row), np.int64)
-        self.end_of_day(0, {})
+        if first:
+            self.last = np.zeros(len(row), np.int64)
+            self.end_of_day(0, {})
 
     def end_of_day(self, day, new):
         heard = self.sources[0].neg_heard if len(self.sources) == 1 else sum(s.neg_heard for s in self.sources)

@@ -48,7 +48,9 @@ Set-up
                                         (currency); keep it current in place.
     ``purchase_factor(row)``            receive your row (float64, n, ones) of the
                                         per-person purchase-probability factor; keep
-                                        it current in place.
+                                        it current in place. Both rows may be handed
+                                        again (a new array holding your values, when
+                                        ``Engine.attach`` adds a row): re-point to it.
 Phase 0   ``price_multiplier(day) -> float``  multiplier of the list price today.
 Phase 1   ``exposures(day) -> list[Batch]``   exposure batches, evaluated in order; it may
                                         be a generator: each yielded batch is evaluated
@@ -224,10 +226,14 @@ class Operation:
         return 1.0
 
     def price_reduction(self, row: np.ndarray) -> None:
-        """Keep ``row`` (float64, n) = per-person price reduction at evaluation (currency), in place."""
+        """Keep ``row`` (float64, n) = per-person price reduction at evaluation (currency), in place
+        (handed again like ``purchase_factor``'s row)."""
 
     def purchase_factor(self, row: np.ndarray) -> None:
-        """Keep ``row`` (float64, n) = per-person factor of the purchase probability, in place."""
+        """Keep ``row`` (float64, n) = per-person factor of the purchase probability, in place.
+
+        The engine may hand the row again later (a new array already holding your values, when
+        a market attaches a coupling, ``Engine.attach``): then keep writing into the new one."""
 
     # -- the day -------------------------------------------------------------------------
     def price_multiplier(self, day: int) -> float:

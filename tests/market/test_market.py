@@ -106,9 +106,11 @@ def test_stronger_rival_lowers_our_market_share():
     assert paired_t(weak, strong) < -3
 
 
-def test_substitute_never_means_never():
-    """substitution = 0: nobody who bought one product buys the other on a later day."""
-    sc = load_scenario(raw(rival={"seeding": {"count": 60}}, market={"substitution": 0.0}))
+@pytest.mark.parametrize("switch", [0.0, 0.3])
+def test_substitute_never_means_never(switch):
+    """substitution = 0: nobody who bought one product buys the other on a later day (with the
+    negative-word switch too: its row is attached after the substitution's, which must survive it)."""
+    sc = load_scenario(raw(rival={"seeding": {"count": 60}}, market={"substitution": 0.0, "negative_switch": switch}))
     m = Market(sc, run_seed(7, 2))
     m.run()
     ours, rival = m.engines
@@ -116,6 +118,10 @@ def test_substitute_never_means_never():
     assert both.sum() < ours.bought.sum()
     # a person holding both bought them on the same day (both decisions read yesterday's state)
     assert (ours.first_day[both] == rival.first_day[both]).all()
+    # every coupling writes into the factor rows its engine evaluates with
+    for c in m.couplings:
+        if hasattr(c, "row"):
+            assert np.shares_memory(c.row, c.target.buy_factor)
 
 
 def test_negative_word_about_us_helps_the_rival():
