@@ -79,7 +79,9 @@ class FeedConfig(Strict):
 class AdsConfig(Window):
     """Paid ads on the platform inside the window: a daily budget spent on impressions at a cost each.
 
-    budget : currency per day; strength : source strength of an impression;
+    budget : currency per day, the expected spend (impressions are drawn at the rate the budget buys,
+    so a day's spend varies binomially around it and the run's total can exceed budget x days a little);
+    strength : source strength of an impression;
     target : who may see them and ``cost_per_exposure`` (currency per impression).
     """
 
