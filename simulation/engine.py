@@ -84,7 +84,9 @@ only from day t+1)
       EVALUATE, i, layer_b(p, KIND_ADS, 16 t + 8))``;
    d. the enabled operation models' ``exposures``, in registry order
       (``simulation.operations.REGISTRY``; their module docstrings give their batches),
-      on the platform each batch names (``Batch.platform``, default 0).
+      on the platform each batch names (``Batch.platform``, default 0); a model's paid
+      lever naming a platform (``operations.event.campaign.platform``, ...) keeps only
+      that platform's members among the people it drew (``simulation.platforms``).
    Every exposure carries its platform: a person exposed, made interested or converted
    by it is marked so on that platform (per-platform readouts, ``simulation.metrics``).
    A model's batches are evaluated one at a time in the order it gives them, each
@@ -783,7 +785,8 @@ class Engine:
         summary = metrics_mod.summarize(self)
         summary["kol_count"] = float(self.kols.count)
         summary["kol_reached"] = float(self.kol_stats["reached"].sum())
-        records["kols"] = kol_table(self.kols, self.kol_stats, records["purchases"], self.scenario.product.unit_cost)
+        records["kols"] = kol_table(self.kols, self.kol_stats, records["purchases"], self.scenario.product.unit_cost,
+                                    self.layers[self.kol_platform].name if self.per_platform else "")
         state = None
         if keep_state:
             is_kol = np.zeros(self.n, bool)

@@ -1,7 +1,8 @@
 """Per-KOL accounts of a run: terms per follower slot, running totals, and the per-KOL table.
 
 The table has one row per KOL: ``kol`` (index), ``name``, ``tier``, ``node`` (-1 external),
-``followers``, ``posts``, ``reached`` (follower impressions), ``fees`` (flat + CPM +
+``platform`` (the name of the declared platform hosting the KOLs, ``kol.platform``; "" without
+``[[platforms]]``), ``followers``, ``posts``, ``reached`` (follower impressions), ``fees`` (flat + CPM +
 commission, currency), ``purchases_last`` / ``revenue_last`` (purchases credited to the
 KOL, last touch), ``purchases_root`` / ``revenue_root`` (purchases whose cascade the
 KOL's post started: first touch, friend shares included), and ``profit_last`` /
@@ -31,11 +32,15 @@ def kol_slot_terms(kols: KOLs, kol_of_slot: np.ndarray, interest: np.ndarray,
 
 
 def kol_table(kols: KOLs, stats: dict[str, np.ndarray], purchases: dict[str, np.ndarray],
-              unit_cost: float) -> dict[str, np.ndarray]:
-    """The per-KOL table of a run (dict of equal-length arrays; see the module docstring)."""
+              unit_cost: float, platform: str = "") -> dict[str, np.ndarray]:
+    """The per-KOL table of a run (dict of equal-length arrays; see the module docstring).
+
+    platform : name of the platform hosting the KOLs ("" without declared platforms).
+    """
     k = kols.count
     out = {"kol": np.arange(k, dtype=np.int64), "name": np.array(kols.names, dtype=object),
            "tier": np.array(kols.tiers, dtype=object), "node": kols.nodes.copy(),
+           "platform": np.full(k, platform, dtype=object),
            "followers": np.diff(kols.indptr).astype(np.int64)}
     for s in KOL_STATS:
         out[s] = stats[s].astype(np.float64)

@@ -25,7 +25,14 @@ people with
   ``ads.strength``; every impression is paid (payment kind ``platform_ads``, ledger line
   ``ads_spend``), attribution channel ``ads``;
 * KOLs (``kol.platform`` names the platform hosting the scenario's KOLs; default the
-  first): audiences are built on that platform's graph and members.
+  first): audiences are built on that platform's graph and members;
+* the operation models' paid levers (``operations.event.campaign.platform``,
+  ``.flash_sale.platform``, ``.coupon.platform``, ``operations.content.platform``,
+  ``operations.crossover.platform``; default the first): their people are drawn exactly
+  as without platforms and then only the platform's members are kept (like a ``target``
+  block, ``simulation.targeting``), and their batches carry that platform. Any config
+  field named ``platform`` under ``operations`` is such a lever and is checked by name
+  (``check_lever_platforms``).
 
 Random numbers (``simulation.engine`` docstring, phase 1): the first platform (index 0)
 uses exactly today's counters, so a first platform that mirrors today's settings (no
@@ -40,7 +47,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from .config.base import Label, Money, Probability, Strict, Window
 from .config.graph import GraphConfig
@@ -109,8 +116,13 @@ class PlatformConfig(Strict):
 
 
 def check_platforms(platforms: list[PlatformConfig], segment_names: list[str], kol_platform: str | None,
-                    platform_rate: float) -> None:
-    """Raise ValueError (naming the field) if the declared platforms do not fit the scenario."""
+                    platform_rate: float, operations: BaseModel | None = None) -> None:
+    """Raise ValueError (naming the field) if the declared platforms do not fit the scenario.
+
+    operations : the scenario's ``operations`` block, whose levers' ``platform`` names are checked.
+    """
+    if operations is not None:
+        check_lever_platforms(operations, [p.name for p in platforms], "operations")
     if not platforms:
         if kol_platform is not None:
             raise ValueError(f"kol.platform: {kol_platform!r} names no platform (no [[platforms]] declared)")
@@ -132,6 +144,22 @@ def check_platforms(platforms: list[PlatformConfig], segment_names: list[str], k
         bad = sorted(set(p.ads.target.segments) - set(segment_names))
         if bad:
             raise ValueError(f"platforms.{i}.ads.target.segments: unknown segment(s) {bad}; segments: {segment_names}")
+
+
+def check_lever_platforms(node, names: list[str], path: str) -> None:
+    """Raise ValueError naming the field of any ``platform`` field under ``node`` (a config model)
+    that names no declared platform (``names``; a field left None means the first platform)."""
+    if not isinstance(node, BaseModel):
+        return
+    for field in type(node).model_fields:
+        value, where = getattr(node, field), f"{path}.{field}"
+        if field == "platform" and isinstance(value, str):
+            if not names:
+                raise ValueError(f"{where}: {value!r} names no platform (no [[platforms]] declared)")
+            if value not in names:
+                raise ValueError(f"{where}: unknown platform {value!r}; platforms: {names}")
+        else:
+            check_lever_platforms(value, names, where)
 
 
 def layer_b(p: int, kind: int, b: int) -> int:
@@ -173,6 +201,12 @@ class Layer:
     def keep(self, people: np.ndarray) -> np.ndarray:
         """The members among ``people`` (ids)."""
         return people if self.member is None else people[self.member[people]]
+
+    def within(self, mask: np.ndarray | None) -> np.ndarray | None:
+        """The members among the people ``mask`` allows (bool (n,); None: everybody), None when that is everybody."""
+        if self.member is None:
+            return mask
+        return self.member if mask is None else mask & self.member
 
 
 def restrict(graph: CSRGraph, w: np.ndarray, member: np.ndarray | None) -> tuple[CSRGraph, np.ndarray]:
@@ -267,9 +301,7 @@ def build_layers(sc, ss, graph: CSRGraph, w: np.ndarray, pop, base_dir=None,
             mean = score[member].mean() if member is not None and member.any() else score.mean()
             layer.feed_p = np.minimum(1.0, cfg.feed.rate * score / mean)
         if cfg.ads.budget > 0:
-            mask = eligible(cfg.ads.target, pop.segment, pop.names, pop.interest)
-            if member is not None:
-                mask = member if mask is None else mask & member
+            mask = layer.within(eligible(cfg.ads.target, pop.segment, pop.names, pop.interest))
             audience = graph.n if mask is None else int(np.count_nonzero(mask))
             layer.ads, layer.ads_mask = cfg.ads, mask
             layer.ads_rate = min(1.0, cfg.ads.budget / (cfg.ads.target.cost_per_exposure * audience)) if audience else 0.0
@@ -294,8 +326,11 @@ def platform_names(sc) -> tuple[str, ...]:
     return tuple(p.name for p in sc.platforms)
 
 
+def layer_index(sc, name: str | None) -> int:
+    """Index of the platform ``name`` (a lever's ``platform`` field, checked at validation; None: the first)."""
+    return 0 if name is None else platform_names(sc).index(name)
+
+
 def kol_layer(sc) -> int:
     """Index of the platform hosting the KOLs (``kol.platform``; default the first)."""
-    if sc.kol.platform is None:
-        return 0
-    return platform_names(sc).index(sc.kol.platform)
+    return layer_index(sc, sc.kol.platform)

@@ -265,3 +265,47 @@ def test_operation_switches_follow_the_registry():
         assert not any(getattr(sc.operations, other).enabled for other in REGISTRY if other != name)
     with pytest.raises(ValueError, match="not an operation model"):
         app.build_scenario(n=600, nonsense=True)
+
+
+
+@pytest.fixture(scope="module")
+def layered():
+    """The small model with the app's three platforms (``params.platform_mix``), stepped 12 days."""
+    sc = app.build_scenario(**SMALL, platforms=True)
+    assert [p.name for p in sc.platforms] == ["messaging", "video", "marketplace"] and sc.kol.platform == "video"
+    assert not app.build_scenario(**SMALL).platforms
+    model = app.make_model(**SMALL, platforms=True)
+    for _ in range(12):
+        model.step()
+    return model
+
+
+def test_platform_chart_shows_each_platforms_buyers_and_purchases(stepped, layered):
+    assert charts.platform_option(stepped) is None  # no [[platforms]]: no per-platform chart
+    d, names = layered.engine.daily, ["messaging", "video", "marketplace"]
+    opt = charts.platform_option(layered)
+    json.dumps(opt)
+    assert opt["xAxis"]["data"] == names
+    bars = {s["name"]: s["data"] for s in opt["series"]}
+    assert bars["buyers (people)"] == [int(d[f"platform_buyers__{q}"][12]) for q in names]
+    assert bars["exposed (people)"] == [int(d[f"platform_exposed__{q}"][12]) for q in names]
+    assert bars["purchases"] == [int(d[f"platform_purchases__{q}"][:13].sum()) for q in names]
+    # purchases through the platforms are all the purchases, and more than one platform sold
+    assert sum(bars["purchases"]) == int(d["purchases"][:13].sum())
+    assert sum(v > 0 for v in bars["purchases"]) >= 2
+    assert f"{sum(bars['purchases'])} purchases" in opt["title"]["text"]
+
+
+def test_panels_add_the_platform_chart_only_with_platforms(stepped, layered):
+    import threading
+
+    import solara
+    from solara.components.echarts import EchartsWidget
+
+    from simulation.app import pages
+
+    counts = []
+    for model in (stepped, layered):
+        box, rc = solara.render(pages.Panels(model, solara.reactive(0), threading.Lock()), handle_error=False)
+        counts.append(len(rc.find(EchartsWidget).widgets))
+    assert counts[1] == counts[0] + 1

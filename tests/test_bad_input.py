@@ -292,6 +292,12 @@ CASES = [
         '[[population.segments]]\nname = "a"\nshare = 0.5\nprofile = { age = { "18-24" = 1.0 } }\n'
         '[[population.segments]]\nname = "b"\nshare = 0.5\n'))},
      RUN, "segment 'b' has no profile.age"),
+    ("lever-platform-unknown", {"s.toml": scenario(tables=(
+        '[funnel]\nplatform_rate = 0.0\n[[platforms]]\nname = "chat"\n'
+        '[operations.event.campaign]\nplatform = "video"\n'))},
+     RUN, "operations.event.campaign.platform: unknown platform 'video'"),
+    ("lever-platform-undeclared", {"s.toml": scenario(tables='[operations.content]\nplatform = "video"\n')},
+     RUN, "operations.content.platform: 'video' names no platform"),
 ]
 
 

@@ -97,7 +97,8 @@ def kol_returns(kols: pd.DataFrame, runs: pd.DataFrame, by: str, confidence: flo
     seed : bootstrap seed; row i of point p uses child (p, i) of it.
 
     Returns one row per point and key, best last-touch return first within a point:
-    ``point``, ``point_name``, ``label`` (KOL name or tier), ``tier``, ``followers``
+    ``point``, ``point_name``, ``label`` (KOL name or tier), ``tier``, ``platform`` (hosting
+    platform's name, "" without platforms), ``followers``
     (mean audience, people), ``kols`` (mean KOLs per run), the ``AMOUNTS`` as means per
     run (currency or purchases), ``n`` (replications), ``n_present`` (replications in
     which the KOL or tier had a KOL), and per touch ``return_<touch>`` (profit per unit
@@ -116,7 +117,9 @@ def kol_returns(kols: pd.DataFrame, runs: pd.DataFrame, by: str, confidence: flo
             row = {"point": int(point), "point_name": names.get(point, str(point)),
                    "label": str(who["name"].iloc[0]) if by == "kol" else str(key),
                    "tier": str(who["tier"].iloc[0]) if by == "kol" else str(key),
-                   "followers": float(who["followers"].mean()), "kols": float(k["n_kols"].mean())}
+                   "followers": float(who["followers"].mean()), "kols": float(k["n_kols"].mean()),
+                   # the platform hosting the KOLs (one per scenario; "" without [[platforms]] or in older outputs)
+                   "platform": str(who["platform"].iloc[0]) if "platform" in who and len(who) else ""}
             row.update({a: float(k[a].mean()) for a in AMOUNTS})
             row["n"] = int(len(k))
             row["n_present"] = int((k["n_kols"] > 0).sum())

@@ -545,6 +545,8 @@ def _kol_table(table: pd.DataFrame, by: str, several: bool) -> pd.DataFrame:
         else:
             row.update({"tier": r["label"], "KOLs / run": r["kols"], "runs with tier": f"{r['n_present']}/{r['n']}",
                         "followers / KOL": r["followers"]})
+        if "platform" in table and (table["platform"] != "").any():  # the KOLs' host platform, when declared
+            row["platform"] = r["platform"]
         row["fees"] = r["fees"]
         for amount in ("purchases", "revenue", "profit"):  # last touch / first touch, side by side
             row[f"{amount} last / root"] = f"{fmt(r[f'{amount}_last'])} / {fmt(r[f'{amount}_root'])}"

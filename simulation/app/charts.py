@@ -152,6 +152,48 @@ def attribution_option(model: SocialCommerceModel) -> dict:
     return opt
 
 
+#: Per-platform readouts the platform chart shows: (daily series prefix, label, colour, cumulative already).
+PLATFORM_BARS = (("platform_exposed", "exposed (people)", "#7fb3e6", True),
+                 ("platform_buyers", "buyers (people)", "#d62728", True),
+                 ("platform_purchases", "purchases", "#ff9f1c", False))
+
+
+def platform_rows(model: SocialCommerceModel) -> dict[str, dict[str, float]]:
+    """Per declared platform (name -> readout label -> value) up to today: people exposed and
+    buyers there (first purchase through it) so far, and purchases through it so far; empty
+    without ``[[platforms]]`` (``simulation.metrics``, per-platform series)."""
+    eng, t = model.engine, model.day + 1
+    if not eng.per_platform:
+        return {}
+    out = {}
+    for la in eng.layers:
+        d = {lab: float(eng.daily[f"{key}__{la.name}"][t - 1] if cum else eng.daily[f"{key}__{la.name}"][:t].sum())
+             for key, lab, _, cum in PLATFORM_BARS}
+        out[la.name] = d
+    return out
+
+
+def platform_option(model: SocialCommerceModel) -> dict | None:
+    """Per-platform exposed, buyers and purchases so far (grouped bars), or None without ``[[platforms]]``."""
+    rows = platform_rows(model)
+    if not rows:
+        return None
+    names = list(rows)
+    total = int(sum(r["purchases"] for r in rows.values()))
+    return {
+        "animation": False,
+        "title": {"text": f"Per platform by day {model.day}: {total} purchases", "left": 0,
+                  "textStyle": {"fontSize": 13}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"data": [lab for _, lab, _, _ in PLATFORM_BARS], "top": 22},
+        "grid": {"left": 8, "right": 16, "top": 60, "bottom": 28, "containLabel": True},
+        "xAxis": {"type": "category", "data": names},
+        "yAxis": _y_axis("people / purchases (so far)"),
+        "series": [{"name": lab, "type": "bar", "color": col, "label": {"show": True, "position": "top"},
+                    "data": [int(rows[q][lab]) for q in names]} for _, lab, col, _ in PLATFORM_BARS],
+    }
+
+
 def money_series(model: SocialCommerceModel) -> dict[str, np.ndarray]:
     """Cumulative revenue, marketing spend and profit (currency) up to today."""
     eng, t = model.engine, model.day + 1

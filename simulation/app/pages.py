@@ -90,7 +90,8 @@ def describe(p: dict) -> str:
     return (f"{p['n']:,} people, {p['days']} days, {p['kol_count']} KOLs ({p['kol_strategy']}, fee {fee:g} per post: "
             f"the default scenario's fee for {FEE_REFERENCE_PEOPLE:,} people, scaled to this market), "
             f"price {p['price']:g}, referral reward {p['referral_reward']:g}, {p['seed_buyers']} day-0 buyers, "
-            f"seed {p['seed']}; operation models: {', '.join(ops) if ops else 'none'}")
+            f"seed {p['seed']}; operation models: {', '.join(ops) if ops else 'none'}"
+            + ("; platforms: messaging, short video (KOLs), marketplace" if p.get("platforms") else ""))
 
 
 def KeyFigures(rows: list[tuple[str, str]]):
@@ -128,6 +129,8 @@ def Panels(model, tick, lock):
     with lock:
         rows = charts.key_figures(model)
         options = [build(model) for build in RUN_CHARTS]
+        # per-platform readouts only when the scenario declares [[platforms]]
+        per_platform = charts.platform_option(model)
     _text(f"Day {model.day} of {model.engine.days}", id="socsim-day", cls="text-h6")
     _text("Running: " + describe(model.params), id="socsim-running", cls="text-caption")
     with solara.ColumnsResponsive(default=12, large=6):
@@ -136,6 +139,9 @@ def Panels(model, tick, lock):
         for opt in options:
             with solara.Card():
                 Chart(opt)
+        if per_platform is not None:
+            with solara.Card():
+                Chart(per_platform)
         with solara.Card():
             with lock:
                 NetworkLayers(model, model.day)

@@ -34,12 +34,28 @@ SCENARIO_PATHS: dict[str, str] = {
     "price": "product.price",
     "seed_buyers": "seeding.count",
     "seed": "seed",
+    "platforms": "platforms",
 }
+
+
+def platform_mix(n: int) -> list[dict]:
+    """The app's three platforms over n people (``simulation.platforms``; as ``experiments/channel_mix.toml``):
+    private messaging over the social graph (strong shares, the default scenario's discovery rate
+    as its feed), short video with its own follower graph (the young join, weak shares, a
+    personalised feed; it hosts the KOLs) and a marketplace (no sharing, an interest-weighted feed)."""
+    return [{"name": "messaging", "members": 0.95, "share": {"rate": 1.0, "strength": 1.2},
+             "feed": {"rate": 0.0005, "strength": 0.05}},
+            {"name": "video", "graph": {"generator": "barabasi_albert", "n": int(n), "m": 3}, "members": 0.4,
+             "members_by_segment": {"young_social": 0.9}, "share": {"rate": 0.4, "strength": 0.5},
+             "feed": {"rate": 0.004, "strength": 0.03, "interest_weight": 2.0}},
+            {"name": "marketplace", "members": 0.7, "share": {"rate": 0.0},
+             "feed": {"rate": 0.002, "strength": 0.06, "interest_weight": 3.0}}]
 
 
 def scenario_overrides(*, n: int = 5000, days: int = 90, kol_count: int = 5,
                        kol_strategy: str = "top_degree", referral_reward: float = 5.0, price: float = 99.0,
-                       seed_buyers: int = 20, seed: int = 1, **operations: bool) -> dict[str, object]:
+                       seed_buyers: int = 20, seed: int = 1, platforms: bool = False,
+                       **operations: bool) -> dict[str, object]:
     """The dotted-path overrides of the default scenario for the app's parameters.
 
     Parameters
@@ -54,6 +70,8 @@ def scenario_overrides(*, n: int = 5000, days: int = 90, kol_count: int = 5,
     price : list price (currency); the bargain floor follows it (``BARGAIN_FLOOR_SHARE``).
     seed_buyers : people who buy on day 0.
     seed : the scenario seed (run 0 of it is simulated).
+    platforms : three platforms (``platform_mix``) instead of the default's single one; the
+        KOLs then live on short video and the page shows per-platform readouts.
     """
     if not N_MIN <= n <= N_MAX:
         raise ValueError(f"n: the app runs populations of {N_MIN}..{N_MAX} people, got {n}")
@@ -62,10 +80,14 @@ def scenario_overrides(*, n: int = 5000, days: int = 90, kol_count: int = 5,
         raise ValueError(f"{unknown[0]}: not an operation model; models: {', '.join(OPERATIONS)}")
     values = dict(n=int(n), days=int(days), kol_count=int(kol_count),
                   kol_strategy=str(kol_strategy), referral_reward=float(referral_reward), price=float(price),
-                  seed_buyers=int(seed_buyers), seed=int(seed),
+                  seed_buyers=int(seed_buyers), seed=int(seed), platforms=bool(platforms),
                   **{name: bool(operations.get(name, False)) for name in OPERATIONS})
     out: dict[str, object] = {SCENARIO_PATHS[k]: v for k, v in values.items()}
     out["graph.generator"] = "powerlaw_cluster"
+    out["platforms"] = platform_mix(int(n)) if platforms else []
+    if platforms:  # discovery moves onto the platforms' feeds
+        out["funnel.platform_rate"] = 0.0
+        out["kol.platform"] = "video"
     out["operations.event.bargain.floor"] = round(BARGAIN_FLOOR_SHARE * float(price), 2)
     base_fee = default_scenario().kol.fee_per_post
     out["kol.fee_per_post"] = round(base_fee * int(n) / FEE_REFERENCE_PEOPLE, 2)
@@ -87,10 +109,12 @@ class AppModel(SocialCommerceModel):
 
     def __init__(self, n: int = 5000, days: int = 90, kol_count: int = 5,
                  kol_strategy: str = "top_degree", referral_reward: float = 5.0, price: float = 99.0,
-                 seed_buyers: int = 20, seed: int = 1, replication: int = 0, graph=None, **operations: bool):
+                 seed_buyers: int = 20, seed: int = 1, platforms: bool = False, replication: int = 0, graph=None,
+                 **operations: bool):
         self.params = dict(n=n, days=days, **{name: bool(operations.get(name, False)) for name in OPERATIONS},
                            kol_count=kol_count, kol_strategy=kol_strategy,
-                           referral_reward=referral_reward, price=price, seed_buyers=seed_buyers, seed=seed)
+                           referral_reward=referral_reward, price=price, seed_buyers=seed_buyers, seed=seed,
+                           platforms=bool(platforms))
         scenario = build_scenario(**self.params)
         super().__init__(scenario, seed=run_seed(scenario.seed, replication), graph=graph)
         self._view = None
@@ -118,6 +142,7 @@ MODEL_PARAMS: dict[str, dict] = {
     "price": _slider("Price (currency)", 99.0, 19.0, 299.0, 5.0),
     "seed_buyers": _slider("Day-0 buyers", 20, 1, 50, 1),
     "seed": _slider("Random seed", 1, 0, 99, 1),
+    "platforms": {"type": "Checkbox", "value": False, "label": "Three platforms (messaging, short video, marketplace)"},
 }
 
 

@@ -206,7 +206,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _platforms(self):
         check_platforms(self.platforms, [s.name for s in self.population.segments], self.kol.platform,
-                        self.funnel.platform_rate)
+                        self.funnel.platform_rate, self.operations)
         return self
 
     @model_validator(mode="after")

@@ -92,6 +92,11 @@ exposures travel on (``platform``, default 0 = the first platform), so a model t
 nothing of platforms sends everything through the first one; purchases and their
 per-platform readouts follow the exposure that converted (the engine does it, the
 ``Purchases`` dict handed to the hooks has no platform column).
+A paid lever of a model that names a platform (a config field ``platform``: a declared
+platform's name, None = the first; checked by ``platforms.check_lever_platforms``) draws
+its people as without platforms, keeps only that platform's members
+(``engine.layers[platforms.layer_index(scenario, name)]``, ``Layer.keep`` / ``within``)
+and sends its batches there; its reference counterpart keeps ``person.member_of[p]``.
 
 What the engine offers a model: ``engine.n``, ``engine.key`` (draw with
 ``kernels.random.uniform`` on a stream of ``kernels.random``, counters that no other
@@ -158,11 +163,12 @@ class Batch:
 
     @classmethod
     def per_person(cls, channel: int, stream: int, people: np.ndarray, strength: float, price: float,
-                   b: int, ref: int = -1, tag: int = TAG_PLAIN) -> "Batch":
-        """A batch in which person i's draw is ``uniform(key, stream, i, b)``."""
+                   b: int, ref: int = -1, tag: int = TAG_PLAIN, platform: int = 0) -> "Batch":
+        """A batch in which person i's draw is ``uniform(key, stream, i, b)`` (on platform index ``platform``)."""
         k = len(people)
         return cls(channel, stream, people.astype(np.int32), np.full(k, float(strength)), np.full(k, float(price)),
-                   people.astype(np.int64), np.full(k, int(b), np.int64), np.full(k, int(ref), np.int64), tag)
+                   people.astype(np.int64), np.full(k, int(b), np.int64), np.full(k, int(ref), np.int64), tag,
+                   platform)
 
 
 #: Purchases of a day travel between the engine and the operations as a dict of equal-length

@@ -9,16 +9,20 @@ where ``ugc_{t-1}`` is the number of user posts (UGC) made up to yesterday (pick
 geometric skipping on stream PLATFORM, b = 2t + 1). A recommendation is an exposure of
 channel "platform" with source strength ``strength * quality``. Every buyer of day t
 posts content with probability ``ugc_rate`` (draw ``uniform(key, CONTENT, i, t)``).
-``cost_per_day`` is booked as ``content_spend`` on every active day.
+``cost_per_day`` is booked as ``content_spend`` on every active day. ``platform`` names
+the declared platform that recommends (``simulation.platforms``; None: the first): of the
+picks only its members are kept and the batch carries that platform (no change without
+``[[platforms]]`` or when everybody is on it).
 """
 from __future__ import annotations
 
 import numpy as np
 from pydantic import Field
 
-from ..config.base import Money, Probability, Window
+from ..config.base import Label, Money, Probability, Window
 from ..kernels.funnel import CH_PLATFORM, draw_below, skip_sample
 from ..kernels.random import CONTENT, EVALUATE, PLATFORM
+from ..platforms import layer_index
 from .content_reference import ContentReference
 from .base import Batch, Operation, Purchases
 
@@ -35,6 +39,7 @@ class ContentConfig(Window):
     ugc_rate: Probability = 0.3
     ugc_boost: float = Field(20.0, ge=0.0)
     cost_per_day: Money = 0.0
+    platform: Label | None = None  # the declared platform that recommends (None: the first)
 
 
 class ContentOperation(Operation):
@@ -49,6 +54,7 @@ class ContentOperation(Operation):
     def __init__(self, cfg: ContentConfig, engine):
         super().__init__(cfg, engine)
         self.ugc = 0
+        self.layer = engine.layers[layer_index(engine.scenario, cfg.platform)]
 
     def _active(self, day: int) -> bool:
         return self.cfg.active(day)
@@ -64,9 +70,9 @@ class ContentOperation(Operation):
         eng = self.engine
         if self.cfg.cost_per_day > 0:
             eng.pay(day, "content_cost", np.array([-1]), np.array([self.cfg.cost_per_day]))
-        people = skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate())
+        people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate()))
         return [Batch.per_person(CH_PLATFORM, EVALUATE, people, self.cfg.strength * self.cfg.quality,
-                                 eng.price_today, 16 * day + SLOT)]
+                                 eng.price_today, 16 * day + SLOT, platform=self.layer.index)]
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers = purchases["buyer"]

@@ -8,7 +8,10 @@ centres if the component is too small), with ``"random"`` a uniform sample (stre
 ``[start_day, end_day]`` (same schedule rule as KOLs); each post reaches each audience
 member with probability ``partner_reach`` (geometric skipping, stream PARTNER, b = day)
 as an exposure of channel "partner" with strength ``partner_credibility``. Each post
-costs ``partner_fee`` (``partner_spend``).
+costs ``partner_fee`` (``partner_spend``). ``platform`` names the declared platform the
+partner posts on (``simulation.platforms``; None: the first): the audience is built as
+above on the scenario graph, each post's reach is drawn over it as above, and only the
+platform's members among the reached are kept (the batch carries that platform).
 """
 from __future__ import annotations
 
@@ -19,10 +22,11 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order
 from pydantic import Field
 
-from ..config.base import Money, Probability, Window
+from ..config.base import Label, Money, Probability, Window
 from ..kernels.funnel import skip_sample
 from ..kernels.random import EVALUATE, PARTNER
 from ..kol import posts_on
+from ..platforms import layer_index
 from .crossover_reference import CrossoverReference
 from .base import Batch, Operation
 
@@ -39,6 +43,7 @@ class CrossoverConfig(Window):
     partner_credibility: Probability = 0.05
     partner_posts_per_week: float = Field(2.0, ge=0.0, le=7.0)
     partner_fee: Money = 0.0
+    platform: Label | None = None  # the declared platform the partner posts on (None: the first)
 
 
 def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -83,6 +88,7 @@ class CrossoverOperation(Operation):
         super().__init__(cfg, engine)
         self.channel = engine.channel("partner")
         self.audience = partner_audience(cfg, engine.graph.indptr, engine.graph.indices, engine.rng("partner"))
+        self.layer = engine.layers[layer_index(engine.scenario, cfg.platform)]
 
     def exposures(self, day: int) -> list[Batch]:
         c, eng = self.cfg, self.engine
@@ -90,8 +96,9 @@ class CrossoverOperation(Operation):
             return []
         if c.partner_fee > 0:
             eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))
-        people = self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)]
-        return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT)]
+        people = self.layer.keep(self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)])
+        return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT,
+                                 platform=self.layer.index)]
 
 
 #: This module's model (``simulation.operations.MODULES``).

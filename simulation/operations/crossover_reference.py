@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..kol import posts_on
+from ..platforms import layer_index
 from .reference_base import Exposure, ReferenceOperation
 
 
@@ -15,6 +16,7 @@ class CrossoverReference(ReferenceOperation):
         g = model.graph
         ids = partner_audience(cfg, g.indptr, g.indices, model.setup_rng("partner"))
         self.audience = [model.consumers[i] for i in ids]
+        self.platform = layer_index(model.scenario, cfg.platform)
 
     def exposures(self, day: int) -> None:
         c, m = self.cfg, self.model
@@ -22,5 +24,7 @@ class CrossoverReference(ReferenceOperation):
             return
         if c.partner_fee > 0:
             m.pay(day, "partner_fee", c.partner_fee)
+        p = self.platform
         for person in m.each_with_probability(self.audience, c.partner_reach):
-            person.expose(Exposure(m.channel("partner"), c.partner_credibility, m.price_today), day)
+            if person.member_of[p]:  # the partner posts on platform p: its members only
+                person.expose(Exposure(m.channel("partner"), c.partner_credibility, m.price_today, platform=p), day)

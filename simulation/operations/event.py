@@ -30,6 +30,12 @@ as ``discount_cost`` (``simulation.ledger``), never as spend.
   (online or not) and the coupons handed out. Each costs ``target.cost_per_exposure``,
   booked as ``event_spend`` (payment kind "event_targeting") on the day. The default
   block (everybody, no fee) changes no draw and books nothing.
+* ``platform`` (campaign, flash sale, coupon; ``simulation.platforms``) — the name of
+  the declared platform the ads / coupons travel on (None: the first): of the picks
+  above only that platform's members are kept (with the target's; fees are paid for
+  the kept ones only) and the batch carries that platform. Without ``[[platforms]]``, or
+  on a platform everybody is on, nothing changes. Group-buy invitations and bargain help
+  travel over the scenario graph on the first platform.
 * ``groupbuy`` — a person who converts through any other channel opens a group with
   probability ``initiate_prob`` (draw ``uniform(key, GROUP, i, 2t + 1)``) instead of
   buying alone; the group needs ``size`` members (initiator included) by day
@@ -55,9 +61,10 @@ import numpy as np
 from numba import njit
 from pydantic import Field, model_validator
 
-from ..config.base import Money, Probability, Strict, Window
+from ..config.base import Label, Money, Probability, Strict, Window
 from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
+from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
 from .event_reference import EventReference
 from .base import Batch, Operation, Purchases, concat_purchases, select
@@ -77,6 +84,7 @@ class CampaignConfig(Window):
     reach: Probability = 0.01
     strength: Probability = 0.05
     target: TargetConfig = Field(default_factory=TargetConfig)  # who the ads may reach, fee per ad delivered
+    platform: Label | None = None  # the declared platform the ads travel on (None: the first)
 
 
 class FlashSaleConfig(Strict):
@@ -90,6 +98,7 @@ class FlashSaleConfig(Strict):
     reach: Probability = 0.02
     strength: Probability = 0.05
     target: TargetConfig = Field(default_factory=TargetConfig)  # who the ads may reach, fee per ad delivered
+    platform: Label | None = None  # the declared platform the ads travel on (None: the first)
 
     @model_validator(mode="after")
     def _days(self):
@@ -108,6 +117,7 @@ class CouponConfig(Window):
     reach: Probability = 0.005
     strength: Probability = 0.05
     target: TargetConfig = Field(default_factory=TargetConfig)  # who may receive one, fee per coupon handed out
+    platform: Label | None = None  # the declared platform the coupons are handed out on (None: the first)
 
 
 class GroupBuyConfig(Strict):
@@ -259,8 +269,10 @@ class EventOperation(Operation):
         self.joiners = np.empty(0, np.int64)  # joined yesterday: invite today
         self.bargainers = np.empty(0, np.int64)  # started yesterday: ask friends today
         pop = engine.pop
-        self.eligible = {sub: eligible(getattr(cfg, sub).target, pop.segment, pop.names, pop.interest)
-                         for sub in TARGETED}
+        # each targeted sub-block's platform (index) and who it may reach: the target's people among its members
+        self.platform = {sub: layer_index(engine.scenario, getattr(cfg, sub).platform) for sub in TARGETED}
+        self.eligible = {sub: engine.layers[self.platform[sub]].within(
+            eligible(getattr(cfg, sub).target, pop.segment, pop.names, pop.interest)) for sub in TARGETED}
 
     def price_reduction(self, row: np.ndarray) -> None:
         self.coupon = row  # a coupon held lowers the price its holder sees
@@ -305,18 +317,21 @@ class EventOperation(Operation):
         if c.campaign.enabled and c.campaign.active(day):
             people = keep(skip_sample(key, EVENT, 4 * day, n, c.campaign.reach), self.eligible["campaign"])
             self._pay_targeted(day, "campaign", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN))
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN,
+                                        platform=self.platform["campaign"]))
         if self._flash(day):
             people = keep(skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach), self.eligible["flash_sale"])
             self._pay_targeted(day, "flash_sale", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH))
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH,
+                                        platform=self.platform["flash_sale"]))
         if c.coupon.enabled and c.coupon.active(day):
             people = keep(skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach), self.eligible["coupon"])
             people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
                             & (eng.cand_day[people] != day)]
             self.coupon[people] = c.coupon.value
             self._pay_targeted(day, "coupon", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON))
+            out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON,
+                                        platform=self.platform["coupon"]))
         if len(self.joiners):
             heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)
             groups = eng.pending[self.joiners][pos]

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..platforms import layer_index
 from ..targeting import eligible
 from .reference_base import Exposure, Order, ReferenceOperation
 
@@ -37,12 +38,16 @@ class EventReference(ReferenceOperation):
         self.bargainers: list = []  # started a bargain yesterday: ask friends today
         segment = np.array([p.segment for p in model.consumers])
         interest = np.array([p.interest for p in model.consumers])
-        # who each targeted sub-block may reach (None: everybody), as ``targeting.eligible`` says
-        self.eligible = {sub: eligible(getattr(cfg, sub).target, segment, model.segment_names, interest)
-                         for sub in ("campaign", "flash_sale", "coupon")}
+        # each targeted sub-block's platform and who it may reach (None: everybody): the target's people
+        # (``targeting.eligible``) among the platform's members
+        subs = ("campaign", "flash_sale", "coupon")
+        self.platform = {sub: layer_index(model.scenario, getattr(cfg, sub).platform) for sub in subs}
+        self.eligible = {sub: model.layers[self.platform[sub]].within(
+            eligible(getattr(cfg, sub).target, segment, model.segment_names, interest)) for sub in subs}
 
     def reach(self, sub: str) -> list:
-        """The people sub-block ``sub``'s ads reach today: each with probability ``reach``, then its target."""
+        """The people sub-block ``sub``'s ads reach today: each with probability ``reach``, then its target
+        and its platform's members."""
         block, mask = getattr(self.cfg, sub), self.eligible[sub]
         people = self.model.each_with_probability(self.model.consumers, block.reach)
         return people if mask is None else [p for p in people if mask[p.index]]
@@ -86,14 +91,16 @@ class EventReference(ReferenceOperation):
             people = self.reach("campaign")
             self.pay_targeted(day, "campaign", len(people))
             for person in people:
-                person.expose(Exposure(self.channel, ev.campaign.strength, price), day)
+                person.expose(Exposure(self.channel, ev.campaign.strength, price, platform=self.platform["campaign"]),
+                              day)
         if day in self.flash_days and self.stock_left != 0:
             people = self.reach("flash_sale")
             self.pay_targeted(day, "flash_sale", len(people))
             for person in people:
-                person.expose(Exposure(self.channel, ev.flash_sale.strength, price), day)
+                person.expose(Exposure(self.channel, ev.flash_sale.strength, price,
+                                       platform=self.platform["flash_sale"]), day)
         for person in new_holders:
-            person.expose(Exposure(self.channel, ev.coupon.strength, price), day)
+            person.expose(Exposure(self.channel, ev.coupon.strength, price, platform=self.platform["coupon"]), day)
         group_price = price * (1.0 - ev.groupbuy.discount)
         for member in self.group_joiners:
             member.mark("shared")

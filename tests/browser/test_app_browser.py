@@ -158,3 +158,22 @@ def test_compare_page_overlays_two_plans(browser, app_url):
     time.sleep(0.5)
     browser.save_screenshot(str(SCREENSHOTS / "app_compare.png"))
     assert console_errors(browser) == []
+
+
+def test_three_platforms_add_the_per_platform_chart(browser, app_url):
+    sep = "&" if "?" in app_url else "?"
+    _open(browser, f"{app_url}{sep}platforms=1&n=2000", EXPLORE_CHARTS + 1)
+    assert _charts_drawn(browser) == EXPLORE_CHARTS + 1
+    for day in range(1, 11):
+        browser.execute_async_script(STEP_AND_WAIT, "STEP", day)
+    assert "platforms: messaging, short video (KOLs), marketplace" in browser.find_element("id", "socsim-running").text
+    titles = browser.execute_script(
+        "const d = requirejs.s.contexts._.defined; const e = d[Object.keys(d).find(k => k.includes('echarts'))];"
+        "return [...document.querySelectorAll('.solara-echarts')].map(el => { const c = e.getInstanceByDom(el);"
+        " const t = c && c.getOption().title; return t && t.length ? String(t[0].text) : ''; });")
+    assert any(t.startswith("Per platform by day 10") for t in titles), titles
+    browser.execute_script("const c = document.querySelectorAll('.solara-echarts'); "
+                           "c[c.length - 3].scrollIntoView({block: 'center'});")
+    time.sleep(0.3)
+    browser.save_screenshot(str(SCREENSHOTS / "app_platforms_day10.png"))
+    assert console_errors(browser) == []
