@@ -189,9 +189,10 @@ live_runs.groupby("point_name", sort=False)[["kol_reached", "attr_kol", "live_vi
 # `per_exposure` is purchases per person reached: for posts, KOL-credited purchases /
 # follower-post reaches (`kol_reached`, counting a follower once per post); for the
 # session, session buyers / viewers (attendees who were online and had not bought yet).
-# The denominators are not identical — a post's reach includes followers who had
-# already bought — so take the ratio as indicative; the incremental profit below is the
-# comparison that matters.
+# The denominators are not identical — a post's reach counts every follower who engaged
+# with it, including those offline that day or who had already bought, while a viewer is
+# an attendee whose exposure was evaluated — so the post's rate is understated and the
+# ratio is indicative only; the incremental profit below is the comparison that matters.
 
 # %%
 display(Markdown(f"- {compare(live_runs, 'incremental_profit', 'live', 'posts', paired=True).sentence()}"))
