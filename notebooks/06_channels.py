@@ -30,7 +30,9 @@
 # 4. adds an offline launch event to two stores and asks what it does online.
 #
 # Everything is small (3,000 people, 60 days, 6 replications) so the notebook runs in
-# well under a minute; the intervals are correspondingly wide. The full-size questions are
+# well under a minute; the intervals are correspondingly wide. The comparisons go through
+# the runner `socsim sweep` uses (an experiment of named scenarios built in Python, written
+# to a temporary folder and read back with `load_results`). The full-size questions are
 # `experiments/channel_mix.toml`, `live_stream.toml` and `o2o.toml` (`socsim sweep`).
 
 # %%
@@ -42,30 +44,26 @@ import numpy as np
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from simulation.analysis import compare, t_interval
+from simulation.analysis import compare, load_results
 from simulation.analysis.platform_figures import platform_mix
 from simulation.analysis.platform_report import attribution_table, platform_table
+from simulation.config.experiment import load_experiment, scenario_dict
 from simulation.config.scenario import default_scenario, default_scenario_dict, load_scenario
 from simulation.engine import simulate
-from simulation.seeding import run_seeds
+from simulation.runner.sweep import run_experiment
 
 out = Path(tempfile.mkdtemp(prefix="socsim_nb6_"))
 N, DAYS, REPS = 3000, 60, 6
 
 
-def replicate(plans: dict, reps: int = REPS, seed: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run each named scenario ``reps`` times, replication r of every plan on the same seed
-    (common random numbers), each paired with its no-marketing counterfactual.
-    Returns (runs: one row per run, timeseries: one row per run and day)."""
-    rows, days = [], []
-    for r, ss in enumerate(run_seeds(seed, reps)):
-        for point, (name, scenario) in enumerate(plans.items()):
-            res = simulate(scenario, ss, counterfactual=True)
-            key = {"run": len(rows), "point": point, "point_name": name, "replication": r}
-            rows.append({**key, **res.summary})
-            daily = pd.DataFrame({k: v for k, v in res.daily.items() if np.ndim(v) == 1})
-            days.append(daily.assign(day=np.arange(len(daily)), **key))
-    return pd.DataFrame(rows), pd.concat(days, ignore_index=True)
+def paired_sweep(name: str, base: dict, plans: dict[str, dict], reps: int = REPS, seed: int = 2026):
+    """Run each plan (dotted-path changes to the scenario ``base``) ``reps`` times with the runner
+    `socsim sweep` uses: replication r of every plan on the same seed (common random numbers),
+    each run paired with its no-marketing counterfactual. Returns the loaded results."""
+    sweep = {"design": "scenarios", "replications": reps, "seed": seed, "crn": True,
+             "scenarios": [{"name": k, "set": v} for k, v in plans.items()]}
+    run_experiment(load_experiment({**base, "name": name, "sweep": sweep}), out / name, workers=1, progress=False)
+    return load_results(out / name)
 
 
 # %% [markdown]
@@ -137,8 +135,8 @@ attribution_table(one)
 # graph, people and random numbers, differing only in who sees the ads.
 
 # %%
-targeted = load_scenario(raw, {"platforms.1.ads.target.segments": ["young_social"]})
-runs, ts = replicate({"untargeted": three, "targeted": targeted})
+runs = paired_sweep("targeting", scenario_dict(three), {"untargeted": {},
+                                        "targeted": {"platforms.1.ads.target.segments": ["young_social"]}}).runs
 cols = ["buyers", "conversion_rate__young_social", "conversion_rate__cautious",
         "platform_cost_per_buyer__video", "spend", "incremental_buyers", "incremental_profit"]
 runs.groupby("point_name", sort=False)[cols].mean().round(3)
@@ -172,13 +170,13 @@ display(Image(filename=str(png)))
 # (`operations.live`). The plans do not cost the same: compare incremental profit, not sales.
 
 # %%
-kol = {"graph.n": N, "days": DAYS, "kol.count": 1, "kol.external": True, "kol.followers": 1500,
-       "kol.fee_per_post": 150.0, "kol.end_day": DAYS}
-live = {**kol, "kol.posts_per_week": 0, "operations.live.enabled": True, "operations.live.start_day": 7,
+kol = scenario_dict(default_scenario({"graph.n": N, "days": DAYS, "kol.count": 1, "kol.external": True,
+                                      "kol.followers": 1500, "kol.fee_per_post": 150.0, "kol.end_day": DAYS}))
+live = {"kol.posts_per_week": 0, "operations.live.enabled": True, "operations.live.start_day": 7,
         "operations.live.end_day": DAYS, "operations.live.attendance": 0.2, "operations.live.discount": 0.2,
         "operations.live.proof_weight": 0.5, "operations.live.fee_per_session": 300.0,
         "operations.live.commission_rate": 0.2}
-live_runs, live_ts = replicate({"posts": default_scenario(kol), "live": default_scenario(live)})
+live_runs = paired_sweep("live", kol, {"posts": {}, "live": live}).runs
 live_runs["per_exposure"] = np.where(live_runs["point_name"] == "live",
                                      live_runs["live_buyers"] / live_runs["live_viewers"],
                                      live_runs["attr_kol"] / live_runs["kol_reached"])
@@ -196,7 +194,7 @@ live_runs.groupby("point_name", sort=False)[["kol_reached", "attr_kol", "live_vi
 
 # %%
 display(Markdown(f"- {compare(live_runs, 'incremental_profit', 'live', 'posts', paired=True).sentence()}"))
-sessions = pd.DataFrame(simulate(default_scenario(live), run_seeds(2026, 1)[0]).records["live_sessions"])
+sessions = pd.DataFrame(simulate(load_scenario(kol, live), seed=1).records["live_sessions"])
 sessions
 
 # %%
@@ -205,7 +203,7 @@ ax.bar(sessions["day"], sessions["viewers"], width=3, label="viewers", color="ta
 ax.bar(sessions["day"], sessions["buyers"], width=3, label="buyers at the session", color="tab:red")
 ax.set_xlabel("day")
 ax.set_ylabel("people")
-ax.set_title("Live sessions (replication 0)")
+ax.set_title("Live sessions of one run")
 ax.legend()
 plt.show()
 
@@ -219,15 +217,16 @@ plt.show()
 # `online = purchases − store_purchases`.
 
 # %%
-store = {"graph.n": N, "days": DAYS, "kol.count": 0, "operations.store.enabled": True,
-         "operations.store.people": "clustered", "operations.store.clusters": 6,
-         "operations.store.cluster_spread": 0.08, "operations.store.store_count": 2,
-         "operations.store.visit_rate": 0.02, "operations.store.distance_scale": 0.1,
-         "operations.store.store_strength": 0.15, "operations.store.cost_per_store_day": 50.0}
-event = {**store, "operations.store.events": [
-    {"name": "launch", "start_day": 10, "end_day": 12, "visit_multiplier": 5.0,
-     "strength_multiplier": 1.5, "cost": 2000.0}]}
-o2o_runs, o2o_ts = replicate({"stores": default_scenario(store), "launch_event": default_scenario(event)})
+store = scenario_dict(default_scenario({
+    "graph.n": N, "days": DAYS, "kol.count": 0, "operations.store.enabled": True,
+    "operations.store.people": "clustered", "operations.store.clusters": 6,
+    "operations.store.cluster_spread": 0.08, "operations.store.store_count": 2,
+    "operations.store.visit_rate": 0.02, "operations.store.distance_scale": 0.1,
+    "operations.store.store_strength": 0.15, "operations.store.cost_per_store_day": 50.0}))
+event = {"operations.store.events": [{"name": "launch", "start_day": 10, "end_day": 12, "visit_multiplier": 5.0,
+                                      "strength_multiplier": 1.5, "cost": 2000.0}]}
+o2o = paired_sweep("o2o", store, {"stores": {}, "launch_event": event})
+o2o_runs, o2o_ts = o2o.runs, o2o.timeseries
 o2o_runs["online_purchases"] = o2o_runs["purchases"] - o2o_runs["store_purchases"]
 o2o_runs.groupby("point_name", sort=False)[["store_visits", "store_purchases", "online_purchases", "spend",
                                             "incremental_profit"]].mean().round(1)

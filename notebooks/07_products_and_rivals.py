@@ -27,8 +27,9 @@
 # Every comparison is paired: replication r of each plan runs on the same seed (common
 # random numbers: the same graph, people and random draws), and each run is paired with
 # its no-marketing counterfactual, so `incremental_*` metrics are what a plan added, not
-# what it sold. Small sizes (3,000 people, 60 days, 6 replications) keep the notebook
-# under a minute; the intervals say how much that costs in precision. The full questions
+# what it sold (plans run through `socsim sweep`'s runner, as in notebook 6). Small sizes
+# (3,000 people, 60 days, 6 replications) keep the notebook under a minute; the intervals
+# say how much that costs in precision. The full questions
 # are `experiments/portfolio.toml`, `competition.toml`, `service.toml` and
 # `price_elasticity.toml`.
 
@@ -37,19 +38,17 @@ import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from simulation.analysis import compare, summarize
+from simulation.analysis import compare, load_results, summarize
 from simulation.analysis.elasticity import elasticity_table
 from simulation.analysis.market import product_columns, product_names
 from simulation.analysis.market_figures import market_share_over_time
 from simulation.analysis.segment_figures import demand_curves, segment_adoption
 from simulation.config.experiment import load_experiment, scenario_dict
-from simulation.config.scenario import default_scenario, load_scenario
-from simulation.market.run import simulate_market
-from simulation.seeding import run_seeds
+from simulation.config.scenario import default_scenario
+from simulation.runner.sweep import run_experiment
 
 
 def repo_root() -> Path:
@@ -62,19 +61,13 @@ out = Path(tempfile.mkdtemp(prefix="socsim_nb7_"))
 N, DAYS, REPS = 3000, 60, 6
 
 
-def replicate(plans: dict, reps: int = REPS, seed: int = 2026) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run each named scenario ``reps`` times, replication r of every plan on the same seed
-    (common random numbers), each paired with its counterfactual (``simulate_market`` runs
-    a one-product scenario as ``simulate`` does). Returns (runs, timeseries)."""
-    rows, days = [], []
-    for r, ss in enumerate(run_seeds(seed, reps)):
-        for point, (name, scenario) in enumerate(plans.items()):
-            res = simulate_market(scenario, ss, counterfactual=True)
-            key = {"run": len(rows), "point": point, "point_name": name, "replication": r}
-            rows.append({**key, **res.summary})
-            daily = pd.DataFrame({k: v for k, v in res.daily.items() if np.ndim(v) == 1})
-            days.append(daily.assign(day=np.arange(len(daily)), **key))
-    return pd.DataFrame(rows), pd.concat(days, ignore_index=True)
+def paired_sweep(name: str, base: dict, plans: dict[str, dict], reps: int = REPS, seed: int = 2026):
+    """As in notebook 6: the plans (dotted-path changes to ``base``) through `socsim sweep`'s runner,
+    on common random numbers, each run paired with its counterfactual; the loaded results."""
+    sweep = {"design": "scenarios", "replications": reps, "seed": seed, "crn": True,
+             "scenarios": [{"name": k, "set": v} for k, v in plans.items()]}
+    run_experiment(load_experiment({**base, "name": name, "sweep": sweep}), out / name, workers=1, progress=False)
+    return load_results(out / name)
 
 
 # %% [markdown]
@@ -87,15 +80,13 @@ def replicate(plans: dict, reps: int = REPS, seed: int = 2026) -> tuple[pd.DataF
 # the phone alone too, so the two plans report the same columns.
 
 # %%
-base = {"graph.n": N, "days": DAYS, "kol.count": 3, "kol.fee_per_post": 150.0,
-        "market.enabled": True, "market.name": "phone"}
+base = scenario_dict(default_scenario({"graph.n": N, "days": DAYS, "kol.count": 3, "kol.fee_per_post": 150.0,
+                                       "market.enabled": True, "market.name": "phone"}))
 case = {"name": "case", "relation": "complement", "factor": 3.0, "seeding": {"count": 10},
         "cross_sell": 1.0, "cross_sell_strength": 0.1, "bundle_rate": 0.2, "bundle_price": 110.0,
         "product": {"price": 25.0, "unit_cost": 10.0, "quality": 0.8}}
-port_runs, _ = replicate({
-    "phone_alone": default_scenario(base),
-    "phone_and_case": default_scenario({**base, "products": [case], "market.cross_sell_cost": 0.2}),
-})
+port_runs = paired_sweep("portfolio", base, {"phone_alone": {"products": [], "market.cross_sell_cost": 0.0},
+                                              "phone_and_case": {"products": [case], "market.cross_sell_cost": 0.2}}).runs
 port_runs.groupby("point_name", sort=False)[["buyers@phone", "profit@phone", "buyers@case", "profit@case",
                                              "brand_profit", "incremental_brand_profit"]].mean().round(1)
 
@@ -128,11 +119,11 @@ for metric in ("buyers@phone", "profit@phone", "brand_profit"):
 # question is what our plan earns against a competitor that does not stop.
 
 # %%
-rival = {"graph.n": N, "days": DAYS, "kol.fee_per_post": 150.0, "kol.end_day": 30,
-         "rival": {"product": {"price": 89.0}, "kol": {"count": 5}, "seeding": {"count": 20}},
-         "market.negative_switch": 0.2}
-comp_runs, comp_ts = replicate({"no_kols": default_scenario({**rival, "kol.count": 0}),
-                                "three_kols": default_scenario({**rival, "kol.count": 3})})
+rival = scenario_dict(default_scenario({
+    "graph.n": N, "days": DAYS, "kol.fee_per_post": 150.0, "kol.end_day": 30, "market.negative_switch": 0.2,
+    "rival": {"product": {"price": 89.0}, "kol": {"count": 5}, "seeding": {"count": 20}}}))
+comp = paired_sweep("competition", rival, {"no_kols": {"kol.count": 0}, "three_kols": {"kol.count": 3}})
+comp_runs, comp_ts = comp.runs, comp.timeseries
 summarize(comp_runs, ["buyers@ours", "buyers@rival", "market_share@ours", "voice_share@ours", "profit@ours",
                       "profit@rival",
                       "incremental_market_share"]).pivot(index="point_name", columns="metric", values="mean").round(3)
@@ -175,8 +166,8 @@ display(Markdown(f"- {compare(comp_runs, 'incremental_profit', 'three_kols', 'no
 svc = load_experiment(repo_root() / "experiments" / "service.toml", overrides=[f"graph.n={N}", f"days={DAYS}", "operations.service.capacity=1",
                                 "operations.service.cost_per_agent_day=20.0"]).base
 svc_raw = scenario_dict(svc)
-svc_runs, _ = replicate({f"{k}_agents": load_scenario(svc_raw, {"operations.service.agents": k})
-                         for k in (0, 1, 2, 4)})
+svc_runs = paired_sweep("service", svc_raw, {f"{k}_agents": {"operations.service.agents": k}
+                                             for k in (0, 1, 2, 4)}).runs
 svc_runs["repeat_purchases"] = svc_runs["purchases"] - svc_runs["buyers"]
 svc_table = svc_runs.groupby("point_name", sort=False)[
     ["service_complaints", "service_wait", "service_balked", "service_satisfaction", "returns",
@@ -225,7 +216,8 @@ pe = load_experiment(repo_root() / "experiments" / "price_elasticity.toml",
                      overrides=[f"graph.n={N}", "days=45"]).base
 pe_raw = scenario_dict(pe)
 prices = [79.0, 99.0, 119.0]
-price_runs, price_ts = replicate({f"price_{p:.0f}": load_scenario(pe_raw, {"product.price": p}) for p in prices})
+sweep = paired_sweep("price", pe_raw, {f"price_{p:.0f}": {"product.price": p} for p in prices})
+price_runs, price_ts = sweep.runs, sweep.timeseries
 price_runs["product.price"] = price_runs["point_name"].str.removeprefix("price_").astype(float)
 groups = ["young_social", "cautious", "age=18-24", "age=35-54", "income=low", "income=high"]
 per_group = price_runs[price_runs["product.price"] == 99.0][[f"conversion_rate__{g}" for g in groups] +
