@@ -123,9 +123,9 @@ display(platform_table(one).round(2))
 attribution_table(one)
 
 # %% [markdown]
-# Friends' shares sell on messaging (where the 20 seeds live), ads sell on video, and the
-# marketplace sells the few people its feed found. A single run is one draw, though:
-# next we replicate.
+# Friends' shares sell on messaging (the 20 seeds are credited there too: seeds go to the
+# first platform), ads sell on video, and the marketplace sells the few people its feed
+# found. A single run is one draw, though: next we replicate.
 #
 # ## 2. Targeting the video ads at a segment
 # The same 150 a day, but the ads are shown only to members of `young_social`

@@ -138,6 +138,14 @@ summarize(comp_runs, ["buyers@ours", "buyers@rival", "market_share@ours", "voice
 png, _ = market_share_over_time(comp_ts, out / "market_share")
 display(Image(filename=str(png)))
 
+# %% [markdown]
+# Share of voice is the same figure read on exposures instead of buyers
+# (`column="voice_share"`): how much of what people saw about the category was ours.
+
+# %%
+png, _ = market_share_over_time(comp_ts, out / "voice_share", column="voice_share")
+display(Image(filename=str(png)))
+
 # %%
 display(Markdown(f"- {compare(comp_runs, 'market_share@ours', 'three_kols', 'no_kols', paired=True).sentence()}"))
 display(Markdown(f"- {compare(comp_runs, 'incremental_profit', 'three_kols', 'no_kols', paired=True).sentence()}"))
