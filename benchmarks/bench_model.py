@@ -23,12 +23,13 @@ DAYS = 180
 
 
 
-def scenario(n: int, m: int, days: int):
-    """The benchmark scenario: all four operation models, a Barabási–Albert graph (n, m)."""
+def scenario(n: int, m: int, days: int, models=None):
+    """The benchmark scenario: the operation models ``models`` (default: every registered one) fully on,
+    a Barabási–Albert graph (n people, m edges per node), ``days`` days."""
     from simulation.config.scenario import default_scenario
-    from simulation.operations import ALL_ON
+    from simulation.operations import all_on
 
-    return default_scenario({**ALL_ON, "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
+    return default_scenario({**all_on(models), "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
                              "seeding.count": max(20, n // 1000), "kol.end_day": days})
 
 
