@@ -20,6 +20,8 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results" / "model.json"
 SIZES = [(100_000, 10), (300_000, 10), (1_000_000, 10)]  # (n, m): ~n*m edges (Barabasi-Albert)
 DAYS = 180
+#: issue 12's "all four operation models" (the ones that predate issues 13 and 14; ``ALL_ON`` now holds every model)
+ORIGINAL = ("content", "relationship", "event", "crossover")
 
 
 
@@ -33,16 +35,16 @@ def scenario(n: int, m: int, days: int, models=None):
                              "seeding.count": max(20, n // 1000), "kol.end_day": days})
 
 
-def prepared(n: int, m: int, days: int, clock=time.perf_counter):
-    """Warm the kernels on a small run, then build the graph and set up the run.
+def prepared(n: int, m: int, days: int, clock=time.perf_counter, models=None):
+    """Warm the kernels on a small run, then build the graph and set up the run (``models`` on: ``scenario``).
 
     Returns ``(engine, graph, graph_s, setup_s)``, seconds measured by ``clock``.
     """
     from simulation.engine import Engine
     from simulation.seeding import run_seed, substream
 
-    Engine(scenario(2000, 3, 20), run_seed(0, 0)).run()  # compile every kernel
-    sc = scenario(n, m, days)
+    Engine(scenario(2000, 3, 20, models), run_seed(0, 0)).run()  # compile every kernel
+    sc = scenario(n, m, days, models)
     ss = run_seed(1, 0)
     t0 = clock()
     graph = sc.graph.build(substream(ss, "graph"))

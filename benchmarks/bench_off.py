@@ -32,13 +32,12 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.bench_model import ORIGINAL
 from benchmarks.record import show, target, write
 
 ROOT = Path(__file__).resolve().parents[1]
 N, M, DAYS = 1_000_000, 10, 180
 ROUNDS = 3
-#: issue 12's "all four operation models" (the models that predate issues 13 and 14)
-ORIGINAL = ("content", "relationship", "event", "crossover")
 
 
 def forms(n: int) -> dict:

@@ -1,4 +1,7 @@
-"""The population's mark counters (``Engine.marked``) equal a count of the marks, every day.
+"""State kept incrementally equals the whole-population scan it replaces, every day.
+
+Mark counters (``Engine.marked``) equal a count of the marks; the store model's coupon
+holders and community members (sorted id lists) equal ``np.flatnonzero`` of its arrays.
 
 The daily series exposed, interested, buyers and sharers are read from counters kept as
 the marks are set (``Engine.mark``, the evaluation kernel's ``C_NEW_*`` slots,
@@ -29,6 +32,10 @@ def _check(eng: Engine) -> None:
         want = int(np.count_nonzero(getattr(eng, flag)))
         assert eng.marked[flag] == want, (eng.day, flag, eng.marked[flag], want)
         assert eng.daily[series][eng.day] == want, (eng.day, series)
+    store = eng.op("store")
+    if store is not None:
+        assert np.array_equal(store.holders, np.flatnonzero(store.coupon > 0)), eng.day
+        assert np.array_equal(store.members, np.flatnonzero(store.member)), eng.day
 
 
 def _three_platforms(n: int) -> dict:
@@ -51,6 +58,8 @@ def test_counters_equal_counts_every_day(extra):
         eng.step()
         _check(eng)
     assert eng.marked["shared"] > 0 and eng.marked["bought"] > 0
+    store = eng.op("store")
+    assert store.coupons > 0 and len(store.members) > 0  # the lists were exercised
 
 
 def test_counters_in_a_market_with_a_rival():
