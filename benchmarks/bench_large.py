@@ -17,18 +17,13 @@ Writes ``results/large.json``.
 """
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from benchmarks.bench_model import ORIGINAL, prepared
-from benchmarks.record import show, target, write
+from benchmarks.record import in_child, show, target, write
 
-ROOT = Path(__file__).resolve().parents[1]
 N, M, DAYS = 1_000_000, 10, 180
 THREADS_N = 100_000
 THREAD_ROUNDS = 4
@@ -80,18 +75,10 @@ def threads_run() -> dict:
             "speedup": statistics.median(walls[1]) / statistics.median(walls[2])}
 
 
-def _child(func: str, threads: int, args: str = "") -> dict:
-    env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1"}
-    code = f"import json, benchmarks.bench_large as b; print(json.dumps(b.{func}({args})))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise RuntimeError(f"{func} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
 
 def main() -> dict:
     """Measure, print the targets and write ``benchmarks/results/large.json``."""
-    big = _child("large_run", 1)
+    big = in_child("benchmarks.bench_large", "large_run()")
     print(f"  10^6 / 10^7 / {DAYS} d: graph {big['graph_s']:.2f} + set-up {big['setup_s']:.2f} + days "
           f"{big['days_1_90_s']:.2f} (1-90) + {big['days_91_180_s']:.2f} (91-180) s CPU, "
           f"peak {big['peak_rss_mb']:.0f} MB", flush=True)
@@ -100,11 +87,11 @@ def main() -> dict:
     print(f"  days 91-180 / 1-90: CPU {big['days_91_180_s'] / big['days_1_90_s']:.2f}, exposures evaluated "
           f"{big['exposures_91_180'] / big['exposures_1_90']:.2f}, purchases "
           f"{big['purchases_91_180'] / big['purchases_1_90']:.2f}", flush=True)
-    every = _child("large_run", 1, "None")
+    every = in_child("benchmarks.bench_large", "large_run(None)")
     print(f"  the same with every registered operation model on (untargeted): set-up {every['setup_s']:.2f} + days "
           f"{every['days_1_90_s']:.2f} (1-90) + {every['days_91_180_s']:.2f} (91-180) s CPU, days 91-180 / 1-90 "
           f"{every['days_91_180_s'] / every['days_1_90_s']:.2f}, peak {every['peak_rss_mb']:.0f} MB", flush=True)
-    thr = _child("threads_run", 2)
+    thr = in_child("benchmarks.bench_large", "threads_run()", threads=2)
     print(f"  day loop at 10^5 (median): 1 thread {statistics.median(thr['one_thread_s']):.2f} s, "
           f"2 threads {statistics.median(thr['two_threads_s']):.2f} s, "
           f"identical: {thr['identical']}", flush=True)

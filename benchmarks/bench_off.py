@@ -24,18 +24,13 @@ is printed beside them. Writes ``results/off.json``.
 """
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from benchmarks.bench_model import ORIGINAL
-from benchmarks.record import show, target, write
+from benchmarks.record import in_child, show, target, write
 
-ROOT = Path(__file__).resolve().parents[1]
 N, M, DAYS = 1_000_000, 10, 180
 ROUNDS = 3
 
@@ -98,19 +93,10 @@ def measure(n: int = N) -> dict:
             "purchases": {k: summary[k]["purchases"] for k in fs}}
 
 
-def _child(n: int) -> dict:
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    code = f"import json, benchmarks.bench_off as b; print(json.dumps(b.measure({n})))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise RuntimeError(f"bench_off failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str] | None = None) -> dict:
     """Measure (``--quick``: 10^5 people), print the targets and write ``benchmarks/results/off.json``."""
     argv = sys.argv[1:] if argv is None else argv
-    r = _child(N // 10 if "--quick" in argv else N)
+    r = in_child("benchmarks.bench_off", f"measure({N // 10 if '--quick' in argv else N})")
     for k, m in r["median"].items():
         print(f"  {k:8s}: set-up {m['setup_s']:.2f} s + days {m['days_s']:.2f} s CPU "
               f"(days / base {r['ratio'][k]:.3f}; same outputs as base: {r['identical'][k]})", flush=True)
