@@ -1,7 +1,9 @@
 """Targets 2 and 3 (issue 12): one large run end to end, and its day loop on two threads.
 
-10^6 people, Barabási–Albert m = 10 (10^7 edges), 180 days, all four operation models,
-in a fresh process with one Numba thread after a small warm-up run (kernels loaded):
+10^6 people, Barabási–Albert m = 10 (10^7 edges), 180 days, issue 12's "all four operation
+models" (content, relationship, event, crossover: ``bench_model.ORIGINAL``; the registry's
+``ALL_ON`` has since grown to every model, which the benchmark also runs once, untargeted,
+as ``all_models_run``), in a fresh process with one Numba thread after a small warm-up run (kernels loaded):
 CPU seconds of graph generation + set-up + days, peak resident memory, and the CPU of
 days 91–180 against days 1–90 (a day's cost should follow its activity). Target 3 runs
 the day loop of a 10^5-person copy with ``numba.set_num_threads`` 1 and 2 (wall time,
@@ -15,30 +17,25 @@ Writes ``results/large.json``.
 """
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from benchmarks.bench_model import prepared
-from benchmarks.record import show, target, write
+from benchmarks.bench_model import ORIGINAL, prepared
+from benchmarks.record import in_child, show, target, write
 
-ROOT = Path(__file__).resolve().parents[1]
 N, M, DAYS = 1_000_000, 10, 180
 THREADS_N = 100_000
 THREAD_ROUNDS = 4
 
 
-def large_run() -> dict:
-    """One run of the large scenario in this process: CPU per phase, peak memory."""
+def large_run(models=ORIGINAL) -> dict:
+    """One run of the large scenario with ``models`` on (None: every one) in this process: CPU per phase, peak memory."""
     import resource
 
     from simulation.kernels.funnel import C_EXPOSURES
 
-    eng, graph, graph_s, setup_s = prepared(N, M, DAYS, clock=time.process_time)
+    eng, graph, graph_s, setup_s = prepared(N, M, DAYS, clock=time.process_time, models=models)
     marks = [time.process_time()]
     evaluated = [0, 0]  # exposures of online people evaluated, days 1-90 and 91-180 (the day's activity)
     while eng.day < DAYS:
@@ -61,7 +58,7 @@ def threads_run() -> dict:
 
     from simulation.engine import Engine
 
-    eng, graph, _, _ = prepared(THREADS_N, M, DAYS)
+    eng, graph, _, _ = prepared(THREADS_N, M, DAYS, models=ORIGINAL)
     sc, ss = eng.scenario, eng.ss
     walls = {1: [], 2: []}
     daily = {}
@@ -78,18 +75,10 @@ def threads_run() -> dict:
             "speedup": statistics.median(walls[1]) / statistics.median(walls[2])}
 
 
-def _child(func: str, threads: int) -> dict:
-    env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1"}
-    code = f"import json, benchmarks.bench_large as b; print(json.dumps(b.{func}()))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise RuntimeError(f"{func} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
 
 def main() -> dict:
     """Measure, print the targets and write ``benchmarks/results/large.json``."""
-    big = _child("large_run", 1)
+    big = in_child("benchmarks.bench_large", "large_run()")
     print(f"  10^6 / 10^7 / {DAYS} d: graph {big['graph_s']:.2f} + set-up {big['setup_s']:.2f} + days "
           f"{big['days_1_90_s']:.2f} (1-90) + {big['days_91_180_s']:.2f} (91-180) s CPU, "
           f"peak {big['peak_rss_mb']:.0f} MB", flush=True)
@@ -98,7 +87,11 @@ def main() -> dict:
     print(f"  days 91-180 / 1-90: CPU {big['days_91_180_s'] / big['days_1_90_s']:.2f}, exposures evaluated "
           f"{big['exposures_91_180'] / big['exposures_1_90']:.2f}, purchases "
           f"{big['purchases_91_180'] / big['purchases_1_90']:.2f}", flush=True)
-    thr = _child("threads_run", 2)
+    every = in_child("benchmarks.bench_large", "large_run(None)")
+    print(f"  the same with every registered operation model on (untargeted): set-up {every['setup_s']:.2f} + days "
+          f"{every['days_1_90_s']:.2f} (1-90) + {every['days_91_180_s']:.2f} (91-180) s CPU, days 91-180 / 1-90 "
+          f"{every['days_91_180_s'] / every['days_1_90_s']:.2f}, peak {every['peak_rss_mb']:.0f} MB", flush=True)
+    thr = in_child("benchmarks.bench_large", "threads_run()", threads=2)
     print(f"  day loop at 10^5 (median): 1 thread {statistics.median(thr['one_thread_s']):.2f} s, "
           f"2 threads {statistics.median(thr['two_threads_s']):.2f} s, "
           f"identical: {thr['identical']}", flush=True)
@@ -110,8 +103,8 @@ def main() -> dict:
                "x", 1.6, ">="),
     ]
     show(rows)
-    write("large", {"workload": {"n": N, "m": M, "days": DAYS, "operations": "all four on", "threads_n": THREADS_N},
-                    "large_run": big, "threads": thr, "targets": rows})
+    write("large", {"workload": {"n": N, "m": M, "days": DAYS, "operations": list(ORIGINAL), "threads_n": THREADS_N},
+                    "large_run": big, "all_models_run": every, "threads": thr, "targets": rows})
     return {"targets": rows}
 
 

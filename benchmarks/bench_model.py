@@ -20,28 +20,31 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results" / "model.json"
 SIZES = [(100_000, 10), (300_000, 10), (1_000_000, 10)]  # (n, m): ~n*m edges (Barabasi-Albert)
 DAYS = 180
+#: issue 12's "all four operation models" (the ones that predate issues 13 and 14; ``ALL_ON`` now holds every model)
+ORIGINAL = ("content", "relationship", "event", "crossover")
 
 
 
-def scenario(n: int, m: int, days: int):
-    """The benchmark scenario: all four operation models, a Barabási–Albert graph (n, m)."""
+def scenario(n: int, m: int, days: int, models=None):
+    """The benchmark scenario: the operation models ``models`` (default: every registered one) fully on,
+    a Barabási–Albert graph (n people, m edges per node), ``days`` days."""
     from simulation.config.scenario import default_scenario
-    from simulation.operations import ALL_ON
+    from simulation.operations import all_on
 
-    return default_scenario({**ALL_ON, "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
+    return default_scenario({**all_on(models), "days": days, "graph": {"generator": "barabasi_albert", "n": n, "m": m},
                              "seeding.count": max(20, n // 1000), "kol.end_day": days})
 
 
-def prepared(n: int, m: int, days: int, clock=time.perf_counter):
-    """Warm the kernels on a small run, then build the graph and set up the run.
+def prepared(n: int, m: int, days: int, clock=time.perf_counter, models=None):
+    """Warm the kernels on a small run, then build the graph and set up the run (``models`` on: ``scenario``).
 
     Returns ``(engine, graph, graph_s, setup_s)``, seconds measured by ``clock``.
     """
     from simulation.engine import Engine
     from simulation.seeding import run_seed, substream
 
-    Engine(scenario(2000, 3, 20), run_seed(0, 0)).run()  # compile every kernel
-    sc = scenario(n, m, days)
+    Engine(scenario(2000, 3, 20, models), run_seed(0, 0)).run()  # compile every kernel
+    sc = scenario(n, m, days, models)
     ss = run_seed(1, 0)
     t0 = clock()
     graph = sc.graph.build(substream(ss, "graph"))

@@ -14,7 +14,8 @@ one prebuilt graph, after a warm-up run that compiles every kernel, alternated
 
 Targets: ``one / off`` ≤ 1.10 (declaring platforms costs nothing measurable; the off
 form's cost against the code before platforms is the large benchmark's, unchanged), and
-``three / one`` ≤ 3 (days, CPU). Writes ``results/platforms.json``.
+``three / one`` ≤ 3 (days, CPU). ``--quick``: 10^5 people; ``--n N``: N people.
+Writes ``results/platforms.json``.
 """
 from __future__ import annotations
 
@@ -83,8 +84,10 @@ def measure(n: int = N) -> dict:
             "purchases": {k: summary[k]["purchases"] for k in summary}}
 
 
-def main(n: int = N) -> dict:
+def main(argv: list[str] | None = None) -> dict:
     """Measure, print the targets and write ``benchmarks/results/platforms.json``."""
+    argv = sys.argv[1:] if argv is None else argv
+    n = int(argv[argv.index("--n") + 1]) if "--n" in argv else N // 10 if "--quick" in argv else N
     r = measure(n)
     for k, m in r["median"].items():
         print(f"  {k:5s}: set-up {m['setup_s']:.2f} s + days {m['days_s']:.2f} s CPU "
@@ -101,4 +104,4 @@ def main(n: int = N) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[sys.argv.index("--n") + 1]) if "--n" in sys.argv else N)
+    main()

@@ -13,16 +13,11 @@ Writes ``results/products.json``.
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-from benchmarks.record import show, target, write
+from benchmarks.record import in_child, show, target, write
 
-ROOT = Path(__file__).resolve().parents[1]
 N, M, DAYS = 1_000_000, 10, 180
 #: the market's extra products: a complementary case of ours, and the rival (a copy of our plan)
 MARKET = {"products": [{"name": "case", "relation": "complement", "factor": 2.0, "seeding": {"count": 20},
@@ -59,19 +54,11 @@ def measure(n: int) -> dict:
             "buyers": {p: res.summary[f"buyers@{p}"] for p in ("ours", "case", "rival")}}
 
 
-def _child(n: int) -> dict:
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    code = f"import json, benchmarks.bench_products as b; print(json.dumps(b.measure({n})))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise RuntimeError(f"bench_products failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
 
 def main(argv: list[str] | None = None) -> dict:
     """Measure, print the target and write ``benchmarks/results/products.json``."""
     argv = sys.argv[1:] if argv is None else argv
-    r = _child(N // 10 if "--quick" in argv else N)
+    r = in_child("benchmarks.bench_products", f"measure({N // 10 if '--quick' in argv else N})")
     print(f"  {r['n']:,} people / {r['edges']:,} edges / {DAYS} d: one product {r['one_s']:.2f} s, "
           f"three products with a rival {r['market_s']:.2f} s CPU (buyers {r['buyers']})", flush=True)
     rows = [target(14, "three products with a rival / one product (CPU)", r["ratio"], "ratio", 3.0, "<=")]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -45,6 +47,17 @@ def write(name: str, result: dict) -> Path:
     tmp.write_text(json.dumps(data, indent=2) + "\n")
     os.replace(tmp, out)
     return out
+
+
+def in_child(module: str, call: str, threads: int = 1) -> dict:
+    """Run ``module.call`` (a Python call expression returning a JSON-able value) in a fresh process with
+    ``threads`` Numba threads and return its value; a failure raises with the child's stderr."""
+    env = {**os.environ, "NUMBA_NUM_THREADS": str(threads), "OMP_NUM_THREADS": "1"}
+    code = f"import json, {module} as b; print(json.dumps(b.{call}))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=RESULTS.parents[1])
+    if out.returncode != 0:
+        raise RuntimeError(f"{module}.{call} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def show(rows: list[dict]) -> None:

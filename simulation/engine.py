@@ -324,6 +324,8 @@ class Engine:
         self.exposed = np.zeros(n, bool)
         self.interested = np.zeros(n, bool)
         self.shared = np.zeros(n, bool)
+        # how many of each mark are set, kept as they are set (``mark``): no whole-population count per day
+        self.marked = {"exposed": 0, "interested": 0, "bought": 0, "shared": 0}
         self.negative = np.zeros(n, bool)
         self.satisfied = np.zeros(n, bool)
         self.pending = np.full(n, -1, np.int64)
@@ -439,12 +441,18 @@ class Engine:
                                   eligible(sc.seeding.target, pop.segment, pop.names, pop.interest))
         seeds = np.asarray(seeds, np.int64)
         self.seeds = seeds
-        self.exposed[seeds] = True
-        self.interested[seeds] = True
+        self.mark("exposed", seeds)
+        self.mark("interested", seeds)
         price = 0.0 if sc.seeding.free else sc.product.price
         p = {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8), "price": np.full(len(seeds), price),
              "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
         self._book(0, p, np.empty(0, np.int64))
+
+    def mark(self, flag: str, people: np.ndarray) -> None:
+        """Set the per-person mark ``flag`` (exposed, interested or shared) of ``people`` (ids, repeats
+        allowed), keeping its count in ``marked``. Every write of these marks goes through here (or
+        through a kernel that counts what it sets)."""
+        self.marked[flag] += F.mark(getattr(self, flag), np.asarray(people, np.int64))
 
     def attach(self, obj: Operation) -> None:
         """Add ``obj`` (an ``Operation`` outside the registry: a market coupling, ``simulation.market``)
@@ -499,8 +507,8 @@ class Engine:
         if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
-            self.exposed[t] |= exposed[t]
-            self.interested[t] |= interested[t]
+            self.mark("exposed", t[exposed[t]])
+            self.mark("interested", t[interested[t]])
             self.cand_platform[self.cand_list[c0: self.cnt[F.C_CAND]]] = b.platform
             self.cand_platform[self.int_list[i0: self.cnt[F.C_INTERESTED]]] = b.platform
 
@@ -606,6 +614,9 @@ class Engine:
         for op in self.hooked["exposures"]:
             for b in op.exposures(day):
                 self._evaluate(b, day)
+        if not self.several:  # the kernel set the population's marks itself (else _evaluate counted them)
+            self.marked["exposed"] += int(self.cnt[F.C_NEW_EXPOSED])
+            self.marked["interested"] += int(self.cnt[F.C_NEW_INTERESTED])
         # 2. purchase
         c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
@@ -667,9 +678,9 @@ class Engine:
         self.first_channel[new] = p["channel"][~self.bought[buyers]]
         self.first_kol[new] = np.where(self.first_channel[new] == F.CH_KOL, p["ref"][~self.bought[buyers]], -1)
         self.first_platform[new] = plat[~self.bought[buyers]]
-        F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
-        self.exposed[buyers] = True
-        self.interested[buyers] = True
+        self.marked["bought"] += F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
+        self.mark("exposed", buyers)
+        self.mark("interested", buyers)
         self.purchase_day[buyers] = day
         if self.several:
             self.exposed_on[plat, buyers] = True
@@ -764,7 +775,7 @@ class Engine:
         self.sharers = new
         self.sharer_k = self.share_count[new].copy()
         self.share_count[new] += 1
-        self.shared[new] = True
+        self.mark("shared", new)
 
     def run(self) -> None:
         """Step to the horizon."""

@@ -123,10 +123,11 @@ def platform_summary(d: dict, last: int, platforms) -> dict[str, float]:
 def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) -> None:
     """Fill day ``day`` of the engine's daily series after its phases ran (the models' own series excepted)."""
     d = eng.daily
-    d["exposed"][day] = np.count_nonzero(eng.exposed)
-    d["interested"][day] = np.count_nonzero(eng.interested)
-    d["buyers"][day] = np.count_nonzero(eng.bought)
-    d["sharers"][day] = np.count_nonzero(eng.shared)
+    m = eng.marked  # counted as the marks are set (Engine.mark): equal to count_nonzero of each, without the scan
+    d["exposed"][day] = m["exposed"]
+    d["interested"][day] = m["interested"]
+    d["buyers"][day] = m["bought"]
+    d["sharers"][day] = m["shared"]
     d["new_buyers"][day] = new_buyers
     d["purchases"][day] = len(purchases["buyer"])
     ledger.day_totals(d, day, eng.scenario.product.unit_cost, len(purchases["buyer"]), purchases["price"],

@@ -41,7 +41,9 @@ FP_SIZE = 6
 C_CAND = 0  # candidates (converted people) today
 C_INTERESTED = 1  # people newly interested today (not candidates)
 C_EXPOSURES = 2  # exposures of online people evaluated today
-C_SIZE = 3
+C_NEW_EXPOSED = 3  # people whose ``exposed`` mark was set today (the whole population's counters follow it)
+C_NEW_INTERESTED = 4  # people whose ``interested`` mark was set today
+C_SIZE = 5
 
 
 @njit(cache=True)
@@ -90,7 +92,9 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
         if act < 1.0 and uniform(key, ONLINE, i, day) >= act:
             continue
         cnt[C_EXPOSURES] += 1
-        exposed[i] = True
+        if not exposed[i]:
+            exposed[i] = True
+            cnt[C_NEW_EXPOSED] += 1
         off = 0.0
         for r in range(price_off.shape[0]):
             off += price_off[r, i]
@@ -113,9 +117,13 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
             cand_tag[i] = tag
             cand_list[cnt[C_CAND]] = i
             cnt[C_CAND] += 1
-            interested[i] = True
+            if not interested[i]:
+                interested[i] = True
+                cnt[C_NEW_INTERESTED] += 1
         elif u < ratio * P:
-            interested[i] = True
+            if not interested[i]:
+                interested[i] = True
+                cnt[C_NEW_INTERESTED] += 1
             if int_day[i] != day:
                 int_day[i] = day
                 int_list[cnt[C_INTERESTED]] = i
@@ -182,13 +190,29 @@ def skip_sample(key, stream, b, n, rate):
 
 @njit(cache=True)
 def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
-    """Mark ``buyers`` as bought and add them to each out-neighbour's count of friends who bought."""
+    """Mark ``buyers`` as bought and add them to each out-neighbour's count of friends who bought.
+
+    Returns the number of people newly marked (a counter kept instead of scanning ``bought``)."""
+    k = 0
     for i in buyers:
         if bought[i]:
             continue
         bought[i] = True
+        k += 1
         for e in range(indptr[i], indptr[i + 1]):
             bought_nbrs[indices[e]] += 1
+    return k
+
+
+@njit(cache=True)
+def mark(flags, people):
+    """Set ``flags[people]`` (bool marks; repeats allowed) and return how many were newly set."""
+    k = 0
+    for i in people:
+        if not flags[i]:
+            flags[i] = True
+            k += 1
+    return k
 
 
 @njit(cache=True)

@@ -337,7 +337,7 @@ class EventOperation(Operation):
             groups = eng.pending[self.joiners][pos]
             live = groups >= 0
             heads, arcs, groups = heads[live], arcs[live], groups[live]
-            eng.shared[self.joiners] = True
+            eng.mark("shared", self.joiners)
             gprice = price * (1.0 - c.groupbuy.discount)
             out.append(Batch(self.channel, GROUP, heads, eng.w[arcs], np.full(len(arcs), gprice), arcs,
                              np.full(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
@@ -346,7 +346,7 @@ class EventOperation(Operation):
             heads, arcs, pos = out_arcs(b, eng.graph.indptr, eng.graph.indices)
             helps = draw_below(arcs, np.full(len(arcs), c.bargain.help_prob), key, BARGAIN, 3 * day)
             helpers = np.bincount(pos[helps], minlength=len(b))
-            eng.shared[b] = True
+            eng.mark("shared", b)
             out.append(Batch(self.channel, BARGAIN, heads[helps], eng.w[arcs[helps]], np.full(int(helps.sum()), price),
                              arcs[helps], np.full(int(helps.sum()), 3 * day + 1, np.int64),
                              np.full(int(helps.sum()), -1, np.int64)))

@@ -208,6 +208,11 @@ def thin_visits(cand, base, mult, cap, key, b):
     return out[:k]
 
 
+def _merged(sorted_ids: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The sorted union of ``sorted_ids`` and ``new`` (ids not in it): two sorted runs merged by a stable sort."""
+    return np.sort(np.concatenate([sorted_ids, np.asarray(new, np.int64)]), kind="stable")
+
+
 class StoreOperation(Operation):
     """Runtime of the offline-store / O2O model for one run."""
 
@@ -231,6 +236,9 @@ class StoreOperation(Operation):
         self.qmax = float(self.base.max()) if n else 0.0
         self.coupon = np.zeros(n)  # value of the O2O coupon each person holds (currency)
         self.member = np.zeros(n, bool)
+        # sorted ids of coupon holders (coupon > 0) and of members, kept as they change: no scan of everyone per day
+        self.holders = np.empty(0, np.int64)
+        self.members = np.empty(0, np.int64)
         self.visits = np.zeros(n, np.int64)
         k = len(self.stores)
         self.store_visits = np.zeros(k, np.int64)
@@ -261,12 +269,13 @@ class StoreOperation(Operation):
             people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
                             & (eng.cand_day[people] != day)]
             self.coupon[people] = cp.value
+            if cp.value > 0 and len(people):
+                self.holders = _merged(self.holders, people)
             self.coupons += len(people)
         if cm.join_prob > 0 and cm.active(day) and posts_on(day, cm.posts_per_week):
             if cm.post_cost > 0:
                 eng.pay(day, "store_community_post", -1, cm.post_cost)
-            members = np.flatnonzero(self.member)
-            members = members[skip_sample(eng.key, STORE, 16 * day + K_POST_REACH, len(members), cm.post_reach)]
+            members = self.members[skip_sample(eng.key, STORE, 16 * day + K_POST_REACH, len(self.members), cm.post_reach)]
             out.append(Batch.per_person(self.ch_o2o, STORE, members, cm.post_strength, eng.price_today,
                                         16 * day + K_POST_EVALUATE))
         if not c.active(day):
@@ -281,6 +290,7 @@ class StoreOperation(Operation):
             cand = visitors[~self.member[visitors]]
             joins = cand[draw_below(cand, np.full(len(cand), cm.join_prob), eng.key, STORE, 16 * day + K_JOIN)]
             self.member[joins] = True
+            self.members = _merged(self.members, joins)
             np.add.at(self.store_members, self.nearest[joins], 1)
         strength = min(1.0, c.store_strength * smult)
         held = self.coupon[visitors] > 0
@@ -306,7 +316,7 @@ class StoreOperation(Operation):
             plain = thin_visits(cand, self.base, mult, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
         if not self.coupons:
             return plain
-        holders = np.flatnonzero(self.coupon > 0)
+        holders = self.holders
         p = np.minimum(1.0, self.base[holders] * mult * cp.visit_multiplier)
         return np.union1d(plain, holders[draw_below(holders, p, eng.key, STORE, 16 * day + K_HOLDER)])
 
@@ -319,6 +329,8 @@ class StoreOperation(Operation):
         self.revenue += float(purchases["price"][in_store].sum())
         self.redeemed += int(np.count_nonzero(in_store & (ch == self.ch_o2o) & (self.coupon[buyers] > 0)))
         self.coupon[buyers] = 0.0  # used in store, or lapsed by a purchase elsewhere
+        if len(self.holders) and len(buyers):
+            self.holders = self.holders[self.coupon[self.holders] > 0]
 
     def share_factor(self, people: np.ndarray) -> np.ndarray:
         f = self.cfg.community.member_share_factor

@@ -13,6 +13,7 @@ RUN_KERNELS = (
     ("simulation.kernels.funnel", "evaluate"), ("simulation.kernels.funnel", "out_arcs"),
     ("simulation.kernels.funnel", "mark_bought"), ("simulation.kernels.funnel", "skip_sample"),
     ("simulation.kernels.funnel", "pool_update"), ("simulation.kernels.funnel", "thin_online"),
+    ("simulation.kernels.funnel", "mark"),
     ("simulation.kernels.cascade", "pick_seeds"),
 )
 #: Seconds a cold compile of those kernels took on the 2-core development machine (measured
