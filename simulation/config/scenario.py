@@ -104,12 +104,18 @@ class MarketProductConfig(Strict):
     our own channels (strength ``cross_sell_strength``, ``market.cross_sell_cost`` each);
     ``bundle_rate``: probability a first-time buyer of ours takes the bundle of both at
     ``bundle_price`` (complements only). Sold through word of mouth, the platform,
-    cross-sell and bundles; our KOLs and operation models promote our product only.
+    cross-sell and bundles, and its own ``kol`` and ``operations`` (the scenario's tables,
+    none by default: our KOLs and operation models promote our product only; validated in
+    our world by ``product_scenario``, errors name ``products.<i>.kol.<field>``). A
+    substitute is in our product's category: it also substitutes the rival's product and
+    our other substitutes, by ``market.substitution`` (``simulation.market.run``).
     """
 
     name: Label
     product: ProductConfig = Field(default_factory=ProductConfig)
     seeding: SeedingConfig = Field(default_factory=lambda: SeedingConfig(count=0))
+    kol: KOLConfig = Field(default_factory=KOLConfig)
+    operations: "OperationsConfig" = Field(default_factory=lambda: OperationsConfig())
     relation: Literal["complement", "substitute", "independent"] = "complement"
     factor: float = Field(1.0, ge=0.0, le=100.0)
     cross_sell: Probability = 0.0
@@ -177,6 +183,7 @@ OperationsConfig = create_model(
     "OperationsConfig", __base__=Strict, __module__=__name__,
     __doc__="The registered operation models (``simulation.operations.REGISTRY``); each is off unless enabled.",
     **{name: (op.config, Field(default_factory=op.config)) for name, op in REGISTRY.items()})
+MarketProductConfig.model_rebuild()
 
 
 class Scenario(Strict):
@@ -224,6 +231,8 @@ class Scenario(Strict):
             raise ValueError(f"products: product names must be distinct (ours is {self.market.name!r}), got {names}")
         if self.rival is not None:
             rival_scenario(self)  # validated now so its errors name rival.<field>
+        for i in range(len(self.products)):
+            product_scenario(self, i)  # validated now so its errors name products.<i>.<field>
         return self
 
     @property
@@ -259,6 +268,34 @@ def rival_scenario(scenario: "Scenario") -> "Scenario":
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
         raise ValueError(f"rival.{where}: {err['msg']}") from None
+    out._base_dir = scenario.base_dir
+    return out
+
+
+#: What a product of ours brings to its own scenario (the rest is our world, our levers off).
+PRODUCT_OWN = ("product", "seeding", "kol", "operations")
+
+
+def product_scenario(scenario: "Scenario", i: int) -> "Scenario":
+    """The scenario of our other product ``scenario.products[i]``: our world (graph, population,
+    funnel, platforms without paid ads) with its own ``product``, ``seeding``, ``kol`` and
+    ``operations`` (none of ours), validated; errors name ``products.<i>.<field>``."""
+    from pydantic import ValidationError
+
+    entry = scenario.products[i]
+    base = scenario.model_dump(mode="python", exclude={"products", "rival", "market", *PRODUCT_OWN},
+                               exclude_unset=True)
+    for platform in base.get("platforms", []):  # paid ads promote our product (a lever of ours)
+        platform.setdefault("ads", {})["budget"] = 0.0
+    own = entry.model_dump(mode="python", include=set(PRODUCT_OWN), exclude_unset=True)
+    own.setdefault("seeding", {"count": 0})  # a product's default seeding is none (ours: 10)
+    base.update(own)
+    try:
+        out = Scenario.model_validate(base)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise ValueError(f"products.{i}.{where}: {err['msg']}") from None
     out._base_dir = scenario.base_dir
     return out
 
