@@ -292,6 +292,11 @@ CASES = [
         '[[population.segments]]\nname = "a"\nshare = 0.5\nprofile = { age = { "18-24" = 1.0 } }\n'
         '[[population.segments]]\nname = "b"\nshare = 0.5\n'))},
      RUN, "segment 'b' has no profile.age"),
+    ("product-kol-count-negative", {"s.toml": scenario(tables='[[products]]\nname = "case"\nkol = { count = -1 }\n')},
+     RUN, "products.0.kol.count"),
+    ("product-kol-target-segment-unknown",
+     {"s.toml": scenario(tables='[[products]]\nname = "case"\nkol = { count = 1, target = { segments = ["vip"] } }\n')},
+     RUN, "products.0.kol.target.segments: unknown segment(s) ['vip']"),
 ]
 
 
