@@ -47,8 +47,8 @@ class ProductConfig(Strict):
 
     ``versions``: new versions on given days (quality, list price; ``simulation.engine`` phase 0).
     ``novelty``: share boost after launch, share propensity x ``1 + novelty * exp(-(t -
-    launch_day) / novelty_days)``. ``launch_day``: first day on sale (products of a market,
-    ``simulation.market``). ``appeal``: the category interest it appeals to (None: the
+    launch_day) / novelty_days)``. ``launch_day``: first day on sale (L > 1: nothing happens
+    before day L and the seeds buy on day L; 0 or 1: on sale from the start; ``simulation.engine``). ``appeal``: the category interest it appeals to (None: the
     more interest the better, as always; a level a: ``interest`` is replaced by ``1 - |interest - a|``).
     """
 
@@ -138,10 +138,11 @@ class MarketConfig(Strict):
     """How the products of a market interact (``simulation.market``).
 
     ``enabled``: run as a market (per-product and share readouts) even with one product;
-    other products, a rival or a ``launch_day`` > 0 imply it. ``name``: our product's name
+    other products or a rival imply it. ``name``: our product's name
     in per-product outputs; ``rival_name`` the rival's.
-    ``substitution``: the rival's product and ours are substitutes: buying one multiplies
-    the purchase probability of the other by it (0 = never). ``negative_switch``: every
+    ``substitution``: the products of our product's category (ours, our substitutes, the
+    rival's) are substitutes: buying one multiplies the purchase probability of another
+    by it (0 = never); between ours and our substitute j, j's own ``factor`` instead. ``negative_switch``: every
     negative word heard about one brand's product multiplies the purchase probability of
     the other brand's by ``1 + negative_switch``. ``cross_sell_cost``: cost (currency) of
     one cross-sell message (content spend).
@@ -254,21 +255,26 @@ def rival_scenario(scenario: "Scenario") -> "Scenario":
     table ``{}`` is a copy of our brand; ``{kol = {count = 0}, seeding = {count = 0}}`` is a
     rival that never sells). Errors name ``rival.<field>``.
     """
-    from pydantic import ValidationError
-
     raw = scenario.rival or {}
     fixed = sorted(set(raw) & set(RIVAL_FIXED))
     if fixed:
         raise ValueError(f"rival.{fixed[0]}: the rival shares our {fixed[0]}; it sets only "
                          "product, kol, seeding and operations")
     base = scenario.model_dump(mode="python", exclude={"products", "rival", "market"}, exclude_unset=True)
+    return _validated(_merge(base, raw), "rival", scenario.base_dir)
+
+
+def _validated(raw: dict, prefix: str, base_dir: Path | None) -> "Scenario":
+    """``raw`` validated as a Scenario whose errors name ``<prefix>.<field>`` (a rival's, a product's)."""
+    from pydantic import ValidationError
+
     try:
-        out = Scenario.model_validate(_merge(base, raw))
+        out = Scenario.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise ValueError(f"rival.{where}: {err['msg']}") from None
-    out._base_dir = scenario.base_dir
+        raise ValueError(f"{prefix}.{where}: {err['msg']}") from None
+    out._base_dir = base_dir
     return out
 
 
@@ -280,8 +286,6 @@ def product_scenario(scenario: "Scenario", i: int) -> "Scenario":
     """The scenario of our other product ``scenario.products[i]``: our world (graph, population,
     funnel, platforms without paid ads) with its own ``product``, ``seeding``, ``kol`` and
     ``operations`` (none of ours), validated; errors name ``products.<i>.<field>``."""
-    from pydantic import ValidationError
-
     entry = scenario.products[i]
     base = scenario.model_dump(mode="python", exclude={"products", "rival", "market", *PRODUCT_OWN},
                                exclude_unset=True)
@@ -290,14 +294,7 @@ def product_scenario(scenario: "Scenario", i: int) -> "Scenario":
     own = entry.model_dump(mode="python", include=set(PRODUCT_OWN), exclude_unset=True)
     own.setdefault("seeding", {"count": 0})  # a product's default seeding is none (ours: 10)
     base.update(own)
-    try:
-        out = Scenario.model_validate(base)
-    except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(x) for x in err["loc"])
-        raise ValueError(f"products.{i}.{where}: {err['msg']}") from None
-    out._base_dir = scenario.base_dir
-    return out
+    return _validated(base, f"products.{i}", scenario.base_dir)
 
 
 def _merge(base: dict, over: dict) -> dict:

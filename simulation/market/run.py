@@ -66,8 +66,8 @@ from .seeds import product_seed
 
 
 def is_market(sc: Scenario) -> bool:
-    """Whether ``sc`` runs as a market (``market.enabled``, other products, a rival, or a launch after day 0)."""
-    return sc.market.enabled or bool(sc.products) or sc.rival is not None or sc.product.launch_day > 0
+    """Whether ``sc`` runs as a market (``market.enabled``, other products or a rival)."""
+    return sc.market.enabled or bool(sc.products) or sc.rival is not None
 
 
 class Market:
