@@ -454,8 +454,9 @@ class Engine:
         self.exposed[seeds] = True
         self.interested[seeds] = True
         price = 0.0 if self.scenario.seeding.free else self.list_price
-        return {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8), "price": np.full(len(seeds), price),
-                "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
+        return {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8),
+                "price": np.full(len(seeds), price), "ref": np.full(len(seeds), -1, np.int64),
+                "tag": np.zeros(len(seeds), np.int8)}
 
     def _seed(self) -> None:
         self._book(0, self._seed_purchases(), np.empty(0, np.int64))

@@ -49,7 +49,8 @@ def test_nothing_happens_before_the_launch_and_seeds_buy_on_it():
     assert (p["day"] >= L).all() and (pay["day"] >= L).all() and len(pay["day"]) > 0  # KOL fees from day L
     # the same people as the seeds of a launch on day 0; none bought twice on the launch day
     on_time = simulate(load_scenario(raw()), run_seed(5, 0)).records["purchases"]
-    np.testing.assert_array_equal(np.sort(p["buyer"][seed]), np.sort(on_time["buyer"][on_time["channel"] == F.CH_SEED]))
+    seeds_on_time = on_time["buyer"][on_time["channel"] == F.CH_SEED]
+    np.testing.assert_array_equal(np.sort(p["buyer"][seed]), np.sort(seeds_on_time))
     first = p["buyer"][p["day"] == L]
     assert len(np.unique(first)) == len(first)
     # they were sold at the day's list price and their words reach friends from day L + 1

@@ -48,7 +48,8 @@ class ProductConfig(Strict):
     ``versions``: new versions on given days (quality, list price; ``simulation.engine`` phase 0).
     ``novelty``: share boost after launch, share propensity x ``1 + novelty * exp(-(t -
     launch_day) / novelty_days)``. ``launch_day``: first day on sale (L > 1: nothing happens
-    before day L and the seeds buy on day L; 0 or 1: on sale from the start; ``simulation.engine``). ``appeal``: the category interest it appeals to (None: the
+    before day L and the seeds buy on day L; 0 or 1: on sale from the start;
+    ``simulation.engine``). ``appeal``: the category interest it appeals to (None: the
     more interest the better, as always; a level a: ``interest`` is replaced by ``1 - |interest - a|``).
     """
 
@@ -142,10 +143,10 @@ class MarketConfig(Strict):
     in per-product outputs; ``rival_name`` the rival's.
     ``substitution``: the products of our product's category (ours, our substitutes, the
     rival's) are substitutes: buying one multiplies the purchase probability of another
-    by it (0 = never); between ours and our substitute j, j's own ``factor`` instead. ``negative_switch``: every
-    negative word heard about one brand's product multiplies the purchase probability of
-    the other brand's by ``1 + negative_switch``. ``cross_sell_cost``: cost (currency) of
-    one cross-sell message (content spend).
+    by it (0 = never); between ours and our substitute j, j's own ``factor`` instead.
+    ``negative_switch``: every negative word heard about one brand's product multiplies
+    the purchase probability of the other brand's by ``1 + negative_switch``.
+    ``cross_sell_cost``: cost (currency) of one cross-sell message (content spend).
     """
 
     enabled: bool = False

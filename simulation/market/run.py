@@ -34,9 +34,10 @@ Day t = 1..days:
    i, t) < activity_i``, ``simulation.engine`` phase 1) and every other engine reads the
    same 0/1 activity for day t (so the other products draw no online numbers).
 2. The engines step (all phases 0-5 of ``simulation.engine``; nothing before a
-   product's launch) in product order: ours, our other products, the rival. Everything one engine reads of another during day t
-   is its state at the end of day t-1, except the bundle (decided at our booking on
-   day t, booked by the bundled product the same day).
+   product's launch) in product order: ours, our other products, the rival. Everything
+   one engine reads of another during day t is its state at the end of day t-1, except
+   the bundle (decided at our booking on day t, booked by the bundled product the same
+   day).
 3. End of day: every coupling updates, in attachment order (factor rows from today's
    first purchases, negative words heard so far, tomorrow's cross-sell recipients), so
    they act from day t+1 on. A person may buy two substitutes on the same day (both
@@ -181,7 +182,8 @@ class Market:
 def organic(scenario: Scenario) -> Scenario:
     """The market's counterfactual: our levers off (KOLs, operation models, cross-sell, bundles); the rival's on."""
     out = cf.organic(scenario)
-    out.products = [p.model_copy(update={"cross_sell": 0.0, "bundle_rate": 0.0}, deep=True) for p in scenario.products]
+    out.products = [p.model_copy(update={"cross_sell": 0.0, "bundle_rate": 0.0}, deep=True)
+                    for p in scenario.products]
     for p in out.products:
         cf.levers_off(p)
     return out
