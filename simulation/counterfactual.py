@@ -33,13 +33,18 @@ INCREMENTAL = ("incremental_buyers", "incremental_revenue", "incremental_profit"
 def organic(scenario: Scenario) -> Scenario:
     """``scenario`` with every marketing lever off (no KOLs, no operation model); all else unchanged."""
     sc = scenario.model_copy(deep=True)
-    sc.kol.count, sc.kol.budget, sc.kol.roster, sc.kol.roster_file = 0, None, [], None
-    for name in REGISTRY:
-        getattr(sc.operations, name).enabled = False
+    levers_off(sc)
     for platform in sc.platforms:  # paid ads are a lever; a platform's feed is organic discovery
         platform.ads.budget = 0.0
     sc._base_dir = scenario.base_dir
     return sc
+
+
+def levers_off(cfg) -> None:
+    """Switch off, in place, the KOLs and operation models of ``cfg`` (a scenario, or a market product)."""
+    cfg.kol.count, cfg.kol.budget, cfg.kol.roster, cfg.kol.roster_file = 0, None, [], None
+    for name in REGISTRY:
+        getattr(cfg.operations, name).enabled = False
 
 
 def paired(summary: dict[str, float], daily: dict[str, np.ndarray], base_summary: dict[str, float],

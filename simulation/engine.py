@@ -31,6 +31,13 @@ eligible ids in increasing order (``targeting.pick_eligible``). Seeds buy on day
 "seed", price ``product.price``, or 0 when ``seeding.free`` — then the whole list price
 is ``discount_cost``) and then go through the satisfaction and sharing phases of day 0
 exactly like buyers of any day.
+Launch: a product with ``product.launch_day`` L > 1 is not on sale before day L. Days
+0..L-1 do nothing (no seeds, exposures, KOL posts, operation-model hooks or payments;
+every daily series is 0 there). The seeds (the same people) buy on day L, at that day's
+list price (0 when free): they are not evaluated on day L (no exposure converts them
+again) and their purchases are booked first among the day's, through phases 2-5 like
+any purchase (not routed, as on day 0); their words reach friends on day L+1. L = 0 or 1
+is the model above draw for draw (seeds on day 0, on sale from day 1).
 
 Per-person factors (fixed for the run)
 --------------------------------------
@@ -193,8 +200,8 @@ own seed; ``engine.activity`` (the
 ``activity_i`` read by the online test, phases 1-2) is set per day to our 0/1 online
 draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: its
 ``purchase_factor`` row, exposures — evaluated after the models' —, price cuts, routes).
-A single ``simulate`` ignores ``products``, ``rival`` and ``launch_day``
-(``simulation.market.simulate_market`` honours them; the runner dispatches there).
+A single ``simulate`` ignores ``products`` and ``rival`` (``simulation.market.simulate_market``
+honours them; the runner dispatches there); every engine honours its ``launch_day``.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -396,7 +403,11 @@ class Engine:
             op.purchase_factor(self.buy_factor[r])
         self._versions = {v.day: v for v in sc.product.versions}
         self.day = 0
-        self._seed()
+        # a product launched on day L > 1 does nothing before L; its seeds buy on day L (docstring: launch)
+        self.launch = sc.product.launch_day if sc.product.launch_day > 1 else 0
+        self.seeds = self._pick_seeds()
+        if not self.launch:
+            self._seed()
 
     # -- helpers used by the operation modules -----------------------------------------
     def channel(self, name: str) -> int:
@@ -430,7 +441,7 @@ class Engine:
         segments.book_returns(self.daily, self.returns_by_group, day, self.pop, people, refunds, cogs_recovered)
 
     # -- the day -------------------------------------------------------------------------
-    def _seed(self) -> None:
+    def _pick_seeds(self) -> np.ndarray:
         sc, g = self.scenario, self.graph
         if sc.seeding.nodes is not None:
             seeds = np.unique(g.ids(sc.seeding.nodes))
@@ -439,14 +450,20 @@ class Engine:
             pop = self.pop
             seeds = pick_eligible(self.n, sc.seeding.count, self.key,
                                   eligible(sc.seeding.target, pop.segment, pop.names, pop.interest))
-        seeds = np.asarray(seeds, np.int64)
-        self.seeds = seeds
+        return np.asarray(seeds, np.int64)
+
+    def _seed_purchases(self) -> Purchases:
+        """The seeds' purchases (channel "seed", at the list price of the day, or 0 when ``seeding.free``)."""
+        seeds = self.seeds
         self.mark("exposed", seeds)
         self.mark("interested", seeds)
-        price = 0.0 if sc.seeding.free else sc.product.price
-        p = {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8), "price": np.full(len(seeds), price),
-             "ref": np.full(len(seeds), -1, np.int64), "tag": np.zeros(len(seeds), np.int8)}
-        self._book(0, p, np.empty(0, np.int64))
+        price = 0.0 if self.scenario.seeding.free else self.list_price
+        return {"buyer": seeds, "channel": np.full(len(seeds), F.CH_SEED, np.int8),
+                "price": np.full(len(seeds), price), "ref": np.full(len(seeds), -1, np.int64),
+                "tag": np.zeros(len(seeds), np.int8)}
+
+    def _seed(self) -> None:
+        self._book(0, self._seed_purchases(), np.empty(0, np.int64))
 
     def mark(self, flag: str, people: np.ndarray) -> None:
         """Set the per-person mark ``flag`` (exposed, interested or shared) of ``people`` (ids, repeats
@@ -597,6 +614,10 @@ class Engine:
             raise RuntimeError(f"the horizon of {self.days} days is over")
         self.day = day = self.day + 1
         sc = self.scenario
+        if day < self.launch:
+            return  # not on sale yet: nothing happens, every series stays 0
+        if day == self.launch:
+            self.cand_day[self.seeds] = day  # the seeds buy today: no exposure converts them again
         # 0. prices (a new version first)
         v = self._versions.get(day)
         if v is not None:
@@ -625,6 +646,8 @@ class Engine:
             p = _concat(p, self._repeats(day))
         for op in self.hooked["route"]:
             p = op.route(day, p)
+        if day == self.launch:
+            p = _concat(self._seed_purchases(), p)
         interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
 

@@ -362,6 +362,8 @@ class ReferenceModel(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters={
             "exposed": lambda m: m.people["exposed"], "interested": lambda m: m.people["interested"],
             "buyers": lambda m: m.people["bought"], "sharers": lambda m: m.people["shared"]})
+        # a product launched on day L > 1 does nothing before L; its seeds buy on day L (``engine``: launch)
+        self.launch = scenario.product.launch_day if scenario.product.launch_day > 1 else 0
         self.seed_buyers()
         self.running = self.days > 0
 
@@ -410,8 +412,14 @@ class ReferenceModel(mesa.Model):
                 raise ValueError(f"seeding.count: cannot pick {sc.seeding.count} seeds among {len(pool)} "
                                  "eligible people")
             ids = sorted(self.random.sample(pool, sc.seeding.count))
-        price = 0.0 if sc.seeding.free else sc.product.price
-        self.book(0, [Order(self.consumers[i], CH_SEED, price) for i in ids])
+        self.seeds = [self.consumers[i] for i in ids]
+        if not self.launch:
+            self.book(0, self.seed_orders())
+
+    def seed_orders(self) -> list[Order]:
+        """The seeds' orders (channel "seed", the day's list price, or 0 when free)."""
+        price = 0.0 if self.scenario.seeding.free else self.list_price
+        return [Order(c, CH_SEED, price) for c in self.seeds]
 
     def set_quality(self, quality: float, service: float) -> None:
         """The product's quality and service from now on (``Engine.set_quality``)."""
@@ -431,6 +439,12 @@ class ReferenceModel(mesa.Model):
         if self.day >= self.days:
             raise RuntimeError(f"the horizon of {self.days} days is over")
         self.day = day = self.day + 1
+        if day < self.launch:
+            self.running = self.day < self.days
+            return  # not on sale yet
+        if day == self.launch:
+            for c in self.seeds:  # they buy today: no exposure converts them again
+                c.offer_day = day
         version = next((v for v in self.scenario.product.versions if v.day == day), None)
         if version is not None:  # a new version (phase 0)
             self.set_quality(self.quality if version.quality is None else version.quality, self.service)
@@ -453,6 +467,8 @@ class ReferenceModel(mesa.Model):
             orders += self.repeat_orders(day)
         for op in self.hooked["route"]:
             orders = op.route(day, orders)
+        if day == self.launch:
+            orders = self.seed_orders() + orders
         self.book(day, orders)
         self.running = self.day < self.days
 

@@ -298,6 +298,11 @@ CASES = [
      RUN, "operations.event.campaign.platform: unknown platform 'video'"),
     ("lever-platform-undeclared", {"s.toml": scenario(tables='[operations.content]\nplatform = "video"\n')},
      RUN, "operations.content.platform: 'video' names no platform"),
+    ("product-kol-count-negative", {"s.toml": scenario(tables='[[products]]\nname = "case"\nkol = { count = -1 }\n')},
+     RUN, "products.0.kol.count"),
+    ("product-kol-target-segment-unknown",
+     {"s.toml": scenario(tables='[[products]]\nname = "case"\nkol = { count = 1, target = { segments = ["vip"] } }\n')},
+     RUN, "products.0.kol.target.segments: unknown segment(s) ['vip']"),
 ]
 
 

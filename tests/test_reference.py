@@ -66,6 +66,9 @@ SCENARIOS = {
                "funnel.interested_share_rate": 0.5},
     "versions": {"kol.count": 0, "product.versions": [{"day": 8, "quality": 0.95, "price": 79.0}],
                  "product.quality": 0.5, "product.novelty": 1.5, "product.novelty_days": 6.0, "product.appeal": 0.7},
+    # a late launch: nothing before day 8 (KOL posts of days 4 and 7 dropped), the seeds buy on day 8
+    "late_launch": {"kol.engagement_rate": 0.3, "kol.credibility": 0.15, "kol.fee_per_post": 100.0,
+                    "product.launch_day": 8, "product.repeat_rate": 0.05},
     "live": {"kol.count": 2, "operations.live.enabled": True, "operations.live.kol": 1,
              "operations.live.days": [4, 11, 18, 25], "operations.live.attendance": 0.6,
              "operations.live.persuasion": 3.0, "operations.live.proof_weight": 1.0, "product.repeat_rate": 0.05},

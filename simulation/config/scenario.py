@@ -47,8 +47,9 @@ class ProductConfig(Strict):
 
     ``versions``: new versions on given days (quality, list price; ``simulation.engine`` phase 0).
     ``novelty``: share boost after launch, share propensity x ``1 + novelty * exp(-(t -
-    launch_day) / novelty_days)``. ``launch_day``: first day on sale (products of a market,
-    ``simulation.market``). ``appeal``: the category interest it appeals to (None: the
+    launch_day) / novelty_days)``. ``launch_day``: first day on sale (L > 1: nothing happens
+    before day L and the seeds buy on day L; 0 or 1: on sale from the start;
+    ``simulation.engine``). ``appeal``: the category interest it appeals to (None: the
     more interest the better, as always; a level a: ``interest`` is replaced by ``1 - |interest - a|``).
     """
 
@@ -104,12 +105,18 @@ class MarketProductConfig(Strict):
     our own channels (strength ``cross_sell_strength``, ``market.cross_sell_cost`` each);
     ``bundle_rate``: probability a first-time buyer of ours takes the bundle of both at
     ``bundle_price`` (complements only). Sold through word of mouth, the platform,
-    cross-sell and bundles; our KOLs and operation models promote our product only.
+    cross-sell and bundles, and its own ``kol`` and ``operations`` (the scenario's tables,
+    none by default: our KOLs and operation models promote our product only; validated in
+    our world by ``product_scenario``, errors name ``products.<i>.kol.<field>``). A
+    substitute is in our product's category: it also substitutes the rival's product and
+    our other substitutes, by ``market.substitution`` (``simulation.market.run``).
     """
 
     name: Label
     product: ProductConfig = Field(default_factory=ProductConfig)
     seeding: SeedingConfig = Field(default_factory=lambda: SeedingConfig(count=0))
+    kol: KOLConfig = Field(default_factory=KOLConfig)
+    operations: "OperationsConfig" = Field(default_factory=lambda: OperationsConfig())
     relation: Literal["complement", "substitute", "independent"] = "complement"
     factor: float = Field(1.0, ge=0.0, le=100.0)
     cross_sell: Probability = 0.0
@@ -132,13 +139,14 @@ class MarketConfig(Strict):
     """How the products of a market interact (``simulation.market``).
 
     ``enabled``: run as a market (per-product and share readouts) even with one product;
-    other products, a rival or a ``launch_day`` > 0 imply it. ``name``: our product's name
+    other products or a rival imply it. ``name``: our product's name
     in per-product outputs; ``rival_name`` the rival's.
-    ``substitution``: the rival's product and ours are substitutes: buying one multiplies
-    the purchase probability of the other by it (0 = never). ``negative_switch``: every
-    negative word heard about one brand's product multiplies the purchase probability of
-    the other brand's by ``1 + negative_switch``. ``cross_sell_cost``: cost (currency) of
-    one cross-sell message (content spend).
+    ``substitution``: the products of our product's category (ours, our substitutes, the
+    rival's) are substitutes: buying one multiplies the purchase probability of another
+    by it (0 = never); between ours and our substitute j, j's own ``factor`` instead.
+    ``negative_switch``: every negative word heard about one brand's product multiplies
+    the purchase probability of the other brand's by ``1 + negative_switch``.
+    ``cross_sell_cost``: cost (currency) of one cross-sell message (content spend).
     """
 
     enabled: bool = False
@@ -177,6 +185,7 @@ OperationsConfig = create_model(
     "OperationsConfig", __base__=Strict, __module__=__name__,
     __doc__="The registered operation models (``simulation.operations.REGISTRY``); each is off unless enabled.",
     **{name: (op.config, Field(default_factory=op.config)) for name, op in REGISTRY.items()})
+MarketProductConfig.model_rebuild()
 
 
 class Scenario(Strict):
@@ -224,6 +233,8 @@ class Scenario(Strict):
             raise ValueError(f"products: product names must be distinct (ours is {self.market.name!r}), got {names}")
         if self.rival is not None:
             rival_scenario(self)  # validated now so its errors name rival.<field>
+        for i in range(len(self.products)):
+            product_scenario(self, i)  # validated now so its errors name products.<i>.<field>
         return self
 
     @property
@@ -245,22 +256,46 @@ def rival_scenario(scenario: "Scenario") -> "Scenario":
     table ``{}`` is a copy of our brand; ``{kol = {count = 0}, seeding = {count = 0}}`` is a
     rival that never sells). Errors name ``rival.<field>``.
     """
-    from pydantic import ValidationError
-
     raw = scenario.rival or {}
     fixed = sorted(set(raw) & set(RIVAL_FIXED))
     if fixed:
         raise ValueError(f"rival.{fixed[0]}: the rival shares our {fixed[0]}; it sets only "
                          "product, kol, seeding and operations")
     base = scenario.model_dump(mode="python", exclude={"products", "rival", "market"}, exclude_unset=True)
+    return _validated(_merge(base, raw), "rival", scenario.base_dir)
+
+
+def _validated(raw: dict, prefix: str, base_dir: Path | None) -> "Scenario":
+    """``raw`` validated as a Scenario whose errors name ``<prefix>.<field>`` (a rival's, a product's)."""
+    from pydantic import ValidationError
+
     try:
-        out = Scenario.model_validate(_merge(base, raw))
+        out = Scenario.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise ValueError(f"rival.{where}: {err['msg']}") from None
-    out._base_dir = scenario.base_dir
+        raise ValueError(f"{prefix}.{where}: {err['msg']}") from None
+    out._base_dir = base_dir
     return out
+
+
+#: What a product of ours brings to its own scenario (the rest is our world, our levers off).
+PRODUCT_OWN = ("product", "seeding", "kol", "operations")
+
+
+def product_scenario(scenario: "Scenario", i: int) -> "Scenario":
+    """The scenario of our other product ``scenario.products[i]``: our world (graph, population,
+    funnel, platforms without paid ads) with its own ``product``, ``seeding``, ``kol`` and
+    ``operations`` (none of ours), validated; errors name ``products.<i>.<field>``."""
+    entry = scenario.products[i]
+    base = scenario.model_dump(mode="python", exclude={"products", "rival", "market", *PRODUCT_OWN},
+                               exclude_unset=True)
+    for platform in base.get("platforms", []):  # paid ads promote our product (a lever of ours)
+        platform.setdefault("ads", {})["budget"] = 0.0
+    own = entry.model_dump(mode="python", include=set(PRODUCT_OWN), exclude_unset=True)
+    own.setdefault("seeding", {"count": 0})  # a product's default seeding is none (ours: 10)
+    base.update(own)
+    return _validated(base, f"products.{i}", scenario.base_dir)
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -4,8 +4,8 @@ Each is an ``Operation`` outside the registry, attached to the engine it acts in
 (``Engine.attach``): it uses the ordinary hooks of the operation-model contract
 (``purchase_factor`` row, ``exposures``, ``price_cut``, ``route``) and the market calls
 its ``end_of_day(day, new)`` after every engine has stepped (``new``: ``id(engine)`` ->
-the people whose first purchase of its product was today, for the engines that ran day
-``day``; a product not launched yet did not).
+the people whose first purchase of its product was today, for every engine (none before
+its launch).
 
 Evaluation counters reserved by the market (``uniform(key, EVALUATE, i, 16 t + slot)``,
 in the key of the engine named): ``SLOT_BUNDLE`` (our engine: does first-time buyer i

@@ -6,30 +6,38 @@ brand's, ``[rival]``), each with its own per-person state, all on the same graph
 same population and the same tie strengths (one world, built once by product 0).
 
 Set-up (day 0): each engine seeds as ``simulation.engine`` says (the other products
-with their own ``seeding``; ours with the scenario's); then the couplings are attached
+with their own ``seeding``; ours with the scenario's). Our other product i runs
+``simulation.config.scenario.product_scenario(scenario, i)``: our world with its own
+product, seeding, KOLs and operation models (none of ours: our KOLs, operation models
+and paid ads promote our product only). Then the couplings are attached
 (``simulation.market.coupling``), in this order:
 
 * every own product j with ``relation`` complement or substitute (``factor`` != 1):
   ``Relation`` rows ours -> j and j -> ours (symmetric factor);
-* the rival, when ``market.substitution`` < 1: ``Relation`` rows ours -> rival and
-  rival -> ours (factor ``substitution``); when ``market.negative_switch`` > 0:
-  ``NegativeSwitch`` rows in the rival (negative words heard about our products) and
-  in ours (about the rival's);
+* substitution within our product's category (``in_market``: ours, our substitutes, the
+  rival's), when ``market.substitution`` < 1: for every other pair a < b in product
+  order — ours and the rival, each substitute of ours and the rival, two substitutes of
+  ours — ``Relation`` rows a -> b and b -> a (factor ``substitution``; ours and our
+  substitute j keep j's own ``factor``). Complements (and independent products) relate
+  to our product only, by their ``factor``: a case for our phone is not a case for the
+  rival's, nor for our lite phone;
+* the rival, when ``market.negative_switch`` > 0: ``NegativeSwitch`` rows in the rival
+  (negative words heard about our products) and in ours (about the rival's);
 * every own product j with ``cross_sell`` > 0: ``CrossSell`` ours -> j and j -> ours;
 * every own product j with ``bundle_rate`` > 0: ``Bundle`` on ours, ``BundleTake`` on j.
 
-A product with ``launch_day`` L > 1 is seeded on day 0 (pre-launch samples: its seeds'
-shares reach friends on day L) and is stepped from day L on; its cumulative series
-carry day 0 over days 1..L-1 and its per-day series are 0 there.
+A product with ``launch_day`` L > 1 does nothing before day L and its seeds buy on day L
+(``simulation.engine``, launch): its series are 0 before L.
 
 Day t = 1..days:
 1. *Online today* is one fact per person: ours decides it (``uniform(key_ours, ONLINE,
    i, t) < activity_i``, ``simulation.engine`` phase 1) and every other engine reads the
    same 0/1 activity for day t (so the other products draw no online numbers).
-2. The engines step (all phases 0-5 of ``simulation.engine``) in product order: ours,
-   our other products, the rival. Everything one engine reads of another during day t
-   is its state at the end of day t-1, except the bundle (decided at our booking on
-   day t, booked by the bundled product the same day).
+2. The engines step (all phases 0-5 of ``simulation.engine``; nothing before a
+   product's launch) in product order: ours, our other products, the rival. Everything
+   one engine reads of another during day t is its state at the end of day t-1, except
+   the bundle (decided at our booking on day t, booked by the bundled product the same
+   day).
 3. End of day: every coupling updates, in attachment order (factor rows from today's
    first purchases, negative words heard so far, tomorrow's cross-sell recipients), so
    they act from day t+1 on. A person may buy two substitutes on the same day (both
@@ -37,20 +45,21 @@ Day t = 1..days:
 
 Readouts: ``simulation.market.share``. The paired counterfactual (``organic``) switches
 OUR levers off — our KOLs and operation models (``simulation.counterfactual.organic``),
-cross-sell and bundles — while the rival keeps all of its own: the honest question is
-what our plan earns against a competitor that does not stop.
+those of each of our other products, cross-sell and bundles — while the rival keeps all
+of its own: the honest question is what our plan earns against a competitor that does
+not stop. With every lever of the brand off both markets are the same run
+(``incremental_brand_profit`` = 0 exactly).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import counterfactual as cf
-from ..config.scenario import Scenario, rival_scenario
+from ..config.scenario import Scenario, product_scenario, rival_scenario
 from ..engine import Engine, RunResult, simulate
 from ..graph.csr import CSRGraph
 from ..kernels import funnel as F
 from ..kernels.random import ONLINE
-from ..metrics import CUMULATIVE
 from ..seeding import SeedLike, as_seed_sequence
 from . import share
 from .coupling import Bundle, BundleTake, Coupling, CrossSell, NegativeSwitch, Relation, new_buyers
@@ -58,16 +67,8 @@ from .seeds import product_seed
 
 
 def is_market(sc: Scenario) -> bool:
-    """Whether ``sc`` runs as a market (``market.enabled``, other products, a rival, or a launch after day 0)."""
-    return sc.market.enabled or bool(sc.products) or sc.rival is not None or sc.product.launch_day > 0
-
-
-def own_product_scenario(sc: Scenario, entry) -> Scenario:
-    """The scenario of our other product ``entry``: ours without levers, with its product and seeding."""
-    out = cf.organic(sc).model_copy(update={"product": entry.product, "seeding": entry.seeding,
-                                           "products": [], "rival": None})
-    out._base_dir = sc.base_dir
-    return out
+    """Whether ``sc`` runs as a market (``market.enabled``, other products or a rival)."""
+    return sc.market.enabled or bool(sc.products) or sc.rival is not None
 
 
 class Market:
@@ -84,8 +85,8 @@ class Market:
         # the products competing in our product's category (market shares are taken among them):
         # ours, its substitutes and the rival's; a complement or an independent product is another category
         self.in_market = [True]
-        for p in sc.products:
-            self._add(Engine(own_product_scenario(sc, p), product_seed(ss, p.name), shared=ours), p.name, True,
+        for i, p in enumerate(sc.products):
+            self._add(Engine(product_scenario(sc, i), product_seed(ss, p.name), shared=ours), p.name, True,
                       p.relation == "substitute")
         self.rival = None
         if sc.rival is not None:
@@ -98,12 +99,6 @@ class Market:
         self.exposures = np.zeros((len(self.engines), sc.days + 1), np.int64)
         self.everyone = np.arange(ours.n, dtype=np.int64)
         self.online = None if (ours.pop.activity >= 1.0).all() else np.empty(ours.n)
-        for eng in self.engines:
-            launch = eng.scenario.product.launch_day
-            if launch > 1:
-                eng.day = launch - 1
-                for k in CUMULATIVE:
-                    eng.daily[k][1:launch] = eng.daily[k][0]
 
     def _add(self, eng: Engine, name: str, brand: bool, in_market: bool) -> None:
         self.engines.append(eng)
@@ -123,11 +118,15 @@ class Market:
             if p.relation != "independent" and p.factor != 1.0:
                 self._attach(Relation(eng, ours, p.factor))
                 self._attach(Relation(ours, eng, p.factor))
+        m = sc.market
+        if m.substitution < 1.0:  # every other pair in the category (ours with j: j's own factor, above)
+            cat = [e for e, c in zip(self.engines, self.in_market) if c]
+            for a in range(len(cat)):
+                for b in range(a + 1, len(cat)):
+                    if cat[b] is self.rival or a > 0:
+                        self._attach(Relation(cat[b], cat[a], m.substitution))
+                        self._attach(Relation(cat[a], cat[b], m.substitution))
         if self.rival is not None:
-            m = sc.market
-            if m.substitution < 1.0:
-                self._attach(Relation(self.rival, ours, m.substitution))
-                self._attach(Relation(ours, self.rival, m.substitution))
             if m.negative_switch > 0:
                 self._attach(NegativeSwitch(self.rival, [e for e, b in zip(self.engines, self.brand) if b],
                                             m.negative_switch))
@@ -153,8 +152,6 @@ class Market:
             self.online[:] = (act >= 1.0) | F.draw_below(self.everyone, act, ours.key, ONLINE, day)
         new = {}
         for j, eng in enumerate(self.engines):
-            if eng.day != day - 1:
-                continue
             if j > 0 and self.online is not None:
                 eng.activity = self.online
             eng.step()
@@ -185,7 +182,10 @@ class Market:
 def organic(scenario: Scenario) -> Scenario:
     """The market's counterfactual: our levers off (KOLs, operation models, cross-sell, bundles); the rival's on."""
     out = cf.organic(scenario)
-    out.products = [p.model_copy(update={"cross_sell": 0.0, "bundle_rate": 0.0}) for p in scenario.products]
+    out.products = [p.model_copy(update={"cross_sell": 0.0, "bundle_rate": 0.0}, deep=True)
+                    for p in scenario.products]
+    for p in out.products:
+        cf.levers_off(p)
     return out
 
 
