@@ -181,3 +181,33 @@ def test_operation_readouts_follow_the_registry(tmp_path):
     assert f"Operation model: {REGISTRY['event'].label}" not in headings
     table = [b for b in blocks if b.kind == "table" and "points_issued" in b.caption][0]
     assert set(REGISTRY["points"].metrics) <= set(table.columns)  # the readouts are the columns
+
+
+def test_summary_quotes_the_question_and_design_carries_the_setup(tmp_path):
+    """An experiment file opens with its question, then the setup: the summary leads with the
+    question alone, the setup goes under Design; a scenarios design's points table does not
+    repeat the settings the scenario table already lists."""
+    import json
+    out = scenarios_output(tmp_path, replications=3)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["question"] = "Which plan wins? Five thousand people\nover 60 days, 3 replications."
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    summary = md.split("## Summary", 1)[1].split("\n## ", 1)[0]
+    design = md.split("## Design\n", 1)[1].split("\n## ", 1)[0]
+    assert "- **Question:** Which plan wins? (the setup is under Design)" in summary
+    assert "Five thousand" not in summary
+    assert "- **Setup:** Five thousand people over 60 days, 3 replications." in design
+    points = md.split("## Design points", 1)[1].split("\n## ", 1)[0]
+    header = points.strip().split("\n", 1)[0]
+    assert header.startswith("| point | name | runs ok | conversion\\_rate"), header
+    assert "operations.content.enabled" not in points  # in the scenario table, not here
+    assert "operations.content.enabled = True" in design
+
+
+def test_question_without_setup_is_kept_whole(tmp_path):
+    from simulation.analysis.report import split_question
+    assert split_question("Which plan wins?") == ("Which plan wins?", "")
+    assert split_question("A sweep of prices.") == ("A sweep of prices.", "")
+    assert split_question("Does it pay?  It has\n5 stores.") == ("Does it pay?", "It has 5 stores.")
+    assert split_question(None) == ("", "")
