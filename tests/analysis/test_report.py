@@ -211,3 +211,20 @@ def test_question_without_setup_is_kept_whole(tmp_path):
     assert split_question("A sweep of prices.") == ("A sweep of prices.", "")
     assert split_question("Does it pay?  It has\n5 stores.") == ("Does it pay?", "It has 5 stores.")
     assert split_question(None) == ("", "")
+
+
+def test_network_snapshot_runs_a_scenario_with_platform_graphs():
+    """The snapshot's small run cuts a platform's own generated graph to the same people
+    (it used to fail: 'the generator makes 5000 nodes but the population has 400')."""
+    from simulation.analysis.snapshot import shrink, small_run
+    from simulation.config.scenario import load_scenario
+
+    scenario = {"graph": {"generator": "powerlaw_cluster", "n": 2000, "m": 3, "p": 0.3},
+                "platforms": [{"name": "chat"},
+                              {"name": "video", "graph": {"generator": "barabasi_albert", "n": 2000, "m": 2}}]}
+    small = shrink(scenario, 300)
+    assert small["graph"]["n"] == 300 and small["platforms"][1]["graph"]["n"] == 300
+    assert scenario["platforms"][1]["graph"]["n"] == 2000  # the manifest's copy is left alone
+    dumped = load_scenario(scenario).model_dump(mode="json")  # the manifest's nested form
+    graph, state = small_run(dumped, 300, seed=1)
+    assert graph.n == 300 and all(len(v) == 300 for v in state.values() if getattr(v, "ndim", 0) == 1)
