@@ -111,6 +111,8 @@ def test_attribution_chart_totals_are_the_purchases(stepped):
     assert 0 < len(sold) < len(CHANNELS)  # some channels sold nothing by day 12: they get no legend entry
     assert [s["name"] for s in opt["series"]] == [f"{c} ({int(d[f'attr_{c}'][:13].sum())})" for c in sold]
     assert f"{int(d['purchases'][:13].sum())} purchases" in opt["title"]["text"]
+    assert opt["legend"]["type"] == "plain"  # wraps: no channel hidden on a second legend page
+    assert opt["grid"]["top"] >= 38 + 22 * -(-len(sold) // 3)
 
 
 def test_money_chart_is_revenue_spend_and_profit(stepped):
