@@ -608,7 +608,10 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
                            f"credited to no KOL, so last-touch purchases, revenue and returns below are understated "
                            f"by that much."))
     interval = (f"95 % interval over replications: delta-method t with fewer than {MIN_BOOTSTRAP_N}, BCa "
-                f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only")
+                f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only"
+                + ("; – where the KOL was paid no post fee, so return per fee is undefined (a KOL booked for "
+                   "something else, such as a live session, sells and is paid under that operation model)"
+                   if (view.tiers["fees"] <= 0).any() else ""))
     blocks.append(Table(_kol_table(view.tiers, "tier", several),
                         f"Per tier and point, best last-touch return first: means per run (fees, revenue and "
                         f"profit in currency), return per fee [{interval}]."))

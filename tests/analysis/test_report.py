@@ -228,3 +228,19 @@ def test_network_snapshot_runs_a_scenario_with_platform_graphs():
     dumped = load_scenario(scenario).model_dump(mode="json")  # the manifest's nested form
     graph, state = small_run(dumped, 300, seed=1)
     assert graph.n == 300 and all(len(v) == 300 for v in state.values() if getattr(v, "ndim", 0) == 1)
+
+
+def test_kol_section_explains_a_dash_for_a_kol_paid_no_post_fee(tmp_path):
+    """A KOL paid no post fee (booked for a live session instead) has no return per fee: the
+    table shows '–' and its caption says why; with every KOL paid, the caption stays short."""
+    import pandas as pd
+    out = grid_output(tmp_path)
+    md = write_report(out).read_text()
+    assert "paid no post fee" not in md.split("## Which KOLs pay for themselves")[1]
+    kols = pd.read_parquet(out / "kols.parquet")
+    kols.loc[kols["name"] == "ana", "fees"] = 0.0
+    kols.to_parquet(out / "kols.parquet", index=False)
+    section = write_report(out).read_text().split("## Which KOLs pay for themselves")[1].split("\n## ")[0]
+    assert "– where the KOL was paid no post fee, so return per fee is undefined" in section
+    ana = [r for r in section.splitlines() if "| ana |" in r]
+    assert ana and all(r.rstrip(" |").endswith("–") for r in ana)
