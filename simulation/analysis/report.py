@@ -235,7 +235,10 @@ def points_table(results: Results, summary: pd.DataFrame,
     reps = results.runs.groupby("point").size()
     # a scenario's settings are in the Design section's scenario table: repeating them here
     # (lists and dicts spelled out) would push the metrics off the page
-    swept = [] if results.design_type == "scenarios" else results.swept
+    # (likewise a grid point's name that spells its swept values: 'kol.count=5')
+    names = [str(pts["name"].get(p, "")) if "name" in pts else "" for p in shown]
+    spelled = bool(results.swept) and all(f"{k}=" in n for n in names for k in results.swept)
+    swept = [] if results.design_type == "scenarios" or spelled else results.swept
     rows = []
     for p in shown:
         row = {"point": int(p), "name": str(pts["name"].get(p, p)) if "name" in pts else str(p)}

@@ -244,3 +244,19 @@ def test_kol_section_explains_a_dash_for_a_kol_paid_no_post_fee(tmp_path):
     assert "– where the KOL was paid no post fee, so return per fee is undefined" in section
     ana = [r for r in section.splitlines() if "| ana |" in r]
     assert ana and all(r.rstrip(" |").endswith("–") for r in ana)
+
+
+def test_grid_points_named_by_their_values_have_no_repeated_parameter_columns(tmp_path):
+    """Grid points named p<i> are labelled 'kol.count=4, ...'; the points table then does not
+    repeat those values in columns of their own (competition.toml's table ran off the page)."""
+    import json
+    out = grid_output(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for p in manifest["design"]["points"]:
+        p["name"] = f"p{p['point']}"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    points = md.split("## Design points", 1)[1].split("\n## ", 1)[0]
+    header = points.strip().split("\n", 1)[0]
+    assert header.startswith("| point | name | runs ok | conversion\\_rate"), header
+    assert "kol.count=4" in points
