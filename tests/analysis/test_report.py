@@ -260,3 +260,20 @@ def test_grid_points_named_by_their_values_have_no_repeated_parameter_columns(tm
     header = points.strip().split("\n", 1)[0]
     assert header.startswith("| point | name | runs ok | conversion\\_rate"), header
     assert "kol.count=4" in points
+
+
+def test_comparison_sentences_write_amounts_out_and_undefined_as_a_dash():
+    """'-12550' as in the tables (not '-1.255e+04'); an undefined bound reads '–', never 'nan'."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from simulation.analysis.stats import compare
+    runs = pd.DataFrame({"point": [0] * 3 + [1] * 3, "point_name": ["A"] * 3 + ["B"] * 3,
+                         "replication": [0, 1, 2] * 2, "m": [20000.0, 25100.0, 31000.0, 5000.0, 9000.0, 12000.0]})
+    c = compare(runs, "m", 0, 1, paired=True)
+    s = c.sentence()
+    assert "e+0" not in s and "A − B = 16700" in s, s
+    s = dataclasses.replace(c, low=np.nan, high=np.nan).sentence()  # an interval that could not be had
+    assert "nan" not in s and "CI – to –" in s, s
