@@ -212,6 +212,10 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
                        if c.startswith("attr_") and c.removeprefix("attr_") not in CHANNELS)
     if not channels:
         raise ValueError("runs have no attr_<channel> columns")
+    # a channel that sold nothing anywhere is an empty legend entry (and a zero-height bar on
+    # top of the stack, whose sticky edge removes the headroom above the tallest bar)
+    used = [c for c in channels if runs[f"attr_{c}"].fillna(0).to_numpy(float).any()]
+    channels = used or channels
     points = select_points(runs, max_points)
     names = _names(runs)
     means = runs[runs["point"].isin(points)].groupby("point")[[f"attr_{c}" for c in channels]].mean()
@@ -227,6 +231,7 @@ def attribution(runs: pd.DataFrame, path: Path | str, max_points: int = 12,
         vals = means[f"attr_{c}"].fillna(0).to_numpy()
         ax.bar(labels, vals, bottom=bottom, color=cmap(i), label=c)
         bottom += vals
+    ax.set_ylim(0, 1.05 * max(float(bottom.max()), 1e-9))
     ax.set_ylabel("share of purchases (%)" if share else "purchases per run (mean over replications)")
     ax.set_xlabel("design point")
     ax.set_title("Attribution by channel" + _subset_note(len(points), runs["point"].nunique()))

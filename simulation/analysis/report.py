@@ -149,6 +149,17 @@ def md_escape(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def split_question(text) -> tuple[str, str]:
+    """(the question, the setup after it): an experiment file's opening comment cut after its first '?'.
+
+    The summary quotes the question alone; the design section carries the rest (population,
+    levers, replications), so the answer is not buried under the setup.
+    """
+    text = " ".join(str(text or "").split())
+    head, mark, rest = text.partition("?")
+    return (head + mark, rest.strip()) if mark and rest.strip() else (text, "")
+
+
 def _cell_text(x) -> str:
     return " ".join(fmt(x).split()) if not isinstance(x, str) else " ".join(x.split())
 
@@ -222,10 +233,16 @@ def points_table(results: Results, summary: pd.DataFrame,
         note = (f"Showing the {MAX_TABLE_ROWS} of {len(all_points)} points with the highest "
                 f"conversion; every point is in runs.parquet.")
     reps = results.runs.groupby("point").size()
+    # a scenario's settings are in the Design section's scenario table: repeating them here
+    # (lists and dicts spelled out) would push the metrics off the page
+    # (likewise a grid point's name that spells its swept values: 'kol.count=5')
+    names = [str(pts["name"].get(p, "")) if "name" in pts else "" for p in shown]
+    spelled = bool(results.swept) and all(f"{k}=" in n for n in names for k in results.swept)
+    swept = [] if results.design_type == "scenarios" or spelled else results.swept
     rows = []
     for p in shown:
         row = {"point": int(p), "name": str(pts["name"].get(p, p)) if "name" in pts else str(p)}
-        for param in results.swept:
+        for param in swept:
             row[param] = pts[param].get(p, "") if param in pts else ""
         row["runs ok"] = int(reps.get(p, 0))
         for m in metrics:
@@ -297,7 +314,8 @@ def design_blocks(results: Results) -> list[Block]:
     n_ok, n_err = len(results.runs), len(results.errors)
     crn = ("on: replication r of every point shares one seed, so points are compared pair by pair"
            if results.crn else "off: points use independent seeds (Welch comparisons)")
-    lines = [
+    setup = split_question(m.get("question"))[1]
+    lines = ([f"- **Setup:** {md_escape(setup)}"] if setup else []) + [
         f"- **Design:** `{results.design_type}`, {len(results.points)} points × "
         f"{m.get('replications', '?')} replication(s) = {m.get('n_runs', len(results.all_runs))} runs "
         f"({n_ok} ok, {n_err} failed).",
@@ -595,7 +613,10 @@ def kol_blocks(results: Results, view: KolView, fig_dir: Path) -> list[Block]:
                            f"credited to no KOL, so last-touch purchases, revenue and returns below are understated "
                            f"by that much."))
     interval = (f"95 % interval over replications: delta-method t with fewer than {MIN_BOOTSTRAP_N}, BCa "
-                f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only")
+                f"bootstrap from {MIN_BOOTSTRAP_N}; none when the KOL or tier appears in one run only"
+                + ("; – where the KOL was paid no post fee, so return per fee is undefined (a KOL booked for "
+                   "something else, such as a live session, sells and is paid under that operation model)"
+                   if (view.tiers["fees"] <= 0).any() else ""))
     blocks.append(Table(_kol_table(view.tiers, "tier", several),
                         f"Per tier and point, best last-touch return first: means per run (fees, revenue and "
                         f"profit in currency), return per fee [{interval}]."))
@@ -686,10 +707,12 @@ def build_blocks(results: Results, fig_dir: Path, seed: int = 0) -> list[Block]:
         if ret.profit in results.runs:
             blocks += best_section(results, ret.profit, True, seed)
         blocks += best_section(results, ret.ratio, True, seed)
-    blocks += segment_blocks(results, seed, fig_dir)
+    # the sections of the mechanics the experiment is about (its operation models, platforms,
+    # products) answer its question: they come before the generic per-segment breakdown
     blocks += operation_blocks(results, seed)
     blocks += platform_blocks(results, fig_dir, seed)
     blocks += market_blocks(results, fig_dir, seed)
+    blocks += segment_blocks(results, seed, fig_dir)
     if view is not None:
         blocks += kol_blocks(results, view, fig_dir)
     fig_blocks, notes = figure_blocks(results, fig_dir, seed)
@@ -794,8 +817,9 @@ def summary_blocks(results: Results, seed: int = 0, kols: KolView | None = None)
     m = results.manifest
     runs = results.runs
     ret = return_metrics(runs.columns)
-    question = " ".join(str(m.get("question") or "").split())
-    lines = [f"- **Question:** {md_escape(question) if question else '(the experiment file states none)'}"]
+    question, setup = split_question(m.get("question"))
+    lines = [f"- **Question:** {md_escape(question) if question else '(the experiment file states none)'}"
+             + (" (the setup is under Design)" if setup else "")]
     metric = _headline(results)
     unit = METRIC_UNITS.get(metric, "")
     base = default_baseline(results)

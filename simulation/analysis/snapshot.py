@@ -20,16 +20,16 @@ def shrink(scenario: dict, people: int) -> dict:
     scaled down with the population (keeping at least 3) so the run stays valid.
     """
     out = copy.deepcopy(scenario)
-    graph = out.get("graph")
-    # TOML writes generator parameters flat; the manifest's dump nests them in "params"
-    if isinstance(graph, dict) and isinstance(graph.get("params"), dict) and graph["params"]:
-        graph = graph["params"]
-    if not isinstance(graph, dict) or not any(k in graph for k in SIZE_KEYS):
+    graph = _size_params(out.get("graph"))
+    if graph is None:
         raise ValueError("the scenario's graph has no size parameter 'n' (a graph file?)")
     size = max(int(graph[k]) for k in SIZE_KEYS if k in graph)
-    for k in SIZE_KEYS:
-        if k in graph:
-            graph[k] = min(int(graph[k]), people)
+    # a platform's own generated graph (simulation.platforms) must have as many nodes as people
+    platforms = out.get("platforms") if isinstance(out.get("platforms"), list) else []
+    for params in [graph] + [_size_params(p.get("graph")) for p in platforms if isinstance(p, dict)]:
+        for k in SIZE_KEYS:
+            if params is not None and k in params:
+                params[k] = min(int(params[k]), people)
     scale = min(1.0, people / max(size, 1))
     for table, key in (("kol", "count"), ("seeding", "count")):
         node = out.get(table)
@@ -37,6 +37,14 @@ def shrink(scenario: dict, people: int) -> dict:
             # proportional, but at least a few so the small run shows a cascade
             node[key] = min(node[key], max(3, round(node[key] * scale)))
     return out
+
+
+def _size_params(graph) -> dict | None:
+    """The dict holding a generated graph's size parameter, or None (a graph file, no graph)."""
+    # TOML writes generator parameters flat; the manifest's dump nests them in "params"
+    if isinstance(graph, dict) and isinstance(graph.get("params"), dict) and graph["params"]:
+        graph = graph["params"]
+    return graph if isinstance(graph, dict) and any(k in graph for k in SIZE_KEYS) else None
 
 
 def small_run(scenario: dict, people: int, seed: int = 0):

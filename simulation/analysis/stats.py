@@ -303,7 +303,11 @@ def _pct(p: float) -> str:
 
 
 def _num(x: float) -> str:
-    return "nan" if not np.isfinite(x) else f"{x:.4g}"
+    """A number for a sentence: 4 significant digits, whole amounts from 10,000 to a million
+    written out (12550, not 1.255e+04, as the report's tables do), '–' when undefined."""
+    if not np.isfinite(x):
+        return "–"
+    return f"{x:.0f}" if 1e4 <= abs(x) < 1e6 else f"{x:.4g}"
 
 
 def _confidence_from_t(mean: float, se: float, df: float) -> tuple[float, float]:

@@ -68,7 +68,9 @@ def _base(title: str, days: int, y_name: str, legend: list[str] | None = None) -
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": legend or [], "top": 22, "type": "scroll"},
-        "grid": {"left": 30, "right": 16, "top": 60 if legend else 36, "bottom": 28, "containLabel": True},
+        # left: room for the axis name, which sits nameGap (48 px) left of the axis line even
+        # when the tick labels are narrow (at 30 px it was cut at the canvas edge)
+        "grid": {"left": 44, "right": 16, "top": 60 if legend else 36, "bottom": 28, "containLabel": True},
         "xAxis": {"type": "value", "name": "day", "nameLocation": "middle", "nameGap": 22,
                   "min": 0, "max": max(days, 1)},
         "yAxis": _y_axis(y_name),
@@ -112,6 +114,13 @@ def funnel_days_option(model: SocialCommerceModel) -> dict:
     return opt
 
 
+#: The funnel-on-day chart's axis runs to this multiple of its longest bar, so that the
+#: labels beside the bars ("817 (40.9% of people, 60% of previous)") are not cut off.
+FUNNEL_LABEL_ROOM = 2.6
+#: Legend entries per row of the attribution chart ("community (78)" is ~120 px of a ~480 px card).
+ATTRIBUTION_LEGEND_PER_ROW = 3
+
+
 def funnel_today_option(model: SocialCommerceModel) -> dict:
     """Today's funnel: exposed → interested → bought → shared with each step's conversion."""
     eng = model.engine
@@ -128,7 +137,8 @@ def funnel_today_option(model: SocialCommerceModel) -> dict:
         "tooltip": {"trigger": "item"},
         "grid": {"left": 8, "right": 16, "top": 36, "bottom": 28, "containLabel": True},
         "xAxis": {"type": "value", "name": "people (cumulative)", "nameLocation": "middle", "nameGap": 22,
-                  "max": max(1.0, 1.9 * max(values))},
+                  # room right of the longest bar for its label (the card is ~560 px wide at 1,280)
+                  "max": max(1.0, FUNNEL_LABEL_ROOM * max(values)), "axisLabel": {"showMaxLabel": False}},
         "yAxis": {"type": "category", "inverse": True, "data": [lab for _, lab, _ in FUNNEL]},
         "series": [{"type": "bar", "name": "people",
                     "data": [{"value": v, "itemStyle": {"color": c}, "label": {"show": True, "position": "right",
@@ -142,13 +152,20 @@ def attribution_option(model: SocialCommerceModel) -> dict:
     eng, t = model.engine, model.day + 1
     series = {c: np.cumsum(eng.daily[f"attr_{c}"][:t]) for c in CHANNELS}
     total = int(sum(s[-1] for s in series.values()))
-    names = [f"{c} ({int(series[c][-1])})" for c in CHANNELS]
+    # the channels that have sold so far: thirteen legend entries, most of them "(0)", paged
+    # the legend and hid the ones that mattered
+    shown = [c for c in CHANNELS if series[c][-1] > 0] or list(CHANNELS[:1])
+    names = [f"{c} ({int(series[c][-1])})" for c in shown]
     opt = category_days(_base(f"Attribution: {total} purchases by channel", eng.days, "purchases (cumulative)",
                               names), eng.days)
+    # every channel's name and count in view: the legend wraps onto rows instead of paging
+    rows = -(-len(names) // ATTRIBUTION_LEGEND_PER_ROW)
+    opt["legend"]["type"] = "plain"
+    opt["grid"]["top"] = 38 + 22 * rows
     opt["series"] = [{"name": name, "type": "line", "stack": "all", "areaStyle": {}, "showSymbol": False,
                       "color": channel_colour(c), "lineStyle": {"width": 0.5},
                       "data": [int(v) for v in series[c]]}
-                     for c, name in zip(CHANNELS, names)]
+                     for c, name in zip(shown, names)]
     return opt
 
 
@@ -207,6 +224,7 @@ def money_option(model: SocialCommerceModel) -> dict:
     colours = {"revenue": "#2ca02c", "marketing spend": "#ff7f0e", "profit": "#1f77b4"}
     series = money_series(model)
     opt = _base("Revenue, spend and profit so far", model.engine.days, "currency (cumulative)", list(series))
+    opt["yAxis"]["nameGap"] = 62  # tick labels like "-10,000" are wider than the default gap
     opt["series"] = [{"name": k, "type": "line", "showSymbol": False, "color": colours[k],
                       "data": [[i, v] for i, v in enumerate(_r(s, 2))]} for k, s in series.items()]
     return opt

@@ -174,3 +174,20 @@ def test_kol_returns_figure(grid, tmp_path):
     check(figs.kol_returns(one, tmp_path / "one", "KOL"), "(1/3 runs)")
     with pytest.raises(ValueError, match="no KOL rows"):
         figs.kol_returns(table.head(0), tmp_path / "none")
+
+
+def test_attribution_leaves_out_channels_that_sold_nothing(scen, tmp_path, monkeypatch):
+    """A channel with no purchase anywhere gets no legend entry, and the tallest stack keeps
+    headroom under the top of the axes (a zero-height bar on top of it once clipped it)."""
+    runs = scen.runs.copy()
+    runs["attr_live"] = 0  # a channel nobody bought through, last in the stack order
+    used = [c.removeprefix("attr_") for c in runs.filter(regex="^attr_").columns if runs[c].sum() > 0]
+    drawn = []
+    save = figs.save
+    monkeypatch.setattr(figs, "save", lambda fig, path: drawn.append(fig) or save(fig, path))
+    svg = check(figs.attribution(runs, tmp_path / "attr"), "friend")
+    assert "<!-- live -->" not in svg
+    ax = drawn[0].axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [c for c in figs.CHANNELS if c in used]
+    tallest = max(p.get_y() + p.get_height() for p in ax.patches)
+    assert ax.get_ylim()[1] >= 1.04 * tallest

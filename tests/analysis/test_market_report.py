@@ -51,4 +51,6 @@ def test_competition_sweep_reports_market_share(tmp_path):
     md = (out / "report.md").read_text()
     section = md.split("## Market: products and rival", 1)[1].split("\n## ", 1)[0]
     assert "### Product ours" in section and "### Product rival" in section
+    # the section the experiment is about comes before the generic per-segment breakdown
+    assert md.index("## Market: products and rival") < md.index("## Segments and profiles")
     assert "figures/market_share.png" in section and (out / "figures" / "market_share.png").stat().st_size > 10_000

@@ -181,3 +181,99 @@ def test_operation_readouts_follow_the_registry(tmp_path):
     assert f"Operation model: {REGISTRY['event'].label}" not in headings
     table = [b for b in blocks if b.kind == "table" and "points_issued" in b.caption][0]
     assert set(REGISTRY["points"].metrics) <= set(table.columns)  # the readouts are the columns
+
+
+def test_summary_quotes_the_question_and_design_carries_the_setup(tmp_path):
+    """An experiment file opens with its question, then the setup: the summary leads with the
+    question alone, the setup goes under Design; a scenarios design's points table does not
+    repeat the settings the scenario table already lists."""
+    import json
+    out = scenarios_output(tmp_path, replications=3)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["question"] = "Which plan wins? Five thousand people\nover 60 days, 3 replications."
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    summary = md.split("## Summary", 1)[1].split("\n## ", 1)[0]
+    design = md.split("## Design\n", 1)[1].split("\n## ", 1)[0]
+    assert "- **Question:** Which plan wins? (the setup is under Design)" in summary
+    assert "Five thousand" not in summary
+    assert "- **Setup:** Five thousand people over 60 days, 3 replications." in design
+    points = md.split("## Design points", 1)[1].split("\n## ", 1)[0]
+    header = points.strip().split("\n", 1)[0]
+    assert header.startswith("| point | name | runs ok | conversion\\_rate"), header
+    assert "operations.content.enabled" not in points  # in the scenario table, not here
+    assert "operations.content.enabled = True" in design
+
+
+def test_question_without_setup_is_kept_whole(tmp_path):
+    from simulation.analysis.report import split_question
+    assert split_question("Which plan wins?") == ("Which plan wins?", "")
+    assert split_question("A sweep of prices.") == ("A sweep of prices.", "")
+    assert split_question("Does it pay?  It has\n5 stores.") == ("Does it pay?", "It has 5 stores.")
+    assert split_question(None) == ("", "")
+
+
+def test_network_snapshot_runs_a_scenario_with_platform_graphs():
+    """The snapshot's small run cuts a platform's own generated graph to the same people
+    (it used to fail: 'the generator makes 5000 nodes but the population has 400')."""
+    from simulation.analysis.snapshot import shrink, small_run
+    from simulation.config.scenario import load_scenario
+
+    scenario = {"graph": {"generator": "powerlaw_cluster", "n": 2000, "m": 3, "p": 0.3},
+                "platforms": [{"name": "chat"},
+                              {"name": "video", "graph": {"generator": "barabasi_albert", "n": 2000, "m": 2}}]}
+    small = shrink(scenario, 300)
+    assert small["graph"]["n"] == 300 and small["platforms"][1]["graph"]["n"] == 300
+    assert scenario["platforms"][1]["graph"]["n"] == 2000  # the manifest's copy is left alone
+    dumped = load_scenario(scenario).model_dump(mode="json")  # the manifest's nested form
+    graph, state = small_run(dumped, 300, seed=1)
+    assert graph.n == 300 and all(len(v) == 300 for v in state.values() if getattr(v, "ndim", 0) == 1)
+
+
+def test_kol_section_explains_a_dash_for_a_kol_paid_no_post_fee(tmp_path):
+    """A KOL paid no post fee (booked for a live session instead) has no return per fee: the
+    table shows '–' and its caption says why; with every KOL paid, the caption stays short."""
+    import pandas as pd
+    out = grid_output(tmp_path)
+    md = write_report(out).read_text()
+    assert "paid no post fee" not in md.split("## Which KOLs pay for themselves")[1]
+    kols = pd.read_parquet(out / "kols.parquet")
+    kols.loc[kols["name"] == "ana", "fees"] = 0.0
+    kols.to_parquet(out / "kols.parquet", index=False)
+    section = write_report(out).read_text().split("## Which KOLs pay for themselves")[1].split("\n## ")[0]
+    assert "– where the KOL was paid no post fee, so return per fee is undefined" in section
+    ana = [r for r in section.splitlines() if "| ana |" in r]
+    assert ana and all(r.rstrip(" |").endswith("–") for r in ana)
+
+
+def test_grid_points_named_by_their_values_have_no_repeated_parameter_columns(tmp_path):
+    """Grid points named p<i> are labelled 'kol.count=4, ...'; the points table then does not
+    repeat those values in columns of their own (competition.toml's table ran off the page)."""
+    import json
+    out = grid_output(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for p in manifest["design"]["points"]:
+        p["name"] = f"p{p['point']}"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    md = write_report(out).read_text()
+    points = md.split("## Design points", 1)[1].split("\n## ", 1)[0]
+    header = points.strip().split("\n", 1)[0]
+    assert header.startswith("| point | name | runs ok | conversion\\_rate"), header
+    assert "kol.count=4" in points
+
+
+def test_comparison_sentences_write_amounts_out_and_undefined_as_a_dash():
+    """'-12550' as in the tables (not '-1.255e+04'); an undefined bound reads '–', never 'nan'."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from simulation.analysis.stats import compare
+    runs = pd.DataFrame({"point": [0] * 3 + [1] * 3, "point_name": ["A"] * 3 + ["B"] * 3,
+                         "replication": [0, 1, 2] * 2, "m": [20000.0, 25100.0, 31000.0, 5000.0, 9000.0, 12000.0]})
+    c = compare(runs, "m", 0, 1, paired=True)
+    s = c.sentence()
+    assert "e+0" not in s and "A − B = 16700" in s, s
+    s = dataclasses.replace(c, low=np.nan, high=np.nan).sentence()  # an interval that could not be had
+    assert "nan" not in s and "CI – to –" in s, s

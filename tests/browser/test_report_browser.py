@@ -23,6 +23,11 @@ def test_report_fits_1280_px_and_loads_every_figure(browser, tmp_path, make):
     assert images and all(ok for ok, _ in images), [alt for ok, alt in images if not ok]
     first = browser.execute_script("return document.querySelector('h2').innerText")
     assert first == "Summary"
+    # the design points table, the report's main table, fits without scrolling sideways in its box
+    box = browser.execute_script(
+        "const h = [...document.querySelectorAll('h2')].find(e => e.innerText === 'Design points');"
+        "const b = h.nextElementSibling; return [b.scrollWidth, b.clientWidth];")
+    assert box[0] <= box[1], f"the design points table is {box[0]} px wide in a {box[1]} px box"
     if make is grid_output:
         browser.save_screenshot(str(SCREENSHOTS / "report_first_screen.png"))
     assert console_errors(browser) == []
