@@ -72,7 +72,8 @@ def platform_blocks(results, fig_dir: Path, seed: int = 0) -> list:
                  "Conversion there = people whose first purchase came through the platform / people exposed "
                  "there."),
             Para("\n".join(lines)),
-            Table(table, "Mean per run over ok replications, per design point and platform."),
+            Table(table, "Mean per run over ok replications, per design point and platform; revenue (before "
+                         "returns), ads spend and ads spend per buyer in currency."),
             Table(attribution_table(runs), "Purchases per run (mean) by platform and the channel credited "
                                            "(last touch); each row sums to that platform's purchases."),
             Figure(platform_mix(runs, fig_dir / "platforms")[0],

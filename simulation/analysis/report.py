@@ -291,9 +291,13 @@ def best_section(results: Results, metric: str, maximize: bool, seed: int) -> li
     blocks.append(Para(f"**{md_escape(best.name)}** (point {best.point}) has the highest {metric}: "
                        f"{fmt_ci(iv.estimate, iv.low, iv.high)} {unit} "
                        f"({how}, {iv.n} replications)."))
+    # the runner-up may be the baseline itself: then one comparison says both
+    same = (best.runner_up is not None and best.vs_baseline is not None
+            and best.runner_up.b == best.vs_baseline.b)
     if best.runner_up is not None:
-        blocks.append(Para(_comparison_text("Against the runner-up", best.runner_up)))
-    if best.vs_baseline is not None:
+        title = "Against the runner-up, which is the baseline" if same else "Against the runner-up"
+        blocks.append(Para(_comparison_text(title, best.runner_up)))
+    if best.vs_baseline is not None and not same:
         blocks.append(Para(_comparison_text("Against the baseline", best.vs_baseline)))
     elif base == best.point:
         blocks.append(Para("The best point is the baseline itself."))

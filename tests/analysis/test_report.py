@@ -277,3 +277,19 @@ def test_comparison_sentences_write_amounts_out_and_undefined_as_a_dash():
     assert "e+0" not in s and "A − B = 16700" in s, s
     s = dataclasses.replace(c, low=np.nan, high=np.nan).sentence()  # an interval that could not be had
     assert "nan" not in s and "CI – to –" in s, s
+
+
+def test_a_runner_up_that_is_the_baseline_is_compared_once(tmp_path):
+    # two points: the runner-up of the best is the baseline, so one comparison (named so) says both
+    from simulation.cli import main
+    from tests.runner.small import small_base, write
+
+    text = ("# Do twenty KOLs sell more?\n" + small_base() + "[sweep]\ndesign = 'scenarios'\nreplications = 3\n"
+            "[[sweep.scenarios]]\nname = 'baseline'\n[[sweep.scenarios]]\nname = 'kols'\n"
+            "[sweep.scenarios.set]\n'kol.count' = 20\n'kol.engagement_rate' = 0.5\n")
+    out = tmp_path / "out"
+    assert main(["sweep", str(write(tmp_path / "e.toml", text)), "--out", str(out), "--workers", "1", "-q"]) == 0
+    md = write_report(out).read_text()
+    # twenty KOLs win on conversion: their runner-up is the baseline
+    assert "**kols** (point 1) has the highest conversion_rate" in md
+    assert "Against the runner-up, which is the baseline" in md and "Against the baseline" not in md
