@@ -9,14 +9,26 @@ Public API::
     write_report(out_dir) -> Path           # report.md + self-contained report.html
     simulation.analysis.figures             # one function per figure, PNG + SVG
 """
-from simulation.analysis.load import Results, ResultsError, load_results
-from simulation.analysis.report import write_report
-from simulation.analysis.sensitivity import morris_indices, sobol_indices
-from simulation.analysis.stats import (Best, Comparison, Interval, best_point, compare, curve_bands,
-                                       pareto_frontier, ratio_interval, summarize, t_interval)
+# Imported on first use (PEP 562), not here: ``socsim run`` needs ``load`` (its error type)
+# and ``platform_report`` only, not the report's matplotlib / scipy.stats stack (~1.5 s).
+_LAZY = {
+    **dict.fromkeys(("Results", "ResultsError", "load_results"), "simulation.analysis.load"),
+    "write_report": "simulation.analysis.report",
+    **dict.fromkeys(("morris_indices", "sobol_indices"), "simulation.analysis.sensitivity"),
+    **dict.fromkeys(("Best", "Comparison", "Interval", "best_point", "compare", "curve_bands", "pareto_frontier",
+                     "ratio_interval", "summarize", "t_interval"), "simulation.analysis.stats"),
+}
 
 __all__ = [
     "Best", "Comparison", "Interval", "Results", "ResultsError", "best_point", "compare",
     "curve_bands", "load_results", "morris_indices", "pareto_frontier", "ratio_interval",
     "sobol_indices", "summarize", "t_interval", "write_report",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

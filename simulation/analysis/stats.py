@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+# scipy.stats is imported where used: it costs ~0.5 s to import, which ``socsim run`` pays only
+# when its summary table has intervals to compute.
 
 from simulation.seeding import as_seed_sequence, run_seed
 
@@ -110,6 +111,7 @@ def t_interval(values, confidence: float = 0.95) -> Interval:
     if n == 1:
         return Interval(mean, math.nan, math.nan, 1, n_nan, confidence, "t")
     se = float(x.std(ddof=1) / math.sqrt(n))
+    from scipy import stats as sps
     half = float(sps.t.ppf(0.5 + confidence / 2.0, n - 1)) * se
     return Interval(mean, mean - half, mean + half, n, n_nan, confidence, "t", se)
 
@@ -131,6 +133,7 @@ def _bootstrap(statistic, sizes: tuple[int, ...], confidence: float, rng: np.ran
     data, so rows that belong together (revenue and spend of one run, or of one
     replication under CRN) are resampled together.
     """
+    from scipy import stats as sps
     data = tuple(np.arange(s) for s in sizes)
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
@@ -181,6 +184,7 @@ def ratio_interval(numerator, denominator, shift: float = 0.0, confidence: float
     if n < MIN_BOOTSTRAP_N:
         z = (num - (estimate - shift) * den) / den.mean()
         se = float(z.std(ddof=1) / math.sqrt(n))
+        from scipy import stats as sps
         half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * se
         return Interval(estimate, estimate - half, estimate + half, n, n_nan, confidence,
                         "delta-method t, ratio of means", se)
@@ -312,6 +316,7 @@ def _num(x: float) -> str:
 
 def _confidence_from_t(mean: float, se: float, df: float) -> tuple[float, float]:
     """(two-sided p, one-sided confidence that the true difference is > 0)."""
+    from scipy import stats as sps
     if se == 0 or not np.isfinite(se):
         if mean == 0:
             return 1.0, 0.5
@@ -325,6 +330,7 @@ def paired_t(a, b, confidence: float = 0.95) -> dict:
 
     Pairs with a NaN on either side are dropped.
     """
+    from scipy import stats as sps
     _check_confidence(confidence)
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -353,6 +359,7 @@ def paired_t(a, b, confidence: float = 0.95) -> dict:
 
 def welch_t(a, b, confidence: float = 0.95) -> dict:
     """Welch's unequal-variance comparison of independent samples: a − b, CI, p, d."""
+    from scipy import stats as sps
     _check_confidence(confidence)
     a, _ = _clean(a)
     b, _ = _clean(b)
@@ -389,6 +396,7 @@ def ratio_difference(num_a, den_a, num_b, den_b, shift: float = 0.0, paired: boo
     instead: linearised differences ``z_r`` (see ``ratio_interval``), then a paired t
     (paired) or Welch t (unpaired) on them; ``method`` says which.
     """
+    from scipy import stats as sps
     _check_confidence(confidence)
     arrs = [np.asarray(x, dtype=float).ravel() for x in (num_a, den_a, num_b, den_b)]
     if paired:
@@ -580,6 +588,7 @@ def curve_bands(timeseries: pd.DataFrame, column: str, scale: pd.Series | float 
 
     Returns columns ``point``, ``point_name``, ``day``, ``mean``, ``low``, ``high``, ``n``.
     """
+    from scipy import stats as sps
     df = timeseries[["run", "point", "day", column]
                     + (["point_name"] if "point_name" in timeseries else [])].copy()
     if isinstance(scale, pd.Series):

@@ -64,7 +64,11 @@ def mix64(z):
     return z ^ (z >> uint64(31))
 
 
-@njit(inline="always", cache=True)
+# Compiled once, for four uint64 (``uniform`` casts before calling), not inlined by Numba:
+# LLVM inlines it into each caller. Numba-level inlining re-typed and copied its IR at every
+# call site (~0.1 s of compile time each, over 90 call sites), and a plain call with a
+# module constant (a literal) as ``stream`` would compile one copy per constant.
+@njit(cache=True)
 def hash4(key, stream, a, b):
     """Return 64 well-mixed bits from (key, stream, a, b); all integers.
 
@@ -80,7 +84,7 @@ def hash4(key, stream, a, b):
 @njit(inline="always", cache=True)
 def uniform(key, stream, a, b):
     """Return a uniform float in [0, 1) determined by (key, stream, a, b)."""
-    return float(hash4(key, stream, a, b) >> uint64(11)) * _INV53
+    return float(hash4(uint64(key), uint64(stream), uint64(a), uint64(b)) >> uint64(11)) * _INV53
 
 
 @njit(cache=True)

@@ -18,8 +18,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import breadth_first_order
 from pydantic import Field
 
 from ..config.base import Label, Money, Probability, Window
@@ -57,6 +55,10 @@ def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarr
     size = int(round(cfg.partner_audience_share * n))
     if cfg.partner_audience == "random":
         return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
+    # imported here, not at the top: scipy.sparse costs ~0.2 s to import, paid only by runs with a partner
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import breadth_first_order
+
     adj = csr_array((np.ones(len(indices), np.int8), indices, indptr), shape=(n, n))
     taken = np.zeros(n, bool)
     parts: list[np.ndarray] = []

@@ -6,7 +6,21 @@ glue (``add_parser``, ``main``). Modules: ``config`` (schema), ``evaluate`` (CRN
 objective through the runner's task code), ``kols`` (CELF subset search), ``search``
 (optuna), ``compare`` (fresh-seed re-evaluation), ``outputs`` (files and figures).
 """
-from simulation.optimize.config import Optimization, OptimizeError, load_optimization
-from simulation.optimize.run import OptimizeOutcome, optimize
+# Imported on first use (PEP 562), not here: the CLI imports ``command`` to build its
+# parser, and ``run`` pulls in the analysis stack (scipy.stats, matplotlib, pandas), ~2 s
+# that every ``socsim run`` would otherwise pay.
+_LAZY = {
+    "Optimization": "simulation.optimize.config", "OptimizeError": "simulation.optimize.config",
+    "load_optimization": "simulation.optimize.config",
+    "OptimizeOutcome": "simulation.optimize.run", "optimize": "simulation.optimize.run",
+}
 
 __all__ = ["Optimization", "OptimizeError", "OptimizeOutcome", "load_optimization", "optimize"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
