@@ -16,9 +16,9 @@ RUN_KERNELS = (
     ("simulation.kernels.funnel", "mark"),
     ("simulation.kernels.cascade", "pick_seeds"),
 )
-#: Seconds a cold compile of those kernels took on the 2-core development machine (measured
-#: with an empty NUMBA_CACHE_DIR: a 5-day, 500-person run took 30.5 s, 2026-11-30).
-COMPILE_SECONDS = 30
+#: Seconds a first run takes on an empty cache on the 2-core development machine (CPU, 2026-11-30,
+#: ``benchmarks/bench_coldstart.py``: the default scenario 7-8 s, every operation model on ~10 s).
+COMPILE_SECONDS = 10
 
 
 def missing_kernels() -> list[str]:
