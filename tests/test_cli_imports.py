@@ -52,3 +52,11 @@ def test_submodules_of_a_lazy_package_still_import():
     assert figures.__name__ == "simulation.analysis.figures"
     assert stats.t_interval([1.0, 2.0, 3.0]).high > 2.0
     assert callable(command.add_parser)
+
+
+def test_a_submodule_is_an_attribute_of_its_lazy_package_as_before():
+    # the eager imports used to leave e.g. ``simulation.analysis.figures`` set on the package
+    code = ("import simulation.analysis as A, simulation.optimize as O\n"
+            "assert A.figures.__name__ == 'simulation.analysis.figures'\n"
+            "assert O.search.__name__ == 'simulation.optimize.search'")
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -9,6 +9,8 @@ Public API::
     write_report(out_dir) -> Path           # report.md + self-contained report.html
     simulation.analysis.figures             # one function per figure, PNG + SVG
 """
+from simulation.lazy_exports import lazy_attributes
+
 # Imported on first use (PEP 562), not here: ``socsim run`` needs ``load`` (its error type)
 # and ``platform_report`` only, not the report's matplotlib / scipy.stats stack (~1.5 s).
 _LAZY = {
@@ -25,10 +27,4 @@ __all__ = [
     "sobol_indices", "summarize", "t_interval", "write_report",
 ]
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -6,6 +6,8 @@ glue (``add_parser``, ``main``). Modules: ``config`` (schema), ``evaluate`` (CRN
 objective through the runner's task code), ``kols`` (CELF subset search), ``search``
 (optuna), ``compare`` (fresh-seed re-evaluation), ``outputs`` (files and figures).
 """
+from simulation.lazy_exports import lazy_attributes
+
 # Imported on first use (PEP 562), not here: the CLI imports ``command`` to build its
 # parser, and ``run`` pulls in the analysis stack (scipy.stats, matplotlib, pandas), ~2 s
 # that every ``socsim run`` would otherwise pay.
@@ -17,10 +19,4 @@ _LAZY = {
 
 __all__ = ["Optimization", "OptimizeError", "OptimizeOutcome", "load_optimization", "optimize"]
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
