@@ -231,11 +231,17 @@ from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
 from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .profiles import draw_profiles
+from .record_buffer import RecordBuffer
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .targeting import eligible, keep, pick_eligible
 from .ties import tie_strength
 
 SLOT_KOL = 1
+#: columns (and dtypes) of the run's purchase and payment records
+PURCHASE_COLUMNS = {"day": np.int64, "buyer": np.int64, "channel": np.int8, "price": np.float64,
+                    "discount": np.float64, "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
+                    "root_kol": np.int64, "platform": np.int8}
+PAYMENT_COLUMNS = {"day": np.int64, "kind": np.int8, "payee": np.int64, "amount": np.float64}
 _KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
 SLOT_PLATFORM = 8
 CH_ADS = CHANNELS.index("ads")
@@ -386,8 +392,12 @@ class Engine:
         self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
                                            pop)
-        self._purchases: list[dict] = []
-        self._payments: list[dict] = []
+        self._purchases = RecordBuffer(PURCHASE_COLUMNS)
+        self._payments = RecordBuffer(PAYMENT_COLUMNS)
+        # the per-group daily series as (groups, days + 1) blocks per readout axis (``simulation.segments``)
+        self._group_blocks = segments.bind_blocks(self.daily, pop)
+        self._book_counts = np.zeros(3, np.int64)
+        self.last_buyers = np.empty(0, np.int64)  # buyers of the last day booked (a market's couplings read them)
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
         # the contract (operations.base): each hook is called only for the models that implement it
@@ -429,9 +439,7 @@ class Engine:
         payees = np.asarray(payees, np.int64)
         if payees.shape != amounts.shape:
             payees = np.broadcast_to(payees, amounts.shape)
-        self._payments.append({"day": np.full(len(amounts), day, np.int64),
-                               "kind": np.full(len(amounts), _KIND_INDEX[kind], np.int8),
-                               "payee": payees, "amount": amounts})
+        self._payments.append(len(amounts), day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
         self.daily[series][day] += float(amounts.sum())
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
@@ -642,8 +650,10 @@ class Engine:
         c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
-        if sc.product.repeat_rate > 0:
-            p = _concat(p, self._repeats(day))
+        if sc.product.repeat_rate > 0 and self.pool_size:  # an empty pool draws nothing
+            r = self._repeats(day)
+            if len(r["buyer"]):
+                p = _concat(p, r)
         for op in self.hooked["route"]:
             p = op.route(day, p)
         if day == self.launch:
@@ -682,68 +692,75 @@ class Engine:
     def _book(self, day: int, p: Purchases, interested_today: np.ndarray) -> None:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
-        buyers = p["buyer"]
-        plat = self._purchase_platform(day, buyers)
-        # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
-        cut = np.zeros(len(buyers))
-        for op in self.hooked["price_cut"]:
-            cut = cut + op.price_cut(p)
-        paid = ledger.price_paid(self.list_price, p["price"], cut,
-                                 [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
-        p = dict(p, price=paid, discount=self.list_price - paid)
-        self._kol_purchases(day, p)
-        for op in self.hooked["on_purchases"]:
-            op.on_purchases(day, p)
-        new = buyers[~self.bought[buyers]]
-        self._set_roots(new, p["channel"][~self.bought[buyers]], p["ref"][~self.bought[buyers]])
-        self._set_roots(interested_today, self.cand_channel[interested_today], self.cand_ref[interested_today])
-        self.first_day[new] = day
-        self.first_channel[new] = p["channel"][~self.bought[buyers]]
-        self.first_kol[new] = np.where(self.first_channel[new] == F.CH_KOL, p["ref"][~self.bought[buyers]], -1)
-        self.first_platform[new] = plat[~self.bought[buyers]]
-        self.marked["bought"] += F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
-        self.mark("exposed", buyers)
-        self.mark("interested", buyers)
-        self.purchase_day[buyers] = day
-        if self.several:
-            self.exposed_on[plat, buyers] = True
-            self.interested_on[plat, buyers] = True
-        self._purchases.append({"platform": plat, "day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
-                                "channel": p["channel"].astype(np.int8), "price": p["price"].astype(np.float64),
-                                "discount": p["discount"].astype(np.float64), "ref": p["ref"].astype(np.int64),
-                                "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
-                                "root_channel": self.root_channel[buyers], "root_kol": self.root_kol[buyers]})
-        # 3. satisfaction: known before the buyer decides what to say
-        p_sat = np.full(len(buyers), self.p_satisfied)
-        for op in self.hooked["satisfaction"]:
-            p_sat = op.satisfaction(day, p, p_sat)
-        sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
-        self.purchase_count[buyers] += 1
-        self.satisfied[buyers] = sat
-        self.pool_size = F.pool_update(buyers, sat, self.pool, self.pool_where, self.pool_size)
-        unhappy = buyers[~sat]
-        self.negative[unhappy] = True
-        F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
-        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+        self.last_buyers = buyers = p["buyer"]
+        k = len(buyers)
+        if k:
+            plat = self._purchase_platform(day, buyers)
+            # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
+            cut = np.zeros(k)
+            for op in self.hooked["price_cut"]:
+                cut = cut + op.price_cut(p)
+            paid = ledger.price_paid(self.list_price, p["price"], cut,
+                                     [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
+            p = dict(p, price=paid, discount=self.list_price - paid)
+            self._kol_purchases(day, p)
+            for op in self.hooked["on_purchases"]:
+                op.on_purchases(day, p)
+        else:  # no purchase: the phase 2-3 hooks have nothing to see (operations.base)
+            plat = np.zeros(0, np.int8)
+            p = dict(p, discount=p["price"])
+        channel = p["channel"].astype(np.int8)
+        ref = p["ref"].astype(np.int64)
+        is_new = np.empty(k, bool)
+        counts = self._book_counts
+        F.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+                      g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
+                      self.first_day, self.first_channel, self.first_kol, self.first_platform, self.purchase_day,
+                      self.exposed, self.interested, is_new, counts)
+        self.marked["bought"] += int(counts[0])
+        self.marked["exposed"] += int(counts[1])
+        self.marked["interested"] += int(counts[2])
+        n_new = int(np.count_nonzero(is_new))
+        unhappy = 0
+        sharers = np.empty(0, np.int64)
         mult = self.share_mult * self.novelty(day)
-        happy = buyers[sat]
-        q = np.minimum(1.0, self._propensity(happy) * mult)
-        sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]
+        if k:
+            if self.several:
+                self.exposed_on[plat, buyers] = True
+                self.interested_on[plat, buyers] = True
+            self._purchases.append(k, day=day, buyer=buyers, channel=channel, price=p["price"],
+                                   discount=p["discount"], ref=ref, kol=np.where(channel == F.CH_KOL, ref, -1),
+                                   root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
+                                   platform=plat)
+            # 3. satisfaction: known before the buyer decides what to say
+            p_sat = np.full(k, self.p_satisfied)
+            for op in self.hooked["satisfaction"]:
+                p_sat = op.satisfaction(day, p, p_sat)
+            sat = np.empty(k, bool)
+            self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
+                                               self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
+                                               g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
+            # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+            happy = buyers[sat] if unhappy else buyers
+            if len(happy):
+                sharers = F.share_draws(happy, self._propensity(happy), mult, self.key, SHARE, day)
         rate = sc.funnel.interested_share_rate
         if rate > 0 and len(interested_today):
             cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            qi = np.minimum(1.0, self._propensity(cand) * mult * rate)
-            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
-        self._set_sharers(day, np.unique(sharers))
+            if len(cand):
+                more = F.share_draws(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                sharers = np.concatenate([sharers, more]) if len(sharers) else more
+        self._set_sharers(day, np.unique(sharers) if len(sharers) > 1 else sharers)
         for op in self.hooked["after_sharing"]:
             op.after_sharing(day, self.sharers)
         # 5. end of day
         for op in self.hooked["after_day"]:
             op.after_day(day, interested_today)
-        metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+        metrics_mod.record_day(self, day, p, n_new, unhappy, is_new)
         if self.per_platform:
             metrics_mod.record_platform_day(self.daily, day, [la.name for la in self.layers], plat, p["channel"],
-                                            p["price"], self.first_platform[new], self.exposed_on, self.interested_on)
+                                            p["price"], self.first_platform[buyers[is_new]], self.exposed_on,
+                                            self.interested_on)
         for op in self.hooked["record_day"]:
             op.record_day(day, self.daily)
 
@@ -772,16 +789,6 @@ class Engine:
             self.pay(day, "kol_commission", k[fee > 0], fee[fee > 0])
             np.add.at(self.kol_stats["fees"], k, fee)
 
-    def _set_roots(self, people: np.ndarray, channel: np.ndarray, ref: np.ndarray) -> None:
-        """Give people without a root the root of their cascade: a sharer's root, else their own channel."""
-        fresh = self.root_channel[people] < 0
-        people, channel, ref = people[fresh], channel[fresh], ref[fresh]
-        via = (channel == F.CH_FRIEND) & (ref >= 0)
-        src = np.where(via, ref, 0)
-        inherit = via & (self.root_channel[src] >= 0)
-        self.root_channel[people] = np.where(inherit, self.root_channel[src], channel)
-        self.root_kol[people] = np.where(inherit, self.root_kol[src], np.where(channel == F.CH_KOL, ref, -1))
-
     def _set_sharers(self, day: int, new: np.ndarray) -> None:
         """Make ``new`` (sorted ids) and the adopters still talking the sharers heard tomorrow (phase 1a)."""
         fn = self.scenario.funnel
@@ -796,9 +803,12 @@ class Engine:
                 old = old[~stop]
             new = np.union1d(new, old)
         self.sharers = new
-        self.sharer_k = self.share_count[new].copy()
-        self.share_count[new] += 1
-        self.mark("shared", new)
+        if len(new):
+            self.sharer_k = self.share_count[new]  # a copy (fancy indexing)
+            self.share_count[new] += 1
+            self.marked["shared"] += F.mark(self.shared, new)
+        else:
+            self.sharer_k = np.empty(0, np.int64)
 
     def run(self) -> None:
         """Step to the horizon."""
@@ -807,12 +817,7 @@ class Engine:
 
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
-        records = {"purchases": _stack(self._purchases, {"day": np.int64, "buyer": np.int64, "channel": np.int8,
-                                                         "price": np.float64, "discount": np.float64,
-                                                         "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
-                                                         "root_kol": np.int64, "platform": np.int8}),
-                   "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
-                                                        "amount": np.float64})}
+        records = {"purchases": self._purchases.table(), "payments": self._payments.table()}
         for name, cls in REGISTRY.items():
             op = self.op(name)
             records.update(op.records() if op is not None else cls.empty_records())
@@ -836,12 +841,6 @@ class Engine:
 
 def _concat(a: Purchases, b: Purchases) -> Purchases:
     return {k: np.concatenate([a[k], b[k].astype(a[k].dtype)]) for k in a}
-
-
-def _stack(parts: list[dict], dtypes: dict) -> dict[str, np.ndarray]:
-    if not parts:
-        return {k: np.empty(0, t) for k, t in dtypes.items()}
-    return {k: np.concatenate([p[k] for p in parts]).astype(t) for k, t in dtypes.items()}
 
 
 def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,

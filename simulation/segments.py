@@ -91,6 +91,46 @@ def record_day(daily: dict[str, np.ndarray], day: int, pop, buyers: np.ndarray, 
             cum[day] = (cum[day - 1] if day > 0 else 0) + fresh[j]
 
 
+def bind_blocks(daily: dict[str, np.ndarray], pop) -> list[tuple]:
+    """Make the per-group series of ``daily`` (``new_daily``) rows of one (groups, days + 1) block per series and
+    readout axis, so a day is booked with one vectorised write per series (``record_blocks``).
+
+    Returns per axis (codes per person, buyers, new_buyers, purchases, revenue, discount_cost blocks); the
+    dict keeps its keys and order, each entry now a row view of its block holding the same values.
+    """
+    out = []
+    for codes, keys in axes(pop):
+        if not keys:
+            continue
+        blocks = []
+        for k in GROUP_CUMULATIVE + GROUP_PER_DAY:
+            rows = [daily[f"{k}__{g}"] for g in keys]
+            block = np.array(rows)
+            for j, g in enumerate(keys):
+                daily[f"{k}__{g}"] = block[j]
+            blocks.append(block)
+        out.append((codes, *blocks))
+    return out
+
+
+def record_blocks(blocks: list[tuple], day: int, buyers: np.ndarray, paid: np.ndarray, discount: np.ndarray,
+                  new: np.ndarray) -> None:
+    """Book day ``day``'s purchases into the per-group series bound by ``bind_blocks`` (as ``record_day``)."""
+    for codes, cum, fresh_b, purchases_b, revenue_b, off_b in blocks:
+        if not len(buyers):  # nothing bought: every per-day value stays 0 (revenue keeps today's returns)
+            if day > 0:
+                cum[:, day] = cum[:, day - 1]
+            continue
+        m = cum.shape[0]
+        c = codes[buyers]
+        purchases_b[:, day] = np.bincount(c, minlength=m)
+        revenue_b[:, day] += np.bincount(c, weights=paid, minlength=m)  # returns booked earlier today are already in
+        off_b[:, day] = np.bincount(c, weights=discount, minlength=m)
+        fresh = np.bincount(c[new], minlength=m)
+        fresh_b[:, day] = fresh
+        cum[:, day] = (cum[:, day - 1] if day > 0 else 0) + fresh
+
+
 def book_returns(daily: dict[str, np.ndarray], recovered: dict[str, float], day: int, pop, people: np.ndarray,
                  refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
     """Book returns of ``day`` per group: refunds (currency) off ``revenue__<g>``, goods cost back into ``recovered``.
