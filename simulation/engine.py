@@ -227,7 +227,7 @@ from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
-from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
+from .operations.base import HOOKS, Batch, Operation, Purchases, filled, overrides
 from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .profiles import draw_profiles
@@ -397,6 +397,7 @@ class Engine:
         # the per-group daily series as (groups, days + 1) blocks per readout axis (``simulation.segments``)
         self._group_blocks = segments.bind_blocks(self.daily, pop)
         self._book_counts = np.zeros(3, np.int64)
+        self.spend_rows = [self.daily[k] for k in ledger.SPEND_SERIES]  # the ledger closes each day from these
         self.last_buyers = np.empty(0, np.int64)  # buyers of the last day booked (a market's couplings read them)
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
@@ -439,8 +440,10 @@ class Engine:
         payees = np.asarray(payees, np.int64)
         if payees.shape != amounts.shape:
             payees = np.broadcast_to(payees, amounts.shape)
-        self._payments.append(len(amounts), day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
-        self.daily[series][day] += float(amounts.sum())
+        k = len(amounts)
+        self._payments.append(k, day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
+        # one amount is its own sum (np.sum's pairwise rounding only matters for more)
+        self.daily[series][day] += float(amounts[0]) if k == 1 else float(amounts.sum())
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
         """Book returns on ``day``: per returned purchase its buyer (``people``), the price paid back
@@ -523,12 +526,9 @@ class Engine:
             c0, i0 = self.cnt[F.C_CAND], self.cnt[F.C_INTERESTED]
         else:
             exposed, interested = self.exposed, self.interested
+        state, scratch = self._eval_args
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
-                   self.bought_nbrs,
-                   self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, exposed, interested,
-                   self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
-                   self.int_day, self.int_list, self.cnt)
+                   *state, exposed, interested, *scratch)
         if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
@@ -564,8 +564,8 @@ class Engine:
             self.kol_stats["reached"] += reached
             self.kol_stats["fees"] += flat + cpm
             out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
-                             np.full(len(slots), self.price_today), slots,
-                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
+                             filled(len(slots), self.price_today), slots,
+                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
                              platform=self.kol_platform))
         for la in self.layers:
             if la.feed_rate > 0:
@@ -587,7 +587,7 @@ class Engine:
         if not len(s):
             return []
         heads, arcs, pos = F.out_arcs(s, la.graph.indptr, la.graph.indices)
-        return [Batch(F.CH_FRIEND, TRANSMIT, heads, la.w[arcs], np.full(len(arcs), self.price_today),
+        return [Batch(F.CH_FRIEND, TRANSMIT, heads, la.w[arcs], filled(len(arcs), self.price_today),
                       arcs + la.arc0 if la.arc0 else arcs, k[pos], s[pos], platform=la.index)]
 
     def _feed_on(self, la, day: int) -> Batch:
@@ -637,7 +637,12 @@ class Engine:
             mult *= op.price_multiplier(day)
         self.price_today = self.list_price * mult
         # 1. exposure and evaluation
-        self.cnt[:] = 0
+        self.cnt.fill(0)
+        # the arrays every evaluation reads and writes, gathered once a day (a market sets ``activity`` per day)
+        self._eval_args = ((self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
+                            self.bought_nbrs, self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp),
+                           (self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag,
+                            self.cand_list, self.int_day, self.int_list, self.cnt))
         for b in self._builtin_exposures(day):
             self._evaluate(b, day)
         for op in self.hooked["exposures"]:
@@ -686,7 +691,7 @@ class Engine:
             keep = p / q
         # pending members dropped, then the thinning and online draws, only for the (rare) candidates
         r = F.thin_online(pool, keep, self.key, REPEAT, day, self.activity, self.pending)
-        return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
+        return {"buyer": r, "channel": self.first_channel[r], "price": filled(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
     def _book(self, day: int, p: Purchases, interested_today: np.ndarray) -> None:
@@ -733,7 +738,7 @@ class Engine:
                                    root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
                                    platform=plat)
             # 3. satisfaction: known before the buyer decides what to say
-            p_sat = np.full(k, self.p_satisfied)
+            p_sat = filled(k, self.p_satisfied)
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
@@ -750,7 +755,7 @@ class Engine:
             if len(cand):
                 more = F.share_draws(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
                 sharers = np.concatenate([sharers, more]) if len(sharers) else more
-        self._set_sharers(day, np.unique(sharers) if len(sharers) > 1 else sharers)
+        self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
         for op in self.hooked["after_sharing"]:
             op.after_sharing(day, self.sharers)
         # 5. end of day
@@ -781,7 +786,7 @@ class Engine:
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
         mine = (p["channel"] == F.CH_KOL) & (p["ref"] >= 0)
-        if not mine.any():
+        if not np.count_nonzero(mine):
             return
         k = p["ref"][mine]
         fee = self.kols.terms["commission_rate"][k] * p["price"][mine]
@@ -804,9 +809,8 @@ class Engine:
             new = np.union1d(new, old)
         self.sharers = new
         if len(new):
-            self.sharer_k = self.share_count[new]  # a copy (fancy indexing)
-            self.share_count[new] += 1
-            self.marked["shared"] += F.mark(self.shared, new)
+            self.sharer_k, marked = F.start_shares(new, self.share_count, self.shared)
+            self.marked["shared"] += marked
         else:
             self.sharer_k = np.empty(0, np.int64)
 

@@ -136,12 +136,13 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int, is
     k = len(buyers)
     d["new_buyers"][day] = new_buyers
     d["purchases"][day] = k
-    ledger.day_totals(d, day, eng.scenario.product.unit_cost, k, purchases["price"], purchases["discount"])
+    ledger.day_totals(d, day, eng.scenario.product.unit_cost, k, purchases["price"], purchases["discount"],
+                      eng.spend_rows)
     d["negative_wom"][day] = unhappy
     if k:  # the attribution series are 0 on a day without purchases already
         counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
-        for c, key in enumerate(_ATTR_SERIES):
-            d[key][day] = counts[c]
+        for c in np.flatnonzero(counts):  # the others stay 0
+            d[_ATTR_SERIES[c]][day] = counts[c]
     segments.record_blocks(eng._group_blocks, day, buyers, purchases["price"], purchases["discount"], is_new)
 
 

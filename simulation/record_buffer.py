@@ -18,28 +18,29 @@ class RecordBuffer:
     def __init__(self, dtypes: dict[str, type], capacity: int = 256):
         self.dtypes = dict(dtypes)
         self.cols = {k: np.empty(capacity, t) for k, t in self.dtypes.items()}
+        self.capacity = capacity
         self.size = 0
 
-    def rows(self, k: int) -> slice:
-        """Reserve ``k`` new rows (growing the columns if needed) and return their slice, to be filled."""
-        start, end = self.size, self.size + k
-        cap = len(next(iter(self.cols.values())))
-        if end > cap:
-            new = max(2 * cap, end)
-            for name, col in self.cols.items():
-                grown = np.empty(new, col.dtype)
-                grown[:start] = col[:start]
-                self.cols[name] = grown
-        self.size = end
-        return slice(start, end)
+    def _grow(self, need: int) -> None:
+        new = max(2 * self.capacity, need)
+        for name, col in self.cols.items():
+            grown = np.empty(new, col.dtype)
+            grown[: self.size] = col[: self.size]
+            self.cols[name] = grown
+        self.capacity = new
 
     def append(self, k: int, **values) -> None:
         """Append ``k`` rows: each column's value is an array of length ``k`` or a scalar (every row)."""
         if k == 0:
             return
-        s = self.rows(k)
+        start = self.size
+        end = start + k
+        if end > self.capacity:
+            self._grow(end)
+        self.size = end
+        cols = self.cols
         for name, v in values.items():
-            self.cols[name][s] = v
+            cols[name][start:end] = v
 
     def table(self) -> dict[str, np.ndarray]:
         """The rows so far: one array (a copy) per column, in column order."""

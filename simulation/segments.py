@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 #: Buckets of the purchase-frequency distribution: 1, 2, ..., FREQ_MAX - 1 and FREQ_MAX or more.
 FREQ_MAX = 5
@@ -117,18 +118,36 @@ def record_blocks(blocks: list[tuple], day: int, buyers: np.ndarray, paid: np.nd
                   new: np.ndarray) -> None:
     """Book day ``day``'s purchases into the per-group series bound by ``bind_blocks`` (as ``record_day``)."""
     for codes, cum, fresh_b, purchases_b, revenue_b, off_b in blocks:
-        if not len(buyers):  # nothing bought: every per-day value stays 0 (revenue keeps today's returns)
-            if day > 0:
-                cum[:, day] = cum[:, day - 1]
-            continue
-        m = cum.shape[0]
-        c = codes[buyers]
-        purchases_b[:, day] = np.bincount(c, minlength=m)
-        revenue_b[:, day] += np.bincount(c, weights=paid, minlength=m)  # returns booked earlier today are already in
-        off_b[:, day] = np.bincount(c, weights=discount, minlength=m)
-        fresh = np.bincount(c[new], minlength=m)
-        fresh_b[:, day] = fresh
-        cum[:, day] = (cum[:, day - 1] if day > 0 else 0) + fresh
+        book_groups(codes, buyers, paid, discount, new, day, cum, fresh_b, purchases_b, revenue_b, off_b)
+
+
+@njit(cache=True)
+def book_groups(codes, buyers, paid, discount, new, day, cum, fresh_b, purchases_b, revenue_b, off_b):
+    """One axis of ``record_blocks``: per group g (``codes[buyer]``) the day's purchases, revenue (added to the
+    returns already booked), discount and new buyers, summed in purchase order as ``np.bincount`` sums them,
+    and the cumulative buyers. Without purchases only the cumulative column is carried over."""
+    m = cum.shape[0]
+    if buyers.shape[0] > 0:
+        count = np.zeros(m, np.int64)
+        fresh = np.zeros(m, np.int64)
+        revenue = np.zeros(m)
+        off = np.zeros(m)
+        for j in range(buyers.shape[0]):
+            g = codes[buyers[j]]
+            count[g] += 1
+            revenue[g] += paid[j]
+            off[g] += discount[j]
+            if new[j]:
+                fresh[g] += 1
+        for g in range(m):
+            purchases_b[g, day] = count[g]
+            revenue_b[g, day] += revenue[g]
+            off_b[g, day] = off[g]
+            fresh_b[g, day] = fresh[g]
+            cum[g, day] = (cum[g, day - 1] if day > 0 else 0) + fresh[g]
+    elif day > 0:
+        for g in range(m):
+            cum[g, day] = cum[g, day - 1]
 
 
 def book_returns(daily: dict[str, np.ndarray], recovered: dict[str, float], day: int, pop, people: np.ndarray,

@@ -436,6 +436,60 @@ def share_draws(people, q, mult, key, stream, b):
     return out[:k]
 
 
+
+@njit(cache=True)
+def pick_below(people, prob, key, stream, b):
+    """Return the ``people`` (int64, in order) with ``uniform(key, stream, i, b) < prob`` (one probability for all)."""
+    out = np.empty(people.shape[0], np.int64)
+    k = 0
+    for j in range(people.shape[0]):
+        if uniform(key, stream, people[j], b) < prob:
+            out[k] = people[j]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def coupon_takers(people, coupon, bought, pending, cand_day, day, value):
+    """Hand a coupon of ``value`` to the ``people`` who hold none (``coupon`` 0), have not bought, are not pending
+    and have not converted on ``day``; return them (int64, in order)."""
+    out = np.empty(people.shape[0], np.int64)
+    k = 0
+    for j in range(people.shape[0]):
+        i = people[j]
+        if coupon[i] == 0 and not bought[i] and pending[i] < 0 and cand_day[i] != day:
+            out[k] = i
+            k += 1
+    for j in range(k):
+        coupon[out[j]] = value
+    return out[:k]
+
+
+@njit(cache=True)
+def sorted_unique(values):
+    """Return the distinct ``values`` (int64) in increasing order (``np.unique``)."""
+    s = np.sort(values)
+    out = np.empty(s.shape[0], np.int64)
+    k = 0
+    for j in range(s.shape[0]):
+        if k == 0 or s[j] != out[k - 1]:
+            out[k] = s[j]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def start_shares(people, share_count, shared):
+    """Give ``people`` their next share: return (their share indices before it, people newly marked ``shared``);
+    ``share_count[i]`` grows by one (once for a repeated id, as a vectorised increment)."""
+    k = people.shape[0]
+    index = np.empty(k, np.int64)
+    for j in range(k):
+        index[j] = share_count[people[j]]
+    for j in range(k):
+        share_count[people[j]] = index[j] + 1
+    return index, mark(shared, people)
+
 def __getattr__(name: str):
     # ``CHANNELS`` now comes from the operation registry (``simulation.operations.CHANNELS``);
     # kept here, resolved lazily, for callers that import it from the kernels (the app).
