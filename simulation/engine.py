@@ -191,7 +191,8 @@ only from day t+1)
    recorded, each operation's declared series by its ``record_day``.
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
-models that implement a hook are called for it.
+models that implement a hook are called for it, and the phase 2-3 hooks on a purchase
+(``price_cut``, ``redeem``, ``on_purchases``, ``satisfaction``) only on a day with purchases.
 
 Markets: ``simulation.market`` runs one engine per product (ours, our other products,
 a rival brand's) in lockstep on one world: ``Engine(scenario, seed, shared=ours)`` uses
@@ -438,9 +439,9 @@ class Engine:
         series = PAYMENT_KINDS[kind]
         amounts = np.atleast_1d(np.asarray(amounts, np.float64))
         payees = np.asarray(payees, np.int64)
-        if payees.shape != amounts.shape:
-            payees = np.broadcast_to(payees, amounts.shape)
-        k = len(amounts)
+        if payees.ndim > 1 or (payees.ndim == 1 and len(payees) not in (1, len(amounts))):
+            raise ValueError(f"pay {kind}: {payees.shape} payees for {amounts.shape} amounts")
+        k = len(amounts)  # one payee (scalar or length 1) is every amount's
         self._payments.append(k, day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
         # one amount is its own sum (np.sum's pairwise rounding only matters for more)
         self.daily[series][day] += float(amounts[0]) if k == 1 else float(amounts.sum())

@@ -37,7 +37,10 @@ Hooks, in the day's order (``simulation.engine`` is the specification of the day
 ------------------------------------------------------------------------------------
 The engine detects once, at set-up, which hooks a class overrides; a hook nobody
 overrides costs nothing (no call, no array, no per-batch work). Called only for
-enabled models, in registry order.
+enabled models, in registry order. ``price_cut``, ``redeem``, ``on_purchases`` and
+``satisfaction`` are called only on a day with at least one purchase (after ``route``):
+on a day without, they would see empty tables, so a model must not rely on them to
+mark the day (use ``route``, ``after_day`` or ``record_day``, called every day).
 
 Set-up
     ``__init__(cfg, engine)``           build state (per-person arrays of length n).

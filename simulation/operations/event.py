@@ -294,8 +294,14 @@ class EventOperation(Operation):
     def setup_cost(self, day: int) -> float:
         """Set-up costs of the event programmes booked on ``day`` (currency)."""
         c = self.cfg
-        due = [(c.campaign, c.campaign.start_day), (c.coupon, c.coupon.start_day), (c.groupbuy, 1), (c.bargain, 1)]
-        cost = sum(b.setup_cost for b, first in due if b.enabled and first == day)
+        due = self.__dict__.get("_due")  # day -> programmes' set-up costs, summed in this order (built once)
+        if due is None:
+            due = self._due = {}
+            for b, first in [(c.campaign, c.campaign.start_day), (c.coupon, c.coupon.start_day), (c.groupbuy, 1),
+                             (c.bargain, 1)]:
+                if b.enabled:
+                    due[first] = due.get(first, 0) + b.setup_cost
+        cost = due.get(day, 0)
         if day in self.flash_days:
             cost += c.flash_sale.setup_cost
         return cost
