@@ -668,6 +668,7 @@ class Engine:
         self._book(day, p, interested_today)
 
     def _repeats(self, day: int) -> Purchases:
+        """Today's repeat purchases (phase 2; a shared read-only empty table when nobody repeats)."""
         # today's converters have not bought before (bought people ignore exposures) and
         # pending group members are excluded, so nobody is both a converter and a repeater
         rate = self.scenario.product.repeat_rate
@@ -679,6 +680,8 @@ class Engine:
             q = q * op.repeat_factor_bound()
         q = min(1.0, q)
         pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
+        if not len(pos):
+            return _NO_PURCHASES  # no candidate: nothing to thin or draw
         pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
         keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
@@ -692,6 +695,8 @@ class Engine:
             keep = p / q
         # pending members dropped, then the thinning and online draws, only for the (rare) candidates
         r = F.thin_online(pool, keep, self.key, REPEAT, day, self.activity, self.pending)
+        if not len(r):
+            return _NO_PURCHASES
         return {"buyer": r, "channel": self.first_channel[r], "price": filled(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
@@ -842,6 +847,17 @@ class Engine:
         daily = {k: v[: self.days + 1].copy() for k, v in self.daily.items()}
         daily["roas"] = metrics_mod.daily_roas(daily)
         return RunResult(summary, daily, self.graph, state, records)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+#: an empty purchase table shared by the days without repeat purchases (read-only)
+_NO_PURCHASES: Purchases = {"buyer": _read_only(np.empty(0, np.int64)), "channel": _read_only(np.empty(0, np.int8)),
+                            "price": _read_only(np.empty(0)), "ref": _read_only(np.empty(0, np.int64)),
+                            "tag": _read_only(np.empty(0, np.int8))}
 
 
 def _concat(a: Purchases, b: Purchases) -> Purchases:
