@@ -62,7 +62,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, coupon_takers, draw_below, out_arcs, pick_below, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, coupon_takers, pick_below, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
@@ -235,6 +235,56 @@ def resolve_groups(open_ids, day, size, window, pending, next_member, g_open, g_
     return done[:d], still[:s]
 
 
+@njit(cache=True)
+def group_invites(joiners, indptr, indices, pending, w):
+    """The invitations of yesterday's ``joiners`` still in a group: every out-arc e of each (in order, arcs in CSR
+    order). Returns (heads int32, tie strength ``w[e]``, arcs int64, the inviter's group int64)."""
+    total = 0
+    for i in joiners:
+        if pending[i] >= 0:
+            total += indptr[i + 1] - indptr[i]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    groups = np.empty(total, np.int64)
+    k = 0
+    for i in joiners:
+        g = pending[i]
+        if g < 0:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            heads[k] = indices[e]
+            strength[k] = w[e]
+            arcs[k] = e
+            groups[k] = g
+            k += 1
+    return heads, strength, arcs, groups
+
+
+@njit(cache=True)
+def bargain_help(bargainers, indptr, indices, w, key, b, help_prob):
+    """Friends asked by ``bargainers``: out-arc e helps iff ``uniform(key, BARGAIN, e, b) < help_prob``. Returns the
+    helping arcs (heads int32, tie strength, arcs int64, in order) and each bargainer's number of helpers (int64)."""
+    total = 0
+    for i in bargainers:
+        total += indptr[i + 1] - indptr[i]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    helpers = np.zeros(bargainers.shape[0], np.int64)
+    k = 0
+    for j in range(bargainers.shape[0]):
+        i = bargainers[j]
+        for e in range(indptr[i], indptr[i + 1]):
+            if uniform(key, BARGAIN, e, b) < help_prob:
+                heads[k] = indices[e]
+                strength[k] = w[e]
+                arcs[k] = e
+                helpers[j] += 1
+                k += 1
+    return heads[:k], strength[:k], arcs[:k], helpers
+
+
 class EventOperation(Operation):
     """Runtime of the event-driven model for one run."""
 
@@ -337,23 +387,20 @@ class EventOperation(Operation):
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON,
                                         platform=self.platform["coupon"]))
         if len(self.joiners):
-            heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)
-            groups = eng.pending[self.joiners][pos]
-            live = groups >= 0
-            heads, arcs, groups = heads[live], arcs[live], groups[live]
+            heads, strength, arcs, groups = group_invites(self.joiners, eng.graph.indptr, eng.graph.indices,
+                                                          eng.pending, eng.w)
             eng.mark("shared", self.joiners)
             gprice = price * (1.0 - c.groupbuy.discount)
-            out.append(Batch(self.channel, GROUP, heads, eng.w[arcs], filled(len(arcs), gprice), arcs,
+            out.append(Batch(self.channel, GROUP, heads, strength, filled(len(arcs), gprice), arcs,
                              filled(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
         if len(self.bargainers):
             b = self.bargainers
-            heads, arcs, pos = out_arcs(b, eng.graph.indptr, eng.graph.indices)
-            helps = draw_below(arcs, filled(len(arcs), c.bargain.help_prob), key, BARGAIN, 3 * day)
-            helpers = np.bincount(pos[helps], minlength=len(b))
+            heads, strength, arcs, helpers = bargain_help(b, eng.graph.indptr, eng.graph.indices, eng.w, key, 3 * day,
+                                                          c.bargain.help_prob)
             eng.mark("shared", b)
-            h = int(np.count_nonzero(helps))
-            out.append(Batch(self.channel, BARGAIN, heads[helps], eng.w[arcs[helps]], filled(h, price),
-                             arcs[helps], filled(h, 3 * day + 1, np.int64), filled(h, -1, np.int64)))
+            h = len(arcs)
+            out.append(Batch(self.channel, BARGAIN, heads, strength, filled(h, price),
+                             arcs, filled(h, 3 * day + 1, np.int64), filled(h, -1, np.int64)))
             cut = np.maximum(c.bargain.floor, price - c.bargain.step * helpers)
             cut = np.minimum(cut, price)
             out.append(Batch(self.channel, EVALUATE, b.astype(np.int32), filled(len(b), c.bargain.strength), cut, b,

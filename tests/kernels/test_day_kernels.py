@@ -212,3 +212,29 @@ def test_day_totals_from_bound_rows_equal_the_lookup():
     ledger.day_totals(d2, 3, 40.0, 7, paid, discount, [d2[k] for k in ledger.SPEND_SERIES])
     for k in d1:
         np.testing.assert_array_equal(d1[k], d2[k])
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 40), k=st.integers(0, 15), prob=st.floats(0.0, 1.0))
+def test_event_kernels_equal_the_numpy_steps(seed, n, k, prob):
+    from simulation.kernels.random import BARGAIN
+    from simulation.operations.event import bargain_help, group_invites
+
+    rng = np.random.default_rng(seed)
+    indptr, indices = _graph(rng, n)
+    w = rng.random(len(indices))
+    people = rng.integers(0, n, k).astype(np.int64)
+    pending = np.where(rng.random(n) < 0.6, rng.integers(0, 5, n), -1).astype(np.int64)
+    heads, arcs, pos = F.out_arcs(people, indptr, indices)
+    groups = pending[people][pos]
+    live = groups >= 0
+    got = group_invites(people, indptr, indices, pending, w)
+    for a, b in zip(got, (heads[live], w[arcs[live]], arcs[live], groups[live])):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    helps = F.draw_below(arcs, np.full(len(arcs), prob), KEY, BARGAIN, 12)
+    got = bargain_help(people, indptr, indices, w, KEY, 12, prob)
+    want = (heads[helps], w[arcs[helps]], arcs[helps], np.bincount(pos[helps], minlength=k))
+    for a, b in zip(got, want):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
