@@ -587,9 +587,9 @@ class Engine:
             s, k = s[on], k[on]
         if not len(s):
             return []
-        heads, arcs, pos = F.out_arcs(s, la.graph.indptr, la.graph.indices)
-        return [Batch(F.CH_FRIEND, TRANSMIT, heads, la.w[arcs], filled(len(arcs), self.price_today),
-                      arcs + la.arc0 if la.arc0 else arcs, k[pos], s[pos], platform=la.index)]
+        heads, strength, arcs, index, ref = F.share_arcs(s, k, la.graph.indptr, la.graph.indices, la.w, la.arc0)
+        return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
+                      platform=la.index)]
 
     def _feed_on(self, la, day: int) -> Batch:
         """Phase 1c on platform ``la``: its feed (uniform over members, or personalised by interest)."""

@@ -490,6 +490,32 @@ def start_shares(people, share_count, shared):
         share_count[people[j]] = index[j] + 1
     return index, mark(shared, people)
 
+
+@njit(cache=True)
+def share_arcs(sources, index, indptr, indices, w, arc0):
+    """The exposures of a day's shares on one platform: every out-arc e of each of ``sources`` (in order, arcs in
+    CSR order). Returns (heads int32, strength ``w[e]``, draw counter ``arc0 + e``, the source's share index from
+    ``index``, the source) per arc."""
+    total = 0
+    for s in sources:
+        total += indptr[s + 1] - indptr[s]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    k = np.empty(total, np.int64)
+    ref = np.empty(total, np.int64)
+    m = 0
+    for j in range(sources.shape[0]):
+        s = sources[j]
+        for e in range(indptr[s], indptr[s + 1]):
+            heads[m] = indices[e]
+            strength[m] = w[e]
+            arcs[m] = arc0 + e
+            k[m] = index[j]
+            ref[m] = s
+            m += 1
+    return heads, strength, arcs, k, ref
+
 def __getattr__(name: str):
     # ``CHANNELS`` now comes from the operation registry (``simulation.operations.CHANNELS``);
     # kept here, resolved lazily, for callers that import it from the kernels (the app).

@@ -238,3 +238,18 @@ def test_event_kernels_equal_the_numpy_steps(seed, n, k, prob):
     for a, b in zip(got, want):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 40), k=st.integers(0, 15), arc0=st.sampled_from([0, 1000]))
+def test_share_arcs_equal_out_arcs_and_gathers(seed, n, k, arc0):
+    rng = np.random.default_rng(seed)
+    indptr, indices = _graph(rng, n)
+    w = rng.random(len(indices))
+    sources = rng.integers(0, n, k).astype(np.int64)
+    index = rng.integers(0, 5, k).astype(np.int64)
+    heads, arcs, pos = F.out_arcs(sources, indptr, indices)
+    want = (heads, w[arcs], arcs + arc0, index[pos], sources[pos])
+    for a, b in zip(F.share_arcs(sources, index, indptr, indices, w, arc0), want):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
