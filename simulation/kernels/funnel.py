@@ -134,11 +134,18 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
 
 
 @njit(cache=True)
-def out_arcs(sources, indptr, indices):
-    """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
+def arc_total(sources, indptr):
+    """The number of out-arcs of ``sources`` (ids, repeats counted each time)."""
     total = 0
     for s in sources:
         total += indptr[s + 1] - indptr[s]
+    return total
+
+
+@njit(cache=True)
+def out_arcs(sources, indptr, indices):
+    """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
+    total = arc_total(sources, indptr)
     heads = np.empty(total, np.int32)
     arcs = np.empty(total, np.int64)
     pos = np.empty(total, np.int64)
@@ -496,25 +503,19 @@ def share_arcs(sources, index, indptr, indices, w, arc0):
     """The exposures of a day's shares on one platform: every out-arc e of each of ``sources`` (in order, arcs in
     CSR order). Returns (heads int32, strength ``w[e]``, draw counter ``arc0 + e``, the source's share index from
     ``index``, the source) per arc."""
-    total = 0
-    for s in sources:
-        total += indptr[s + 1] - indptr[s]
-    heads = np.empty(total, np.int32)
+    heads, arcs, pos = out_arcs(sources, indptr, indices)
+    total = heads.shape[0]
     strength = np.empty(total)
-    arcs = np.empty(total, np.int64)
     k = np.empty(total, np.int64)
     ref = np.empty(total, np.int64)
-    m = 0
-    for j in range(sources.shape[0]):
-        s = sources[j]
-        for e in range(indptr[s], indptr[s + 1]):
-            heads[m] = indices[e]
-            strength[m] = w[e]
-            arcs[m] = arc0 + e
-            k[m] = index[j]
-            ref[m] = s
-            m += 1
+    for m in range(total):
+        e = arcs[m]
+        strength[m] = w[e]
+        arcs[m] = arc0 + e
+        k[m] = index[pos[m]]
+        ref[m] = sources[pos[m]]
     return heads, strength, arcs, k, ref
+
 
 def __getattr__(name: str):
     # ``CHANNELS`` now comes from the operation registry (``simulation.operations.CHANNELS``);

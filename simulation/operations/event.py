@@ -62,7 +62,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, coupon_takers, pick_below, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, pick_below, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
@@ -265,9 +265,7 @@ def group_invites(joiners, indptr, indices, pending, w):
 def bargain_help(bargainers, indptr, indices, w, key, b, help_prob):
     """Friends asked by ``bargainers``: out-arc e helps iff ``uniform(key, BARGAIN, e, b) < help_prob``. Returns the
     helping arcs (heads int32, tie strength, arcs int64, in order) and each bargainer's number of helpers (int64)."""
-    total = 0
-    for i in bargainers:
-        total += indptr[i + 1] - indptr[i]
+    total = arc_total(bargainers, indptr)
     heads = np.empty(total, np.int32)
     strength = np.empty(total)
     arcs = np.empty(total, np.int64)
