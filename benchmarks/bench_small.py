@@ -7,6 +7,9 @@ cache is loaded. The figure is CPU seconds per run, amortised over the 40. Mesa:
 ``benchmarks.mesa_wom`` at 10,000 agents × 90 days (Barabási–Albert m = 5), CPU per run
 including building the model. The two alternate, ``ROUNDS`` times, in this process.
 
+Also recorded: the median CPU split of one run outside the runner (engine set-up, day loop,
+result, the paired counterfactual's set-up and days), which says where a run's time goes.
+
 Targets: ≤ 5 ms CPU per run; ≥ 1,000× the Mesa model. Writes ``results/small.json``.
 """
 from __future__ import annotations
@@ -59,9 +62,43 @@ def mesa_cpu_per_run(seed: int) -> float:
     return time.process_time() - t0
 
 
+def phases(runs: int = 10) -> dict[str, float]:
+    """Median CPU milliseconds of each part of one run of the workload (graph built once, outside): engine
+    set-up, day loop and result, then the paired counterfactual's set-up and day loop + result."""
+    import statistics
+
+    from simulation import counterfactual as cf
+    from simulation.engine import Engine
+    from simulation.seeding import as_seed_sequence, substream
+
+    sc = _experiment(1).base
+    graph = sc.graph.build(substream(as_seed_sequence(0), "graph"))
+    parts: dict[str, list[float]] = {k: [] for k in ("setup", "days", "result", "cf_setup", "cf_days_result")}
+    for r in range(runs + 1):
+        t = [time.process_time()]
+        eng = Engine(sc, r, graph=graph)
+        t.append(time.process_time())
+        eng.run()
+        t.append(time.process_time())
+        eng.result()
+        t.append(time.process_time())
+        base = Engine(cf.organic(sc), r, graph=graph, like=eng)
+        t.append(time.process_time())
+        base.run()
+        base.result()
+        t.append(time.process_time())
+        if r:  # the first run warms the kernels
+            for k, a, b in zip(parts, t, t[1:]):
+                parts[k].append(b - a)
+    return {k: statistics.median(v) * 1e3 for k, v in parts.items()}
+
+
 def main() -> dict:
     """Measure, print the targets and write ``benchmarks/results/small.json``."""
     engine_cpu_per_run(_experiment(1))  # warm: load the kernels
+    split = phases()
+    print("  one run, CPU ms (median, graph excluded): " + ", ".join(f"{k} {v:.2f}" for k, v in split.items()),
+          flush=True)
     exp = _experiment(REPS)
     engine, mesa = [], []
     for r in range(ROUNDS):
@@ -76,7 +113,8 @@ def main() -> dict:
     show(rows)
     write("small", {"workload": {"n": N, "days": DAYS, "replications": REPS, "operations": "all four on",
                                  "mesa": "benchmarks/mesa_wom.py, BA m=5, p=0.05, 20 seeds"},
-                    "engine_cpu_s_per_run": engine, "mesa_cpu_s_per_run": mesa, "targets": rows})
+                    "engine_cpu_s_per_run": engine, "mesa_cpu_s_per_run": mesa, "phases_cpu_ms": split,
+                    "targets": rows})
     return {"targets": rows}
 
 

@@ -191,7 +191,8 @@ only from day t+1)
    recorded, each operation's declared series by its ``record_day``.
 
 The hooks named above are the contract of ``simulation.operations.base``; only the
-models that implement a hook are called for it.
+models that implement a hook are called for it, and the phase 2-3 hooks on a purchase
+(``price_cut``, ``redeem``, ``on_purchases``, ``satisfaction``) only on a day with purchases.
 
 Markets: ``simulation.market`` runs one engine per product (ours, our other products,
 a rival brand's) in lockstep on one world: ``Engine(scenario, seed, shared=ours)`` uses
@@ -227,15 +228,21 @@ from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
 from .ledger import PAYMENT_KINDS
 from .operations import CHANNELS, REGISTRY
-from .operations.base import HOOKS, Batch, Operation, Purchases, overrides
+from .operations.base import HOOKS, Batch, Operation, Purchases, filled, overrides
 from .platforms import KIND_ADS, KIND_FEED, KIND_SHARE, KIND_THIN, build_layers, kol_layer, layer_b, restrict_audience
 from .population import draw_population
 from .profiles import draw_profiles
+from .record_buffer import RecordBuffer
 from .seeding import SeedLike, as_seed_sequence, generator, kernel_key, substream
 from .targeting import eligible, keep, pick_eligible
 from .ties import tie_strength
 
 SLOT_KOL = 1
+#: columns (and dtypes) of the run's purchase and payment records
+PURCHASE_COLUMNS = {"day": np.int64, "buyer": np.int64, "channel": np.int8, "price": np.float64,
+                    "discount": np.float64, "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
+                    "root_kol": np.int64, "platform": np.int8}
+PAYMENT_COLUMNS = {"day": np.int64, "kind": np.int8, "payee": np.int64, "amount": np.float64}
 _KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
 SLOT_PLATFORM = 8
 CH_ADS = CHANNELS.index("ads")
@@ -386,8 +393,13 @@ class Engine:
         self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
                                            pop)
-        self._purchases: list[dict] = []
-        self._payments: list[dict] = []
+        self._purchases = RecordBuffer(PURCHASE_COLUMNS)
+        self._payments = RecordBuffer(PAYMENT_COLUMNS)
+        # the per-group daily series as (groups, days + 1) blocks per readout axis (``simulation.segments``)
+        self._group_blocks = segments.bind_blocks(self.daily, pop)
+        self._book_counts = np.zeros(3, np.int64)
+        self.spend_rows = [self.daily[k] for k in ledger.SPEND_SERIES]  # the ledger closes each day from these
+        self.last_buyers = np.empty(0, np.int64)  # buyers of the last day booked (a market's couplings read them)
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
         # the contract (operations.base): each hook is called only for the models that implement it
@@ -427,12 +439,12 @@ class Engine:
         series = PAYMENT_KINDS[kind]
         amounts = np.atleast_1d(np.asarray(amounts, np.float64))
         payees = np.asarray(payees, np.int64)
-        if payees.shape != amounts.shape:
-            payees = np.broadcast_to(payees, amounts.shape)
-        self._payments.append({"day": np.full(len(amounts), day, np.int64),
-                               "kind": np.full(len(amounts), _KIND_INDEX[kind], np.int8),
-                               "payee": payees, "amount": amounts})
-        self.daily[series][day] += float(amounts.sum())
+        if payees.ndim > 1 or (payees.ndim == 1 and len(payees) not in (1, len(amounts))):
+            raise ValueError(f"pay {kind}: {payees.shape} payees for {amounts.shape} amounts")
+        k = len(amounts)  # one payee (scalar or length 1) is every amount's
+        self._payments.append(k, day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
+        # one amount is its own sum (np.sum's pairwise rounding only matters for more)
+        self.daily[series][day] += float(amounts[0]) if k == 1 else float(amounts.sum())
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
         """Book returns on ``day``: per returned purchase its buyer (``people``), the price paid back
@@ -515,12 +527,9 @@ class Engine:
             c0, i0 = self.cnt[F.C_CAND], self.cnt[F.C_INTERESTED]
         else:
             exposed, interested = self.exposed, self.interested
+        state, scratch = self._eval_args
         F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
-                   self.bought_nbrs,
-                   self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp, exposed, interested,
-                   self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag, self.cand_list,
-                   self.int_day, self.int_list, self.cnt)
+                   *state, exposed, interested, *scratch)
         if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
@@ -556,8 +565,8 @@ class Engine:
             self.kol_stats["reached"] += reached
             self.kol_stats["fees"] += flat + cpm
             out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
-                             np.full(len(slots), self.price_today), slots,
-                             np.full(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
+                             filled(len(slots), self.price_today), slots,
+                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
                              platform=self.kol_platform))
         for la in self.layers:
             if la.feed_rate > 0:
@@ -578,9 +587,9 @@ class Engine:
             s, k = s[on], k[on]
         if not len(s):
             return []
-        heads, arcs, pos = F.out_arcs(s, la.graph.indptr, la.graph.indices)
-        return [Batch(F.CH_FRIEND, TRANSMIT, heads, la.w[arcs], np.full(len(arcs), self.price_today),
-                      arcs + la.arc0 if la.arc0 else arcs, k[pos], s[pos], platform=la.index)]
+        heads, strength, arcs, index, ref = F.share_arcs(s, k, la.graph.indptr, la.graph.indices, la.w, la.arc0)
+        return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
+                      platform=la.index)]
 
     def _feed_on(self, la, day: int) -> Batch:
         """Phase 1c on platform ``la``: its feed (uniform over members, or personalised by interest)."""
@@ -629,7 +638,12 @@ class Engine:
             mult *= op.price_multiplier(day)
         self.price_today = self.list_price * mult
         # 1. exposure and evaluation
-        self.cnt[:] = 0
+        self.cnt.fill(0)
+        # the arrays every evaluation reads and writes, gathered once a day (a market sets ``activity`` per day)
+        self._eval_args = ((self.activity, self.static, self.pop.price_sensitivity, self.price_off, self.buy_factor,
+                            self.bought_nbrs, self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp),
+                           (self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag,
+                            self.cand_list, self.int_day, self.int_list, self.cnt))
         for b in self._builtin_exposures(day):
             self._evaluate(b, day)
         for op in self.hooked["exposures"]:
@@ -642,8 +656,10 @@ class Engine:
         c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
-        if sc.product.repeat_rate > 0:
-            p = _concat(p, self._repeats(day))
+        if sc.product.repeat_rate > 0 and self.pool_size:  # an empty pool draws nothing
+            r = self._repeats(day)
+            if len(r["buyer"]):
+                p = _concat(p, r)
         for op in self.hooked["route"]:
             p = op.route(day, p)
         if day == self.launch:
@@ -652,6 +668,7 @@ class Engine:
         self._book(day, p, interested_today)
 
     def _repeats(self, day: int) -> Purchases:
+        """Today's repeat purchases (phase 2; a shared read-only empty table when nobody repeats)."""
         # today's converters have not bought before (bought people ignore exposures) and
         # pending group members are excluded, so nobody is both a converter and a repeater
         rate = self.scenario.product.repeat_rate
@@ -663,6 +680,8 @@ class Engine:
             q = q * op.repeat_factor_bound()
         q = min(1.0, q)
         pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
+        if not len(pos):
+            return _NO_PURCHASES  # no candidate: nothing to thin or draw
         pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
         keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
@@ -676,74 +695,83 @@ class Engine:
             keep = p / q
         # pending members dropped, then the thinning and online draws, only for the (rare) candidates
         r = F.thin_online(pool, keep, self.key, REPEAT, day, self.activity, self.pending)
-        return {"buyer": r, "channel": self.first_channel[r], "price": np.full(len(r), self.price_today),
+        if not len(r):
+            return _NO_PURCHASES
+        return {"buyer": r, "channel": self.first_channel[r], "price": filled(len(r), self.price_today),
                 "ref": self.first_kol[r], "tag": np.zeros(len(r), np.int8)}
 
     def _book(self, day: int, p: Purchases, interested_today: np.ndarray) -> None:
         """Phases 2 (booking) to 5 for the purchases ``p`` of ``day``."""
         sc, g = self.scenario, self.graph
-        buyers = p["buyer"]
-        plat = self._purchase_platform(day, buyers)
-        # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
-        cut = np.zeros(len(buyers))
-        for op in self.hooked["price_cut"]:
-            cut = cut + op.price_cut(p)
-        paid = ledger.price_paid(self.list_price, p["price"], cut,
-                                 [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
-        p = dict(p, price=paid, discount=self.list_price - paid)
-        self._kol_purchases(day, p)
-        for op in self.hooked["on_purchases"]:
-            op.on_purchases(day, p)
-        new = buyers[~self.bought[buyers]]
-        self._set_roots(new, p["channel"][~self.bought[buyers]], p["ref"][~self.bought[buyers]])
-        self._set_roots(interested_today, self.cand_channel[interested_today], self.cand_ref[interested_today])
-        self.first_day[new] = day
-        self.first_channel[new] = p["channel"][~self.bought[buyers]]
-        self.first_kol[new] = np.where(self.first_channel[new] == F.CH_KOL, p["ref"][~self.bought[buyers]], -1)
-        self.first_platform[new] = plat[~self.bought[buyers]]
-        self.marked["bought"] += F.mark_bought(new, g.indptr, g.indices, self.bought, self.bought_nbrs)
-        self.mark("exposed", buyers)
-        self.mark("interested", buyers)
-        self.purchase_day[buyers] = day
-        if self.several:
-            self.exposed_on[plat, buyers] = True
-            self.interested_on[plat, buyers] = True
-        self._purchases.append({"platform": plat, "day": np.full(len(buyers), day, np.int64), "buyer": buyers.copy(),
-                                "channel": p["channel"].astype(np.int8), "price": p["price"].astype(np.float64),
-                                "discount": p["discount"].astype(np.float64), "ref": p["ref"].astype(np.int64),
-                                "kol": np.where(p["channel"] == F.CH_KOL, p["ref"], -1).astype(np.int64),
-                                "root_channel": self.root_channel[buyers], "root_kol": self.root_kol[buyers]})
-        # 3. satisfaction: known before the buyer decides what to say
-        p_sat = np.full(len(buyers), self.p_satisfied)
-        for op in self.hooked["satisfaction"]:
-            p_sat = op.satisfaction(day, p, p_sat)
-        sat = F.satisfied(buyers, self.purchase_count, p_sat, self.key)
-        self.purchase_count[buyers] += 1
-        self.satisfied[buyers] = sat
-        self.pool_size = F.pool_update(buyers, sat, self.pool, self.pool_where, self.pool_size)
-        unhappy = buyers[~sat]
-        self.negative[unhappy] = True
-        F.spread_negative(np.sort(unhappy), day, self.key, g.indptr, g.indices, sc.funnel.negative_spread, self.neg_heard)
-        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+        self.last_buyers = buyers = p["buyer"]
+        k = len(buyers)
+        if k:
+            plat = self._purchase_platform(day, buyers)
+            # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
+            cut = np.zeros(k)
+            for op in self.hooked["price_cut"]:
+                cut = cut + op.price_cut(p)
+            paid = ledger.price_paid(self.list_price, p["price"], cut,
+                                     [partial(op.redeem, day, p) for op in self.hooked["redeem"]])
+            p = dict(p, price=paid, discount=self.list_price - paid)
+            self._kol_purchases(day, p)
+            for op in self.hooked["on_purchases"]:
+                op.on_purchases(day, p)
+        else:  # no purchase: the phase 2-3 hooks have nothing to see (operations.base)
+            plat = np.zeros(0, np.int8)
+            p = dict(p, discount=p["price"])
+        channel = p["channel"].astype(np.int8)
+        ref = p["ref"].astype(np.int64)
+        is_new = np.empty(k, bool)
+        counts = self._book_counts
+        F.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+                      g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
+                      self.first_day, self.first_channel, self.first_kol, self.first_platform, self.purchase_day,
+                      self.exposed, self.interested, is_new, counts)
+        self.marked["bought"] += int(counts[0])
+        self.marked["exposed"] += int(counts[1])
+        self.marked["interested"] += int(counts[2])
+        n_new = int(np.count_nonzero(is_new))
+        unhappy = 0
+        sharers = np.empty(0, np.int64)
         mult = self.share_mult * self.novelty(day)
-        happy = buyers[sat]
-        q = np.minimum(1.0, self._propensity(happy) * mult)
-        sharers = happy[F.draw_below(happy, q, self.key, SHARE, day)]
+        if k:
+            if self.several:
+                self.exposed_on[plat, buyers] = True
+                self.interested_on[plat, buyers] = True
+            self._purchases.append(k, day=day, buyer=buyers, channel=channel, price=p["price"],
+                                   discount=p["discount"], ref=ref, kol=np.where(channel == F.CH_KOL, ref, -1),
+                                   root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
+                                   platform=plat)
+            # 3. satisfaction: known before the buyer decides what to say
+            p_sat = filled(k, self.p_satisfied)
+            for op in self.hooked["satisfaction"]:
+                p_sat = op.satisfaction(day, p, p_sat)
+            sat = np.empty(k, bool)
+            self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
+                                               self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
+                                               g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
+            # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
+            happy = buyers[sat] if unhappy else buyers
+            if len(happy):
+                sharers = F.share_draws(happy, self._propensity(happy), mult, self.key, SHARE, day)
         rate = sc.funnel.interested_share_rate
         if rate > 0 and len(interested_today):
             cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            qi = np.minimum(1.0, self._propensity(cand) * mult * rate)
-            sharers = np.concatenate([sharers, cand[F.draw_below(cand, qi, self.key, SHARE, day)]])
-        self._set_sharers(day, np.unique(sharers))
+            if len(cand):
+                more = F.share_draws(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                sharers = np.concatenate([sharers, more]) if len(sharers) else more
+        self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
         for op in self.hooked["after_sharing"]:
             op.after_sharing(day, self.sharers)
         # 5. end of day
         for op in self.hooked["after_day"]:
             op.after_day(day, interested_today)
-        metrics_mod.record_day(self, day, p, len(new), len(unhappy))
+        metrics_mod.record_day(self, day, p, n_new, unhappy, is_new)
         if self.per_platform:
             metrics_mod.record_platform_day(self.daily, day, [la.name for la in self.layers], plat, p["channel"],
-                                            p["price"], self.first_platform[new], self.exposed_on, self.interested_on)
+                                            p["price"], self.first_platform[buyers[is_new]], self.exposed_on,
+                                            self.interested_on)
         for op in self.hooked["record_day"]:
             op.record_day(day, self.daily)
 
@@ -764,23 +792,13 @@ class Engine:
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
         mine = (p["channel"] == F.CH_KOL) & (p["ref"] >= 0)
-        if not mine.any():
+        if not np.count_nonzero(mine):
             return
         k = p["ref"][mine]
         fee = self.kols.terms["commission_rate"][k] * p["price"][mine]
         if (fee > 0).any():
             self.pay(day, "kol_commission", k[fee > 0], fee[fee > 0])
             np.add.at(self.kol_stats["fees"], k, fee)
-
-    def _set_roots(self, people: np.ndarray, channel: np.ndarray, ref: np.ndarray) -> None:
-        """Give people without a root the root of their cascade: a sharer's root, else their own channel."""
-        fresh = self.root_channel[people] < 0
-        people, channel, ref = people[fresh], channel[fresh], ref[fresh]
-        via = (channel == F.CH_FRIEND) & (ref >= 0)
-        src = np.where(via, ref, 0)
-        inherit = via & (self.root_channel[src] >= 0)
-        self.root_channel[people] = np.where(inherit, self.root_channel[src], channel)
-        self.root_kol[people] = np.where(inherit, self.root_kol[src], np.where(channel == F.CH_KOL, ref, -1))
 
     def _set_sharers(self, day: int, new: np.ndarray) -> None:
         """Make ``new`` (sorted ids) and the adopters still talking the sharers heard tomorrow (phase 1a)."""
@@ -796,9 +814,11 @@ class Engine:
                 old = old[~stop]
             new = np.union1d(new, old)
         self.sharers = new
-        self.sharer_k = self.share_count[new].copy()
-        self.share_count[new] += 1
-        self.mark("shared", new)
+        if len(new):
+            self.sharer_k, marked = F.start_shares(new, self.share_count, self.shared)
+            self.marked["shared"] += marked
+        else:
+            self.sharer_k = np.empty(0, np.int64)
 
     def run(self) -> None:
         """Step to the horizon."""
@@ -807,12 +827,7 @@ class Engine:
 
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
-        records = {"purchases": _stack(self._purchases, {"day": np.int64, "buyer": np.int64, "channel": np.int8,
-                                                         "price": np.float64, "discount": np.float64,
-                                                         "ref": np.int64, "kol": np.int64, "root_channel": np.int8,
-                                                         "root_kol": np.int64, "platform": np.int8}),
-                   "payments": _stack(self._payments, {"day": np.int64, "kind": np.int8, "payee": np.int64,
-                                                        "amount": np.float64})}
+        records = {"purchases": self._purchases.table(), "payments": self._payments.table()}
         for name, cls in REGISTRY.items():
             op = self.op(name)
             records.update(op.records() if op is not None else cls.empty_records())
@@ -834,14 +849,19 @@ class Engine:
         return RunResult(summary, daily, self.graph, state, records)
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+#: an empty purchase table shared by the days without repeat purchases (read-only)
+_NO_PURCHASES: Purchases = {"buyer": _read_only(np.empty(0, np.int64)), "channel": _read_only(np.empty(0, np.int8)),
+                            "price": _read_only(np.empty(0)), "ref": _read_only(np.empty(0, np.int64)),
+                            "tag": _read_only(np.empty(0, np.int8))}
+
+
 def _concat(a: Purchases, b: Purchases) -> Purchases:
     return {k: np.concatenate([a[k], b[k].astype(a[k].dtype)]) for k in a}
-
-
-def _stack(parts: list[dict], dtypes: dict) -> dict[str, np.ndarray]:
-    if not parts:
-        return {k: np.empty(0, t) for k, t in dtypes.items()}
-    return {k: np.concatenate([p[k] for p in parts]).astype(t) for k, t in dtypes.items()}
 
 
 def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,

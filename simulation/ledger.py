@@ -107,14 +107,24 @@ def book_returns(daily: dict[str, np.ndarray], day: int, refunds: float, cogs_re
 
 
 def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchases: int, paid: np.ndarray,
-               discount: np.ndarray) -> None:
-    """Book a day's sales into ``daily`` and close its ledger (spend series and returns must already hold the day's)."""
+               discount: np.ndarray, spend_rows: Sequence[np.ndarray] | None = None) -> None:
+    """Book a day's sales into ``daily`` and close its ledger (spend series and returns must already hold the day's).
+
+    spend_rows : ``daily``'s spend series in ``SPEND_SERIES`` order (looked up when None).
+    """
+    if spend_rows is None:
+        spend_rows = [daily[k] for k in SPEND_SERIES]
     # subtracting a 0.0 return line leaves every value as it was without returns
-    daily["revenue"][day] = float(paid.sum()) - daily["refunds"][day]
-    daily["discount_cost"][day] = float(discount.sum())
-    daily["cogs"][day] = unit_cost * purchases - daily["cogs_recovered"][day]
-    daily["spend"][day] = sum(daily[k][day] for k in SPEND_SERIES)
-    daily["profit"][day] = daily["revenue"][day] - daily["cogs"][day] - daily["spend"][day]
+    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"][day]
+    daily["revenue"][day] = revenue
+    daily["discount_cost"][day] = float(np.add.reduce(discount)) if purchases else 0.0
+    cogs = daily["cogs"]
+    cogs[day] = unit_cost * purchases - daily["cogs_recovered"][day]
+    spend = 0  # summed in SPEND_SERIES order, from 0, as ``sum`` does
+    for row in spend_rows:
+        spend = spend + row[day]
+    daily["spend"][day] = spend
+    daily["profit"][day] = daily["revenue"][day] - cogs[day] - daily["spend"][day]
 
 
 def ratio(num: float, den: float) -> float:

@@ -120,24 +120,30 @@ def platform_summary(d: dict, last: int, platforms) -> dict[str, float]:
     return s
 
 
-def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int) -> None:
-    """Fill day ``day`` of the engine's daily series after its phases ran (the models' own series excepted)."""
+def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int, is_new: np.ndarray) -> None:
+    """Fill day ``day`` of the engine's daily series after its phases ran (the models' own series excepted).
+
+    purchases : the day's booked purchases; new_buyers : people who bought for the first time;
+    unhappy : dissatisfied purchases; is_new : per purchase, the buyer's first purchase.
+    """
     d = eng.daily
     m = eng.marked  # counted as the marks are set (Engine.mark): equal to count_nonzero of each, without the scan
     d["exposed"][day] = m["exposed"]
     d["interested"][day] = m["interested"]
     d["buyers"][day] = m["bought"]
     d["sharers"][day] = m["shared"]
+    buyers = purchases["buyer"]
+    k = len(buyers)
     d["new_buyers"][day] = new_buyers
-    d["purchases"][day] = len(purchases["buyer"])
-    ledger.day_totals(d, day, eng.scenario.product.unit_cost, len(purchases["buyer"]), purchases["price"],
-                      purchases["discount"])
+    d["purchases"][day] = k
+    ledger.day_totals(d, day, eng.scenario.product.unit_cost, k, purchases["price"], purchases["discount"],
+                      eng.spend_rows)
     d["negative_wom"][day] = unhappy
-    counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
-    for c, key in enumerate(_ATTR_SERIES):
-        d[key][day] = counts[c]
-    segments.record_day(d, day, eng.pop, purchases["buyer"], purchases["price"], purchases["discount"],
-                        eng.first_day[purchases["buyer"]] == day)
+    if k:  # the attribution series are 0 on a day without purchases already
+        counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
+        for c in np.flatnonzero(counts):  # the others stay 0
+            d[_ATTR_SERIES[c]][day] = counts[c]
+    segments.record_blocks(eng._group_blocks, day, buyers, purchases["price"], purchases["discount"], is_new)
 
 
 def daily_roas(daily: dict[str, np.ndarray]) -> np.ndarray:

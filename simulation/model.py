@@ -35,7 +35,7 @@ class KOLAgent(mesa.Agent):
     @property
     def fees_paid(self) -> float:
         """Fees (currency) paid to this KOL so far."""
-        pay = self.model.engine._payments
+        pay = [self.model.engine._payments.table()]
         return float(sum(p["amount"][np.isin(p["kind"], KOL_KINDS) & (p["payee"] == self.index)].sum() for p in pay))
 
 

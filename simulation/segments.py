@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 #: Buckets of the purchase-frequency distribution: 1, 2, ..., FREQ_MAX - 1 and FREQ_MAX or more.
 FREQ_MAX = 5
@@ -89,6 +90,64 @@ def record_day(daily: dict[str, np.ndarray], day: int, pop, buyers: np.ndarray, 
             daily[f"new_buyers__{g}"][day] = fresh[j]
             cum = daily[f"buyers__{g}"]
             cum[day] = (cum[day - 1] if day > 0 else 0) + fresh[j]
+
+
+def bind_blocks(daily: dict[str, np.ndarray], pop) -> list[tuple]:
+    """Make the per-group series of ``daily`` (``new_daily``) rows of one (groups, days + 1) block per series and
+    readout axis, so a day is booked with one vectorised write per series (``record_blocks``).
+
+    Returns per axis (codes per person, buyers, new_buyers, purchases, revenue, discount_cost blocks); the
+    dict keeps its keys and order, each entry now a row view of its block holding the same values.
+    """
+    out = []
+    for codes, keys in axes(pop):
+        if not keys:
+            continue
+        blocks = []
+        for k in GROUP_CUMULATIVE + GROUP_PER_DAY:
+            rows = [daily[f"{k}__{g}"] for g in keys]
+            block = np.array(rows)
+            for j, g in enumerate(keys):
+                daily[f"{k}__{g}"] = block[j]
+            blocks.append(block)
+        out.append((codes, *blocks))
+    return out
+
+
+def record_blocks(blocks: list[tuple], day: int, buyers: np.ndarray, paid: np.ndarray, discount: np.ndarray,
+                  new: np.ndarray) -> None:
+    """Book day ``day``'s purchases into the per-group series bound by ``bind_blocks`` (as ``record_day``)."""
+    for codes, cum, fresh_b, purchases_b, revenue_b, off_b in blocks:
+        book_groups(codes, buyers, paid, discount, new, day, cum, fresh_b, purchases_b, revenue_b, off_b)
+
+
+@njit(cache=True)
+def book_groups(codes, buyers, paid, discount, new, day, cum, fresh_b, purchases_b, revenue_b, off_b):
+    """One axis of ``record_blocks``: per group g (``codes[buyer]``) the day's purchases, revenue (added to the
+    returns already booked), discount and new buyers, summed in purchase order as ``np.bincount`` sums them,
+    and the cumulative buyers. Without purchases only the cumulative column is carried over."""
+    m = cum.shape[0]
+    if buyers.shape[0] > 0:
+        count = np.zeros(m, np.int64)
+        fresh = np.zeros(m, np.int64)
+        revenue = np.zeros(m)
+        off = np.zeros(m)
+        for j in range(buyers.shape[0]):
+            g = codes[buyers[j]]
+            count[g] += 1
+            revenue[g] += paid[j]
+            off[g] += discount[j]
+            if new[j]:
+                fresh[g] += 1
+        for g in range(m):
+            purchases_b[g, day] = count[g]
+            revenue_b[g, day] += revenue[g]
+            off_b[g, day] = off[g]
+            fresh_b[g, day] = fresh[g]
+            cum[g, day] = (cum[g, day - 1] if day > 0 else 0) + fresh[g]
+    elif day > 0:
+        for g in range(m):
+            cum[g, day] = cum[g, day - 1]
 
 
 def book_returns(daily: dict[str, np.ndarray], recovered: dict[str, float], day: int, pop, people: np.ndarray,

@@ -134,11 +134,18 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
 
 
 @njit(cache=True)
-def out_arcs(sources, indptr, indices):
-    """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
+def arc_total(sources, indptr):
+    """The number of out-arcs of ``sources`` (ids, repeats counted each time)."""
     total = 0
     for s in sources:
         total += indptr[s + 1] - indptr[s]
+    return total
+
+
+@njit(cache=True)
+def out_arcs(sources, indptr, indices):
+    """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
+    total = arc_total(sources, indptr)
     heads = np.empty(total, np.int32)
     arcs = np.empty(total, np.int64)
     pos = np.empty(total, np.int64)
@@ -298,6 +305,216 @@ def satisfied(buyers, purchase_count, p_sat, key):
         i = buyers[j]
         out[j] = uniform(key, SATISFY, i, purchase_count[i]) < p_sat[j]
     return out
+
+
+@njit(cache=True)
+def _root_pass(people, channel, ref, root_channel, root_kol, tmp_c, tmp_k, fresh):
+    """Give ``people`` without a root (``root_channel < 0``) the root of their cascade, reading every source's
+    root before writing any (exactly the vectorised rule, repeats and all): a friend share (``ref`` >= 0)
+    inherits the sharer's root when the sharer has one, else the person's own channel (and KOL) is the root."""
+    k = people.shape[0]
+    for j in range(k):
+        i = people[j]
+        fresh[j] = root_channel[i] < 0
+        if not fresh[j]:
+            continue
+        c = channel[j]
+        r = ref[j]
+        if c == CH_FRIEND and r >= 0 and root_channel[r] >= 0:
+            tmp_c[j] = root_channel[r]
+            tmp_k[j] = root_kol[r]
+        else:
+            tmp_c[j] = c
+            tmp_k[j] = r if c == CH_KOL else -1
+    for j in range(k):
+        if fresh[j]:
+            root_channel[people[j]] = tmp_c[j]
+            root_kol[people[j]] = tmp_k[j]
+
+
+@njit(cache=True)
+def book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
+                bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol, first_platform,
+                purchase_day, exposed, interested, is_new, counts):
+    """The engine's own bookkeeping of a day's purchases (phase 2, after the models' ``on_purchases``).
+
+    In order: roots of the new buyers' cascades, then of the people newly interested today
+    (``interested_today``, channel and ref from ``cand_channel`` / ``cand_ref``), the new
+    buyers' first day, channel, KOL (``ref`` when the channel is ``CH_KOL``, else -1) and
+    platform, their ``bought`` mark (adding 1 to each out-neighbour's ``bought_nbrs``), the
+    ``exposed`` and ``interested`` marks of every buyer, and ``purchase_day``.
+
+    buyers int64, channel int8, ref int64, plat int8 : per purchase; is_new bool (out) :
+    per purchase, the buyer had not bought before today. counts int64 (out): people newly
+    marked bought, exposed, interested.
+    """
+    k = buyers.shape[0]
+    nb = 0
+    for j in range(k):
+        is_new[j] = not bought[buyers[j]]
+        if is_new[j]:
+            nb += 1
+    new = np.empty(nb, np.int64)
+    new_c = np.empty(nb, np.int8)
+    new_r = np.empty(nb, np.int64)
+    new_p = np.empty(nb, np.int8)
+    m = 0
+    for j in range(k):
+        if is_new[j]:
+            new[m] = buyers[j]
+            new_c[m] = channel[j]
+            new_r[m] = ref[j]
+            new_p[m] = plat[j]
+            m += 1
+    cap = max(nb, interested_today.shape[0])
+    tmp_c = np.empty(cap, np.int8)
+    tmp_k = np.empty(cap, np.int64)
+    fresh = np.empty(cap, np.bool_)
+    _root_pass(new, new_c, new_r, root_channel, root_kol, tmp_c, tmp_k, fresh)
+    ki = interested_today.shape[0]
+    ic = np.empty(ki, np.int8)
+    ir = np.empty(ki, np.int64)
+    for j in range(ki):
+        ic[j] = cand_channel[interested_today[j]]
+        ir[j] = cand_ref[interested_today[j]]
+    _root_pass(interested_today, ic, ir, root_channel, root_kol, tmp_c, tmp_k, fresh)
+    for m in range(nb):
+        i = new[m]
+        first_day[i] = day
+        first_channel[i] = new_c[m]
+        first_kol[i] = new_r[m] if new_c[m] == CH_KOL else -1
+        first_platform[i] = new_p[m]
+    counts[0] = mark_bought(new, indptr, indices, bought, bought_nbrs)
+    counts[1] = mark(exposed, buyers)
+    counts[2] = mark(interested, buyers)
+    for j in range(k):
+        purchase_day[buyers[j]] = day
+
+
+@njit(cache=True)
+def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr, indices,
+           negative_spread, neg_heard, sat):
+    """Phase 3 for a day's purchases: satisfaction draws, purchase counts, the repeat pool, negative word of mouth.
+
+    ``sat[j]`` (out) = ``uniform(key, SATISFY, i, purchase_count[i]) < p_sat[j]`` with the
+    counts before today; then each buyer's count grows by one (repeats count once, as a
+    vectorised increment), ``satisfied_mark`` takes the outcome, the pool is updated
+    (``pool_update``) and every dissatisfied purchase marks its buyer ``negative`` and
+    spreads (``spread_negative``). Returns (new pool size, dissatisfied purchases).
+    """
+    k = buyers.shape[0]
+    before = np.empty(k, np.int64)
+    for j in range(k):
+        i = buyers[j]
+        before[j] = purchase_count[i]
+        sat[j] = uniform(key, SATISFY, i, before[j]) < p_sat[j]
+    for j in range(k):
+        purchase_count[buyers[j]] = before[j] + 1
+        satisfied_mark[buyers[j]] = sat[j]
+    size = pool_update(buyers, sat, pool, where, size)
+    unhappy = 0
+    for j in range(k):
+        if not sat[j]:
+            unhappy += 1
+            negative[buyers[j]] = True
+    if unhappy and negative_spread > 0.0:
+        spreaders = np.empty(unhappy, np.int64)
+        m = 0
+        for j in range(k):
+            if not sat[j]:
+                spreaders[m] = buyers[j]
+                m += 1
+        spread_negative(spreaders, day, key, indptr, indices, negative_spread, neg_heard)
+    return size, unhappy
+
+
+@njit(cache=True)
+def share_draws(people, q, mult, key, stream, b):
+    """Return the ``people`` who share: ``uniform(key, stream, i, b) < min(1, q[j] * mult)``, in order."""
+    out = np.empty(people.shape[0], np.int64)
+    k = 0
+    for j in range(people.shape[0]):
+        p = q[j] * mult
+        if p > 1.0:
+            p = 1.0
+        if uniform(key, stream, people[j], b) < p:
+            out[k] = people[j]
+            k += 1
+    return out[:k]
+
+
+
+@njit(cache=True)
+def pick_below(people, prob, key, stream, b):
+    """Return the ``people`` (int64, in order) with ``uniform(key, stream, i, b) < prob`` (one probability for all)."""
+    out = np.empty(people.shape[0], np.int64)
+    k = 0
+    for j in range(people.shape[0]):
+        if uniform(key, stream, people[j], b) < prob:
+            out[k] = people[j]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def coupon_takers(people, coupon, bought, pending, cand_day, day, value):
+    """Hand a coupon of ``value`` to the ``people`` who hold none (``coupon`` 0), have not bought, are not pending
+    and have not converted on ``day``; return them (int64, in order)."""
+    out = np.empty(people.shape[0], np.int64)
+    k = 0
+    for j in range(people.shape[0]):
+        i = people[j]
+        if coupon[i] == 0 and not bought[i] and pending[i] < 0 and cand_day[i] != day:
+            out[k] = i
+            k += 1
+    for j in range(k):
+        coupon[out[j]] = value
+    return out[:k]
+
+
+@njit(cache=True)
+def sorted_unique(values):
+    """Return the distinct ``values`` (int64) in increasing order (``np.unique``)."""
+    s = np.sort(values)
+    out = np.empty(s.shape[0], np.int64)
+    k = 0
+    for j in range(s.shape[0]):
+        if k == 0 or s[j] != out[k - 1]:
+            out[k] = s[j]
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def start_shares(people, share_count, shared):
+    """Give ``people`` their next share: return (their share indices before it, people newly marked ``shared``);
+    ``share_count[i]`` grows by one (once for a repeated id, as a vectorised increment)."""
+    k = people.shape[0]
+    index = np.empty(k, np.int64)
+    for j in range(k):
+        index[j] = share_count[people[j]]
+    for j in range(k):
+        share_count[people[j]] = index[j] + 1
+    return index, mark(shared, people)
+
+
+@njit(cache=True)
+def share_arcs(sources, index, indptr, indices, w, arc0):
+    """The exposures of a day's shares on one platform: every out-arc e of each of ``sources`` (in order, arcs in
+    CSR order). Returns (heads int32, strength ``w[e]``, draw counter ``arc0 + e``, the source's share index from
+    ``index``, the source) per arc."""
+    heads, arcs, pos = out_arcs(sources, indptr, indices)
+    total = heads.shape[0]
+    strength = np.empty(total)
+    k = np.empty(total, np.int64)
+    ref = np.empty(total, np.int64)
+    for m in range(total):
+        e = arcs[m]
+        strength[m] = w[e]
+        arcs[m] = arc0 + e
+        k[m] = index[pos[m]]
+        ref[m] = sources[pos[m]]
+    return heads, strength, arcs, k, ref
 
 
 def __getattr__(name: str):

@@ -26,9 +26,7 @@ SLOT_BUNDLE, SLOT_PICK, SLOT_CROSS_SELL = 13, 14, 15
 
 def new_buyers(eng: Engine, day: int) -> np.ndarray:
     """People whose first purchase of ``eng``'s product was on ``day`` (``eng`` stepped or was seeded that day)."""
-    if not eng._purchases:
-        return np.empty(0, np.int64)
-    b = eng._purchases[-1]["buyer"]
+    b = eng.last_buyers
     return np.unique(b[eng.first_day[b] == day])
 
 

@@ -37,7 +37,10 @@ Hooks, in the day's order (``simulation.engine`` is the specification of the day
 ------------------------------------------------------------------------------------
 The engine detects once, at set-up, which hooks a class overrides; a hook nobody
 overrides costs nothing (no call, no array, no per-batch work). Called only for
-enabled models, in registry order.
+enabled models, in registry order. ``price_cut``, ``redeem``, ``on_purchases`` and
+``satisfaction`` are called only on a day with at least one purchase (after ``route``):
+on a day without, they would see empty tables, so a model must not rely on them to
+mark the day (use ``route``, ``after_day`` or ``record_day``, called every day).
 
 Set-up
     ``__init__(cfg, engine)``           build state (per-person arrays of length n).
@@ -139,6 +142,13 @@ import numpy as np
 from ..kernels.funnel import TAG_PLAIN
 
 
+def filled(k: int, value, dtype=np.float64) -> np.ndarray:
+    """A new array of ``k`` copies of ``value`` (``np.full``, at a quarter of its call cost on the day's small arrays)."""
+    out = np.empty(k, dtype)
+    out.fill(value)
+    return out
+
+
 @dataclass
 class Batch:
     """Exposures of one kind on one day, evaluated in one ``kernels.funnel.evaluate`` call.
@@ -166,8 +176,8 @@ class Batch:
                    b: int, ref: int = -1, tag: int = TAG_PLAIN, platform: int = 0) -> "Batch":
         """A batch in which person i's draw is ``uniform(key, stream, i, b)`` (on platform index ``platform``)."""
         k = len(people)
-        return cls(channel, stream, people.astype(np.int32), np.full(k, float(strength)), np.full(k, float(price)),
-                   people.astype(np.int64), np.full(k, int(b), np.int64), np.full(k, int(ref), np.int64), tag,
+        return cls(channel, stream, people.astype(np.int32), filled(k, float(strength)), filled(k, float(price)),
+                   people.astype(np.int64), filled(k, int(b), np.int64), filled(k, int(ref), np.int64), tag,
                    platform)
 
 

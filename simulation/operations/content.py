@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import Field
 
 from ..config.base import Label, Money, Probability, Window
-from ..kernels.funnel import CH_PLATFORM, draw_below, skip_sample
+from ..kernels.funnel import CH_PLATFORM, pick_below, skip_sample
 from ..kernels.random import CONTENT, EVALUATE, PLATFORM
 from ..platforms import layer_index
 from .content_reference import ContentReference
@@ -69,7 +69,7 @@ class ContentOperation(Operation):
             return []
         eng = self.engine
         if self.cfg.cost_per_day > 0:
-            eng.pay(day, "content_cost", np.array([-1]), np.array([self.cfg.cost_per_day]))
+            eng.pay(day, "content_cost", -1, self.cfg.cost_per_day)
         people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate()))
         return [Batch.per_person(CH_PLATFORM, EVALUATE, people, self.cfg.strength * self.cfg.quality,
                                  eng.price_today, 16 * day + SLOT, platform=self.layer.index)]
@@ -77,7 +77,7 @@ class ContentOperation(Operation):
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers = purchases["buyer"]
         if len(buyers) and self.cfg.ugc_rate > 0:
-            self.ugc += int(draw_below(buyers, np.full(len(buyers), self.cfg.ugc_rate), self.engine.key, CONTENT, day).sum())
+            self.ugc += len(pick_below(buyers, self.cfg.ugc_rate, self.engine.key, CONTENT, day))
 
 
 #: This module's model (``simulation.operations.MODULES``).

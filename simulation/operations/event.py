@@ -62,12 +62,12 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, draw_below, out_arcs, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, pick_below, skip_sample
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
 from .event_reference import EventReference
-from .base import Batch, Operation, Purchases, concat_purchases, select
+from .base import Batch, Operation, Purchases, concat_purchases, filled, select
 
 SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
 #: Sub-blocks with a ``target`` block (``simulation.targeting``).
@@ -235,6 +235,54 @@ def resolve_groups(open_ids, day, size, window, pending, next_member, g_open, g_
     return done[:d], still[:s]
 
 
+@njit(cache=True)
+def group_invites(joiners, indptr, indices, pending, w):
+    """The invitations of yesterday's ``joiners`` still in a group: every out-arc e of each (in order, arcs in CSR
+    order). Returns (heads int32, tie strength ``w[e]``, arcs int64, the inviter's group int64)."""
+    total = 0
+    for i in joiners:
+        if pending[i] >= 0:
+            total += indptr[i + 1] - indptr[i]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    groups = np.empty(total, np.int64)
+    k = 0
+    for i in joiners:
+        g = pending[i]
+        if g < 0:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            heads[k] = indices[e]
+            strength[k] = w[e]
+            arcs[k] = e
+            groups[k] = g
+            k += 1
+    return heads, strength, arcs, groups
+
+
+@njit(cache=True)
+def bargain_help(bargainers, indptr, indices, w, key, b, help_prob):
+    """Friends asked by ``bargainers``: out-arc e helps iff ``uniform(key, BARGAIN, e, b) < help_prob``. Returns the
+    helping arcs (heads int32, tie strength, arcs int64, in order) and each bargainer's number of helpers (int64)."""
+    total = arc_total(bargainers, indptr)
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    helpers = np.zeros(bargainers.shape[0], np.int64)
+    k = 0
+    for j in range(bargainers.shape[0]):
+        i = bargainers[j]
+        for e in range(indptr[i], indptr[i + 1]):
+            if uniform(key, BARGAIN, e, b) < help_prob:
+                heads[k] = indices[e]
+                strength[k] = w[e]
+                arcs[k] = e
+                helpers[j] += 1
+                k += 1
+    return heads[:k], strength[:k], arcs[:k], helpers
+
+
 class EventOperation(Operation):
     """Runtime of the event-driven model for one run."""
 
@@ -294,8 +342,14 @@ class EventOperation(Operation):
     def setup_cost(self, day: int) -> float:
         """Set-up costs of the event programmes booked on ``day`` (currency)."""
         c = self.cfg
-        due = [(c.campaign, c.campaign.start_day), (c.coupon, c.coupon.start_day), (c.groupbuy, 1), (c.bargain, 1)]
-        cost = sum(b.setup_cost for b, first in due if b.enabled and first == day)
+        due = self.__dict__.get("_due")  # day -> programmes' set-up costs, summed in this order (built once)
+        if due is None:
+            due = self._due = {}
+            for b, first in [(c.campaign, c.campaign.start_day), (c.coupon, c.coupon.start_day), (c.groupbuy, 1),
+                             (c.bargain, 1)]:
+                if b.enabled:
+                    due[first] = due.get(first, 0) + b.setup_cost
+        cost = due.get(day, 0)
         if day in self.flash_days:
             cost += c.flash_sale.setup_cost
         return cost
@@ -326,34 +380,30 @@ class EventOperation(Operation):
                                         platform=self.platform["flash_sale"]))
         if c.coupon.enabled and c.coupon.active(day):
             people = keep(skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach), self.eligible["coupon"])
-            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
-                            & (eng.cand_day[people] != day)]
-            self.coupon[people] = c.coupon.value
+            people = coupon_takers(people, self.coupon, eng.bought, eng.pending, eng.cand_day, day, c.coupon.value)
             self._pay_targeted(day, "coupon", len(people))
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON,
                                         platform=self.platform["coupon"]))
         if len(self.joiners):
-            heads, arcs, pos = out_arcs(self.joiners, eng.graph.indptr, eng.graph.indices)
-            groups = eng.pending[self.joiners][pos]
-            live = groups >= 0
-            heads, arcs, groups = heads[live], arcs[live], groups[live]
+            heads, strength, arcs, groups = group_invites(self.joiners, eng.graph.indptr, eng.graph.indices,
+                                                          eng.pending, eng.w)
             eng.mark("shared", self.joiners)
             gprice = price * (1.0 - c.groupbuy.discount)
-            out.append(Batch(self.channel, GROUP, heads, eng.w[arcs], np.full(len(arcs), gprice), arcs,
-                             np.full(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
+            out.append(Batch(self.channel, GROUP, heads, strength, filled(len(arcs), gprice), arcs,
+                             filled(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
         if len(self.bargainers):
             b = self.bargainers
-            heads, arcs, pos = out_arcs(b, eng.graph.indptr, eng.graph.indices)
-            helps = draw_below(arcs, np.full(len(arcs), c.bargain.help_prob), key, BARGAIN, 3 * day)
-            helpers = np.bincount(pos[helps], minlength=len(b))
+            heads, strength, arcs, helpers = bargain_help(b, eng.graph.indptr, eng.graph.indices, eng.w, key, 3 * day,
+                                                          c.bargain.help_prob)
             eng.mark("shared", b)
-            out.append(Batch(self.channel, BARGAIN, heads[helps], eng.w[arcs[helps]], np.full(int(helps.sum()), price),
-                             arcs[helps], np.full(int(helps.sum()), 3 * day + 1, np.int64),
-                             np.full(int(helps.sum()), -1, np.int64)))
+            h = len(arcs)
+            out.append(Batch(self.channel, BARGAIN, heads, strength, filled(h, price),
+                             arcs, filled(h, 3 * day + 1, np.int64), filled(h, -1, np.int64)))
             cut = np.maximum(c.bargain.floor, price - c.bargain.step * helpers)
             cut = np.minimum(cut, price)
-            out.append(Batch(self.channel, EVALUATE, b.astype(np.int32), np.full(len(b), c.bargain.strength), cut, b,
-                             np.full(len(b), 16 * day + SLOT_BARGAIN, np.int64), np.full(len(b), -1, np.int64), TAG_BARGAIN))
+            out.append(Batch(self.channel, EVALUATE, b.astype(np.int32), filled(len(b), c.bargain.strength), cut, b,
+                             filled(len(b), 16 * day + SLOT_BARGAIN, np.int64), filled(len(b), -1, np.int64),
+                             TAG_BARGAIN))
             self.bargainers = np.empty(0, np.int64)
         self.joiners = np.empty(0, np.int64)
         return out
@@ -374,14 +424,18 @@ class EventOperation(Operation):
         c, eng = self.cfg, self.engine
         if c.groupbuy.enabled:
             self._grow(len(purchases["buyer"]))
+            opened = self.n_groups
             keep, joiners, self.n_groups = route_groups(
                 purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
                 day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount,
                 eng.pending, self.pend_channel, self.pend_price, self.pend_ref, self.next_member,
                 self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self.n_groups)
-            new_ids = np.unique(eng.pending[joiners]) if len(joiners) else np.empty(0, np.int64)
-            self.open_ids = np.union1d(self.open_ids, new_ids).astype(np.int64)
-            purchases = select(purchases, keep)
+            # joiners join open groups (already listed) or the groups opened today (ids from ``opened`` up, each
+            # with its initiator among the joiners): the sorted union of the two is the list extended
+            if self.n_groups > opened:
+                self.open_ids = np.concatenate([self.open_ids, np.arange(opened, self.n_groups, dtype=np.int64)])
+            if len(keep) and not keep.all():
+                purchases = select(purchases, keep)
             done, self.open_ids = resolve_groups(self.open_ids, day, c.groupbuy.size, c.groupbuy.window_days,
                                                  eng.pending, self.next_member, self.g_open, self.g_close,
                                                  self.g_members, self.g_status, self.g_head)
@@ -390,7 +444,7 @@ class EventOperation(Operation):
                 done = np.sort(done)
                 purchases = concat_purchases(purchases, {
                     "buyer": done, "channel": self.pend_channel[done], "price": self.pend_price[done],
-                    "ref": self.pend_ref[done], "tag": np.full(len(done), TAG_GROUP, np.int8)})
+                    "ref": self.pend_ref[done], "tag": filled(len(done), TAG_GROUP, np.int8)})
         if day in self.flash_days and self.stock_left > 0:
             # completed group-buys keep the price fixed when their group opened and use no stock
             today = np.flatnonzero(purchases["tag"] != TAG_GROUP)
@@ -411,8 +465,7 @@ class EventOperation(Operation):
         c, eng = self.cfg, self.engine
         if c.bargain.enabled and len(interested_today):
             cand = interested_today[(eng.pending[interested_today] < 0) & ~eng.bought[interested_today]]
-            starts = draw_below(cand, np.full(len(cand), c.bargain.start_prob), eng.key, BARGAIN, 3 * day + 2)
-            self.bargainers = np.sort(cand[starts]).astype(np.int64)
+            self.bargainers = np.sort(pick_below(cand, c.bargain.start_prob, eng.key, BARGAIN, 3 * day + 2))
 
     def group_records(self) -> dict[str, np.ndarray]:
         """Per-group records: open_day, close_day (-1 while open), members, status (0 open, 1 success, 2 failed)."""

@@ -20,7 +20,7 @@ from pydantic import Field
 from ..config.base import Money, Probability, Strict
 from ..kernels.funnel import CH_FRIEND
 from .relationship_reference import RelationshipReference
-from .base import Operation, Purchases
+from .base import Operation, Purchases, filled
 
 
 class RelationshipConfig(Strict):
@@ -56,11 +56,11 @@ class RelationshipOperation(Operation):
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         c, eng = self.cfg, self.engine
         via = _via_share(purchases)
-        if not via.any():
+        if not np.count_nonzero(via):
             return
         inviters = purchases["ref"][via]
         if c.referral_reward > 0:
-            eng.pay(day, "referral_reward", inviters, np.full(len(inviters), c.referral_reward))
+            eng.pay(day, "referral_reward", inviters, filled(len(inviters), c.referral_reward))
         if c.commission_rate > 0:
             eng.pay(day, "commission", inviters, c.commission_rate * purchases["price"][via])
 
