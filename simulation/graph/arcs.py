@@ -3,7 +3,7 @@
 ``csr_from_edges`` takes edges as two endpoint arrays (one arc per edge when directed,
 two when not); ``csr_from_arcs`` takes arcs that already hold both directions (a
 NetworkX adjacency). Both sort rows by head and drop self-loops and repeats in one
-jitted pass (``_csr_arcs``), counted in one warning.
+jitted radix sort (``_csr_arcs``, O(m)), counted in one warning.
 """
 from __future__ import annotations
 
@@ -18,130 +18,97 @@ _INT32_MAX = np.iinfo(np.int32).max
 
 
 @njit(cache=True)
-def _arc_endpoints(a, u, v, directed):
-    """Tail and head of arc ``a``: arc a is edge a (directed) or edge a // 2 read forwards
-    (a even) or backwards (a odd), so both directions of an edge stay next to each other."""
-    if directed:
-        return u[a], v[a]
-    e = a >> 1
-    if a & 1:
-        return v[e], u[e]
-    return u[e], v[e]
-
-
-@njit(cache=True)
-def _before(heads, arcs, i, j):
-    """True if slot i sorts before slot j: by head, then by arc id (when arcs are kept)."""
-    if heads[i] != heads[j]:
-        return heads[i] < heads[j]
-    return len(arcs) > 0 and arcs[i] < arcs[j]
-
-
-@njit(cache=True)
-def _swap(heads, arcs, i, j):
-    heads[i], heads[j] = heads[j], heads[i]
-    if len(arcs) > 0:
-        arcs[i], arcs[j] = arcs[j], arcs[i]
-
-
-@njit(cache=True)
-def _sift(heads, arcs, lo, root, end):
-    """Restore the max-heap below ``root`` over slots lo..end-1 (heap index = slot - lo)."""
-    while True:
-        child = 2 * (root - lo) + 1 + lo
-        if child >= end:
-            return
-        if child + 1 < end and _before(heads, arcs, child, child + 1):
-            child += 1
-        if not _before(heads, arcs, root, child):
-            return
-        _swap(heads, arcs, root, child)
-        root = child
-
-
-@njit(cache=True)
-def _sort_row(heads, arcs, lo, hi):
-    """Sort slots lo..hi-1 by (head, arc id) (arcs moved along unless empty): insertion
-    sort for short rows, heapsort for long ones. Hand-written rather than np.argsort,
-    whose Numba implementation takes seconds to compile on a cold cache."""
-    if hi - lo <= 32:
-        for i in range(lo + 1, hi):
-            j = i
-            while j > lo and _before(heads, arcs, j, j - 1):
-                _swap(heads, arcs, j, j - 1)
-                j -= 1
-        return
-    for root in range(lo + (hi - lo) // 2 - 1, lo - 1, -1):
-        _sift(heads, arcs, lo, root, hi)
-    for end in range(hi - 1, lo, -1):
-        _swap(heads, arcs, lo, end)
-        _sift(heads, arcs, lo, lo, end)
-
-
-@njit(cache=True)
 def _csr_arcs(n, u, v, directed, keep_order):
     """Sort arcs by (tail, head, arc id) and drop self-loops and repeated arcs.
+
+    A stable least-significant-digit radix sort of the keys tail * 2^bits + head, read
+    in arc order (O(m) per pass, 2-4 passes of at most 11 bits whose counters stay in
+    cache), gives the order of one sort by (tail, head, arc id): the first listing of a
+    repeated arc comes first in its run and is the one kept. Arc a is edge a (directed)
+    or edge a // 2 read forwards (a even) or backwards (a odd).
 
     Parameters
     ----------
     n : int, number of nodes.
     u, v : int32 arrays, shape (E,), edge endpoints (internal ids in [0, n)).
     directed : bool; when False every edge gives two arcs.
-    keep_order : bool; False skips ``order`` (saves 8 bytes per arc when no attributes).
+    keep_order : bool; False skips ``order`` (saves 16 bytes per arc when no attributes).
 
     Returns
     -------
-    order : int64 array, shape (m,) (or (0,)), the arc id (see ``_arc_endpoints``) kept
-        at each CSR slot.
+    order : int64 array, shape (m,) (or (0,)), the arc id kept at each CSR slot.
     indices : int32 array, shape (m,), arc heads, sorted within each row.
     indptr : int64 array, shape (n + 1,).
     n_loop_edges : int, edges with u == v.
     n_dup_arcs : int, arcs dropped because an earlier edge already gave the same arc.
     """
     n_edges = len(u)
-    m_all = n_edges if directed else 2 * n_edges
+    bits = 1
+    while (1 << bits) < n:
+        bits += 1
+    passes = (2 * bits + 10) // 11
+    width = (2 * bits + passes - 1) // passes
+    digit = (1 << width) - 1
     n_loops = 0
-    start = np.zeros(n + 1, np.int64)
     for e in range(n_edges):
         if u[e] == v[e]:
             n_loops += 1
-        else:
-            start[u[e] + 1] += 1
-            if not directed:
-                start[v[e] + 1] += 1
-    for i in range(n):
-        start[i + 1] += start[i]
-    row_start = np.empty(n + 1, np.int64)
-    for i in range(n + 1):
-        row_start[i] = start[i]
-    m_kept = start[n]
-    # counting sort by tail, reading the arcs in order; then each row by (head, arc id),
-    # so the first listing of a repeated arc comes first and is the one kept
+    m_kept = (n_edges - n_loops) * (1 if directed else 2)
+    keys = np.empty(m_kept, np.int64)
+    arcs = np.empty(m_kept if keep_order else 0, np.int64)
+    count = np.zeros((passes, digit + 2), np.int64)
+    k = 0
+    for e in range(n_edges):
+        a = np.int64(u[e])
+        b = np.int64(v[e])
+        if a == b:
+            continue
+        for side in range(1 if directed else 2):
+            key = (a << bits) | b if side == 0 else (b << bits) | a
+            keys[k] = key
+            if keep_order:
+                arcs[k] = e if directed else 2 * e + side
+            k += 1
+            for p in range(passes):
+                count[p, ((key >> (p * width)) & digit) + 1] += 1
+    spare = np.empty(m_kept, np.int64)
+    spare_arcs = np.empty(m_kept if keep_order else 0, np.int64)
+    for p in range(passes):
+        c = count[p]
+        if c.max() == m_kept:
+            continue  # every key has the same digit here: the pass would keep the order
+        for d in range(digit + 1):
+            c[d + 1] += c[d]
+        shift = p * width
+        for k in range(m_kept):
+            key = keys[k]
+            d = (key >> shift) & digit
+            w = c[d]
+            c[d] = w + 1
+            spare[w] = key
+            if keep_order:
+                spare_arcs[w] = arcs[k]
+        keys, spare = spare, keys
+        arcs, spare_arcs = spare_arcs, arcs
+    spare = np.empty(0, np.int64)  # free it before the output is allocated
+    spare_arcs = np.empty(0, np.int64)
     heads = np.empty(m_kept, np.int32)
     order = np.empty(m_kept if keep_order else 0, np.int64)
-    for a in range(m_all):
-        t, h = _arc_endpoints(a, u, v, directed)
-        if t != h:
-            k = start[t]
-            heads[k] = h
-            if keep_order:
-                order[k] = a
-            start[t] = k + 1
     indptr = np.zeros(n + 1, np.int64)
+    head_mask = (np.int64(1) << bits) - 1
     w = 0
+    prev = -1
+    for k in range(m_kept):
+        key = keys[k]
+        if key != prev:
+            prev = key
+            heads[w] = key & head_mask
+            if keep_order:
+                order[w] = arcs[k]
+            indptr[(key >> bits) + 1] += 1
+            w += 1
     for i in range(n):
-        lo = row_start[i]
-        hi = row_start[i + 1]
-        _sort_row(heads, order, lo, hi)
-        prev = -1
-        for k in range(lo, hi):
-            if heads[k] != prev:
-                prev = heads[k]
-                heads[w] = prev
-                if keep_order:
-                    order[w] = order[k]
-                w += 1
-        indptr[i + 1] = w
+        indptr[i + 1] += indptr[i]
     if w == m_kept:
         return order, heads, indptr, n_loops, 0
     # copies by loop: slicing compiles slowly and a view would keep the dropped tail
