@@ -235,30 +235,34 @@ def _barabasi_albert_edges(buf, pos, n, m):
 
     Start: the star on nodes 0..m (hub 0). Node s = m+1..n-1 links to m distinct targets
     drawn from the list in which every node appears once per edge end it holds
-    (so with probability proportional to degree).
+    (so with probability proportional to degree). That list is m zeros, then 1..m, then
+    per node s its m targets followed by m copies of s: entry i is computed from
+    ``dst`` (half the entries need no memory at all) instead of being stored.
     """
     n_edges = m * (n - m)
     src = np.empty(n_edges, np.int32)
     dst = np.empty(n_edges, np.int32)
-    rep = np.empty(2 * n_edges, np.int32)
     e = 0
-    r = 0
     for j in range(1, m + 1):
         src[e] = 0
         dst[e] = j
         e += 1
-    for j in range(m):
-        rep[r] = 0
-        r += 1
-    for j in range(1, m + 1):
-        rep[r] = j
-        r += 1
     picked = np.full(n, -1, np.int32)
     targets = np.empty(m, np.int32)
+    block = 2 * m
+    r = block
     for s in range(m + 1, n):
         c = 0
         while c < m:
-            t = rep[int(_u(buf, pos) * r)]
+            i = int(_u(buf, pos) * r)
+            if i < m:
+                t = 0
+            elif i < block:
+                t = i - m + 1
+            else:
+                b = (i - block) // block
+                o = i - block - b * block
+                t = dst[m + b * m + o] if o < m else m + 1 + b
             if picked[t] != s:
                 picked[t] = s
                 targets[c] = t
@@ -267,11 +271,7 @@ def _barabasi_albert_edges(buf, pos, n, m):
             src[e] = s
             dst[e] = targets[c]
             e += 1
-            rep[r] = targets[c]
-            r += 1
-        for c in range(m):
-            rep[r] = s
-            r += 1
+        r += block
     return src, dst
 
 
