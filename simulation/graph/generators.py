@@ -325,7 +325,7 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
     in_len = np.zeros(n, np.int64)
     in_cap = np.zeros(n, np.int64)
     pool = np.empty(3 * max_edges + 4 * n, np.int32)
-    top = 0
+    top = np.int64(0)  # not a literal 0: _in_push then compiles once
     rep = np.empty(m + 2 * max_edges, np.int32)
     r = 0
     for j in range(m):
@@ -352,7 +352,7 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
         dst[e] = target
         e += 1
         linked[target] = s
-        pool, top = _in_push(pool, top, in_start, in_len, in_cap, target, s)
+        pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(target), s)
         rep[r] = target
         r += 1
         count = 1
@@ -381,7 +381,7 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
                     dst[e] = nbr
                     e += 1
                     linked[nbr] = s
-                    pool, top = _in_push(pool, top, in_start, in_len, in_cap, nbr, s)
+                    pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(nbr), s)
                     rep[r] = nbr
                     r += 1
                     count += 1
@@ -393,7 +393,7 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
                 dst[e] = target
                 e += 1
                 linked[target] = s
-                pool, top = _in_push(pool, top, in_start, in_len, in_cap, target, s)
+                pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(target), s)
             rep[r] = target
             r += 1
             count += 1
