@@ -276,34 +276,6 @@ def _barabasi_albert_edges(buf, pos, n, m):
 
 
 @njit(cache=True)
-def _in_push(pool, top, in_start, in_len, in_cap, x, y):
-    """Append y to x's growable in-list in ``pool``; return the (maybe new) pool and top."""
-    if in_len[x] == in_cap[x]:
-        cap = max(4, 2 * in_cap[x])
-        if top + cap > len(pool):
-            bigger = np.empty(2 * len(pool) + cap, np.int32)
-            for k in range(top):
-                bigger[k] = pool[k]
-            pool = bigger
-        for k in range(in_len[x]):
-            pool[top + k] = pool[in_start[x] + k]
-        in_start[x] = top
-        in_cap[x] = cap
-        top += cap
-    pool[in_start[x] + in_len[x]] = y
-    in_len[x] += 1
-    return pool, top
-
-
-@njit(cache=True)
-def _neighbour(x, k, dst, out_start, out_cnt, pool, in_start):
-    """The k-th neighbour of x: its own out-links first, then the nodes that linked to it."""
-    if k < out_cnt[x]:
-        return dst[out_start[x] + k]
-    return pool[in_start[x] + k - out_cnt[x]]
-
-
-@njit(cache=True)
 def _powerlaw_cluster_edges(buf, pos, n, m, p):
     """Holme–Kim edges, step for step as NetworkX's ``powerlaw_cluster_graph``.
 
@@ -315,6 +287,10 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
     preferential targets are used in the order drawn, as in Holme & Kim's paper
     (NetworkX pops them from a Python set, whose order favours small ids).
     Returns int32 arrays (src, dst), at most m (n - m) edges.
+
+    A node's neighbours are its own out-links (``dst[out_start[x]:][:out_cnt[x]]``), then
+    the nodes that linked to it, in a growable list in ``pool`` (``in_start``, ``in_len``,
+    ``in_cap``). One function with no helpers but ``_u``: it compiles faster.
     """
     max_edges = m * (n - m)
     src = np.empty(max_edges, np.int32)
@@ -325,14 +301,17 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
     in_len = np.zeros(n, np.int64)
     in_cap = np.zeros(n, np.int64)
     pool = np.empty(3 * max_edges + 4 * n, np.int32)
-    top = np.int64(0)  # not a literal 0: _in_push then compiles once
+    top = 0
     rep = np.empty(m + 2 * max_edges, np.int32)
     r = 0
     for j in range(m):
         rep[r] = j
         r += 1
-    picked = np.full(n, -1, np.int32)
-    linked = np.full(n, -1, np.int32)
+    picked = np.empty(n, np.int32)
+    linked = np.empty(n, np.int32)
+    for i in range(n):
+        picked[i] = -1
+        linked[i] = -1
     targets = np.empty(m, np.int32)
     cand = np.empty(n, np.int32)
     e = 0
@@ -346,55 +325,55 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
                 c += 1
         out_start[s] = e
         linked[s] = s
-        left = m - 1
-        target = targets[left]
-        src[e] = s
-        dst[e] = target
-        e += 1
-        linked[target] = s
-        pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(target), s)
-        rep[r] = target
-        r += 1
-        count = 1
+        left = m
+        target = 0
+        count = 0
         while count < m:
-            if _u(buf, pos) < p:
+            x = -1
+            if count > 0 and _u(buf, pos) < p:
                 # triad formation: uniform over target's neighbours not linked to s.
                 # Rejection sampling is exact; after 16 misses enumerate the candidates.
                 d = out_cnt[target] + in_len[target]
-                nbr = -1
                 for _ in range(16):
-                    x = _neighbour(target, int(_u(buf, pos) * d), dst, out_start, out_cnt, pool, in_start)
-                    if linked[x] != s:
-                        nbr = x
+                    k = int(_u(buf, pos) * d)
+                    y = dst[out_start[target] + k] if k < out_cnt[target] else pool[in_start[target] + k - out_cnt[target]]
+                    if linked[y] != s:
+                        x = y
                         break
-                if nbr < 0:
+                if x < 0:
                     nc = 0
                     for k in range(d):
-                        x = _neighbour(target, k, dst, out_start, out_cnt, pool, in_start)
-                        if linked[x] != s:
-                            cand[nc] = x
+                        y = dst[out_start[target] + k] if k < out_cnt[target] else pool[in_start[target] + k - out_cnt[target]]
+                        if linked[y] != s:
+                            cand[nc] = y
                             nc += 1
                     if nc > 0:
-                        nbr = cand[int(_u(buf, pos) * nc)]
-                if nbr >= 0:
-                    src[e] = s
-                    dst[e] = nbr
-                    e += 1
-                    linked[nbr] = s
-                    pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(nbr), s)
-                    rep[r] = nbr
-                    r += 1
-                    count += 1
-                    continue
-            left -= 1
-            target = targets[left]
-            if linked[target] != s:
+                        x = cand[int(_u(buf, pos) * nc)]
+            if x < 0:  # the first link, or no triad step: the next preferential target
+                left -= 1
+                target = targets[left]
+                x = target
+            if linked[x] != s:  # a preferential target a triad step reached adds no second edge
                 src[e] = s
-                dst[e] = target
+                dst[e] = x
                 e += 1
-                linked[target] = s
-                pool, top = _in_push(pool, top, in_start, in_len, in_cap, np.int64(target), s)
-            rep[r] = target
+                linked[x] = s
+                # append s to x's in-list, moving the list to the top of pool when full
+                if in_len[x] == in_cap[x]:
+                    cap = max(4, 2 * in_cap[x])
+                    if top + cap > len(pool):
+                        bigger = np.empty(2 * len(pool) + cap, np.int32)
+                        for k in range(top):
+                            bigger[k] = pool[k]
+                        pool = bigger
+                    for k in range(in_len[x]):
+                        pool[top + k] = pool[in_start[x] + k]
+                    in_start[x] = top
+                    in_cap[x] = cap
+                    top += cap
+                pool[in_start[x] + in_len[x]] = s
+                in_len[x] += 1
+            rep[r] = x
             r += 1
             count += 1
         out_cnt[s] = e - out_start[s]
