@@ -21,11 +21,14 @@ _INT32_MAX = np.iinfo(np.int32).max
 def _csr_arcs(n, u, v, directed, keep_order):
     """Sort arcs by (tail, head, arc id) and drop self-loops and repeated arcs.
 
-    A stable least-significant-digit radix sort of the keys tail * 2^bits + head, read
-    in arc order (O(m) per pass, 2-4 passes of at most 11 bits whose counters stay in
-    cache), gives the order of one sort by (tail, head, arc id): the first listing of a
-    repeated arc comes first in its run and is the one kept. Arc a is edge a (directed)
-    or edge a // 2 read forwards (a even) or backwards (a odd).
+    A stable radix sort of the keys tail * 2^bits + head, read in arc order, gives the
+    order of one sort by (tail, head, arc id): the first listing of a repeated arc comes
+    first in its run and is the one kept. One pass over the edges places each key in the
+    bucket of its top 10 bits (1024 ranges of consecutive tails); each bucket is then
+    sorted on its remaining bits by stable counting passes of at most 11 bits in a
+    scratch buffer (the size of the largest bucket, usually in cache). O(m) time, 8 bytes per arc besides the output
+    (16 with ``keep_order``). Arc a is edge a (directed) or edge a // 2 read forwards
+    (a even) or backwards (a odd).
 
     Parameters
     ----------
@@ -46,20 +49,35 @@ def _csr_arcs(n, u, v, directed, keep_order):
     bits = 1
     while (1 << bits) < n:
         bits += 1
-    passes = (2 * bits + 10) // 11
-    width = (2 * bits + passes - 1) // passes
+    # the key's top (at most 10) bits split the arcs into buckets of consecutive tails in one
+    # pass over the edges; each bucket, small enough to stay in cache, is then sorted on the
+    # remaining bits by 11-bit passes in a scratch buffer
+    top = min(10, 2 * bits)
+    low = 2 * bits - top
+    passes = (low + 10) // 11
+    width = (low + passes - 1) // passes if passes else 0
     digit = (1 << width) - 1
+    start = np.zeros((1 << top) + 1, np.int64)
     n_loops = 0
     for e in range(n_edges):
-        if u[e] == v[e]:
+        a = np.int64(u[e])
+        b = np.int64(v[e])
+        if a == b:
             n_loops += 1
-    m_kept = (n_edges - n_loops) * (1 if directed else 2)
+            continue
+        start[(((a << bits) | b) >> low) + 1] += 1
+        if not directed:
+            start[(((b << bits) | a) >> low) + 1] += 1
+    biggest = 0
+    for d in range(1 << top):
+        biggest = max(biggest, start[d + 1])
+        start[d + 1] += start[d]
+    m_kept = start[1 << top]
     keys = np.empty(m_kept, np.int64)
     arcs = np.empty(m_kept if keep_order else 0, np.int64)
-    # one row of digit + 2 counters per pass, flat (a 2-D array compiles more slowly)
-    row = digit + 2
-    count = np.zeros(passes * row, np.int64)
-    k = 0
+    fill = np.empty(len(start), np.int64)
+    for d in range(len(start)):
+        fill[d] = start[d]
     for e in range(n_edges):
         a = np.int64(u[e])
         b = np.int64(v[e])
@@ -67,36 +85,40 @@ def _csr_arcs(n, u, v, directed, keep_order):
             continue
         for side in range(1 if directed else 2):
             key = (a << bits) | b if side == 0 else (b << bits) | a
-            keys[k] = key
+            d = key >> low
+            w = fill[d]
+            fill[d] = w + 1
+            keys[w] = key
             if keep_order:
-                arcs[k] = e if directed else 2 * e + side
-            k += 1
-            for p in range(passes):
-                count[p * row + ((key >> (p * width)) & digit) + 1] += 1
-    spare = np.empty(m_kept, np.int64)
-    spare_arcs = np.empty(m_kept if keep_order else 0, np.int64)
-    for p in range(passes):
-        base = p * row
-        same = False
-        for d in range(row):
-            same = same or count[base + d] == m_kept
-        if same:
-            continue  # every key has the same digit here: the pass would keep the order
-        for d in range(base, base + digit + 1):
-            count[d + 1] += count[d]
-        shift = p * width
-        for k in range(m_kept):
-            key = keys[k]
-            d = base + ((key >> shift) & digit)
-            w = count[d]
-            count[d] = w + 1
-            spare[w] = key
-            if keep_order:
-                spare_arcs[w] = arcs[k]
-        keys, spare = spare, keys
-        arcs, spare_arcs = spare_arcs, arcs
-    spare = np.empty(0, np.int64)  # free it before the output is allocated
-    spare_arcs = np.empty(0, np.int64)
+                arcs[w] = e if directed else 2 * e + side
+    scratch = np.empty(biggest if passes else 0, np.int64)
+    scratch_arcs = np.empty(biggest if passes and keep_order else 0, np.int64)
+    count = np.empty(digit + 2, np.int64)
+    for d in range(1 << top):
+        lo = start[d]
+        hi = start[d + 1]
+        if hi - lo < 2:
+            continue
+        for p in range(passes):
+            shift = p * width
+            for c in range(digit + 2):
+                count[c] = 0
+            for k in range(lo, hi):
+                count[((keys[k] >> shift) & digit) + 1] += 1
+            for c in range(digit + 1):
+                count[c + 1] += count[c]
+            for k in range(lo, hi):
+                key = keys[k]
+                c = (key >> shift) & digit
+                w = count[c]
+                count[c] = w + 1
+                scratch[w] = key
+                if keep_order:
+                    scratch_arcs[w] = arcs[k]
+            for k in range(hi - lo):
+                keys[lo + k] = scratch[k]
+                if keep_order:
+                    arcs[lo + k] = scratch_arcs[k]
     heads = np.empty(m_kept, np.int32)
     order = np.empty(m_kept if keep_order else 0, np.int64)
     indptr = np.zeros(n + 1, np.int64)

@@ -30,7 +30,8 @@ def _expected(n, u, v, directed):
 @settings(max_examples=150, deadline=None)
 @given(st.integers(1, 3000), st.integers(0, 400), st.booleans(), st.booleans(), st.integers(0, 2**32 - 1))
 def test_csr_arcs_equals_a_lexsort_of_the_arcs(n, n_edges, directed, keep_order, seed):
-    # n up to 3000 gives keys of up to 24 bits: 3 radix passes; small n one or two
+    # n up to 3000 gives keys of up to 24 bits: 10 bucket bits, then up to 2 passes per
+    # bucket; n <= 32 needs no pass after the buckets
     rng = np.random.default_rng(seed)
     hi = int(rng.integers(1, n + 1))  # a narrow id range makes repeats and loops common
     u = rng.integers(0, hi, n_edges).astype(np.int32)
@@ -44,7 +45,7 @@ def test_csr_arcs_equals_a_lexsort_of_the_arcs(n, n_edges, directed, keep_order,
     np.testing.assert_array_equal(order, want[0] if keep_order else np.empty(0, np.int64))
 
 
-def test_a_million_nodes_take_four_radix_passes_and_keep_the_first_listing():
+def test_a_million_nodes_use_every_bit_of_the_key_and_keep_the_first_listing():
     # ids near 2^20 use every digit of the key; edge 2 repeats edge 0 backwards, so its
     # weight is dropped for edge 0's
     n = 1 << 20
