@@ -210,7 +210,9 @@ def _u(buf, pos):
     around, so rejection loops still end; ``_draw_edges`` then retries with more."""
     i = pos[0]
     pos[0] = i + 1
-    return buf[i % len(buf)]
+    if i >= len(buf):  # a branch, not a division per draw
+        i %= len(buf)
+    return buf[i]
 
 
 def _draw_edges(kernel, rng: np.random.Generator, estimate: int, *args):
