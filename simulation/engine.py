@@ -318,7 +318,7 @@ class Engine:
         appeal = sc.product.appeal
         interest = pop.interest if appeal is None else 1.0 - np.abs(pop.interest - appeal)
         self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (interest - 0.5))
-        indeg = np.bincount(g.indices, minlength=n)
+        indeg = g.in_degree
         self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
         self.kol_platform = kol_layer(sc)
         host = self.layers[self.kol_platform]

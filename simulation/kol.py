@@ -212,8 +212,16 @@ def _structural_holes(graph: CSRGraph) -> np.ndarray:
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:
-    # Stable order: highest score first, ties broken by lower node id.
-    order = np.lexsort((np.arange(len(score)), -score))
+    """The ``k`` ids of highest score, highest first, ties broken by lower node id (int64)."""
+    neg = -score
+    if 0 < k < len(score):
+        # only the k best need sorting: those above the k-th score and the lowest ids tied with it
+        kth = np.partition(neg, k - 1)[k - 1]
+        if not np.isnan(kth):
+            better = np.flatnonzero(neg < kth)
+            cand = np.concatenate([better, np.flatnonzero(neg == kth)[:k - len(better)]])
+            return cand[np.lexsort((cand, neg[cand]))].astype(np.int64)
+    order = np.lexsort((np.arange(len(score)), neg))
     return order[:k].astype(np.int64)
 
 

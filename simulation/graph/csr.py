@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _count_heads(indices, n):
+    """Arcs into each node (int64, shape (n,)): ``np.bincount(indices, minlength=n)`` without its int64 copy."""
+    out = np.zeros(n, np.int64)
+    for h in indices:
+        out[h] += 1
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +79,11 @@ class CSRGraph:
     def out_degree(self) -> np.ndarray:
         """Out-degree of every node (int64, shape (n,))."""
         return np.diff(self.indptr)
+
+    @cached_property
+    def in_degree(self) -> np.ndarray:
+        """In-degree of every node (int64, shape (n,)); read-only by convention (cached)."""
+        return _count_heads(self.indices, self.n)
 
     @cached_property
     def tails(self) -> np.ndarray:

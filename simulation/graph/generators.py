@@ -210,7 +210,9 @@ def _u(buf, pos):
     around, so rejection loops still end; ``_draw_edges`` then retries with more."""
     i = pos[0]
     pos[0] = i + 1
-    return buf[i % len(buf)]
+    if i >= len(buf):  # a branch, not a division per draw
+        i %= len(buf)
+    return buf[i]
 
 
 def _draw_edges(kernel, rng: np.random.Generator, estimate: int, *args):
@@ -235,30 +237,34 @@ def _barabasi_albert_edges(buf, pos, n, m):
 
     Start: the star on nodes 0..m (hub 0). Node s = m+1..n-1 links to m distinct targets
     drawn from the list in which every node appears once per edge end it holds
-    (so with probability proportional to degree).
+    (so with probability proportional to degree). That list is m zeros, then 1..m, then
+    per node s its m targets followed by m copies of s: entry i is computed from
+    ``dst`` (half the entries need no memory at all) instead of being stored.
     """
     n_edges = m * (n - m)
     src = np.empty(n_edges, np.int32)
     dst = np.empty(n_edges, np.int32)
-    rep = np.empty(2 * n_edges, np.int32)
     e = 0
-    r = 0
     for j in range(1, m + 1):
         src[e] = 0
         dst[e] = j
         e += 1
-    for j in range(m):
-        rep[r] = 0
-        r += 1
-    for j in range(1, m + 1):
-        rep[r] = j
-        r += 1
     picked = np.full(n, -1, np.int32)
     targets = np.empty(m, np.int32)
+    block = 2 * m
+    r = block
     for s in range(m + 1, n):
         c = 0
         while c < m:
-            t = rep[int(_u(buf, pos) * r)]
+            i = int(_u(buf, pos) * r)
+            if i < m:
+                t = 0
+            elif i < block:
+                t = i - m + 1
+            else:
+                b = (i - block) // block
+                o = i - block - b * block
+                t = dst[m + b * m + o] if o < m else m + 1 + b
             if picked[t] != s:
                 picked[t] = s
                 targets[c] = t
@@ -267,40 +273,8 @@ def _barabasi_albert_edges(buf, pos, n, m):
             src[e] = s
             dst[e] = targets[c]
             e += 1
-            rep[r] = targets[c]
-            r += 1
-        for c in range(m):
-            rep[r] = s
-            r += 1
+        r += block
     return src, dst
-
-
-@njit(cache=True)
-def _in_push(pool, top, in_start, in_len, in_cap, x, y):
-    """Append y to x's growable in-list in ``pool``; return the (maybe new) pool and top."""
-    if in_len[x] == in_cap[x]:
-        cap = max(4, 2 * in_cap[x])
-        if top + cap > len(pool):
-            bigger = np.empty(2 * len(pool) + cap, np.int32)
-            for k in range(top):
-                bigger[k] = pool[k]
-            pool = bigger
-        for k in range(in_len[x]):
-            pool[top + k] = pool[in_start[x] + k]
-        in_start[x] = top
-        in_cap[x] = cap
-        top += cap
-    pool[in_start[x] + in_len[x]] = y
-    in_len[x] += 1
-    return pool, top
-
-
-@njit(cache=True)
-def _neighbour(x, k, dst, out_start, out_cnt, pool, in_start):
-    """The k-th neighbour of x: its own out-links first, then the nodes that linked to it."""
-    if k < out_cnt[x]:
-        return dst[out_start[x] + k]
-    return pool[in_start[x] + k - out_cnt[x]]
 
 
 @njit(cache=True)
@@ -315,6 +289,10 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
     preferential targets are used in the order drawn, as in Holme & Kim's paper
     (NetworkX pops them from a Python set, whose order favours small ids).
     Returns int32 arrays (src, dst), at most m (n - m) edges.
+
+    A node's neighbours are its own out-links (``dst[out_start[x]:][:out_cnt[x]]``), then
+    the nodes that linked to it, in a growable list in ``pool`` (``in_start``, ``in_len``,
+    ``in_cap``). One function with no helpers but ``_u``: it compiles faster.
     """
     max_edges = m * (n - m)
     src = np.empty(max_edges, np.int32)
@@ -331,8 +309,11 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
     for j in range(m):
         rep[r] = j
         r += 1
-    picked = np.full(n, -1, np.int32)
-    linked = np.full(n, -1, np.int32)
+    picked = np.empty(n, np.int32)
+    linked = np.empty(n, np.int32)
+    for i in range(n):
+        picked[i] = -1
+        linked[i] = -1
     targets = np.empty(m, np.int32)
     cand = np.empty(n, np.int32)
     e = 0
@@ -346,55 +327,55 @@ def _powerlaw_cluster_edges(buf, pos, n, m, p):
                 c += 1
         out_start[s] = e
         linked[s] = s
-        left = m - 1
-        target = targets[left]
-        src[e] = s
-        dst[e] = target
-        e += 1
-        linked[target] = s
-        pool, top = _in_push(pool, top, in_start, in_len, in_cap, target, s)
-        rep[r] = target
-        r += 1
-        count = 1
+        left = m
+        target = 0
+        count = 0
         while count < m:
-            if _u(buf, pos) < p:
+            x = -1
+            if count > 0 and _u(buf, pos) < p:
                 # triad formation: uniform over target's neighbours not linked to s.
                 # Rejection sampling is exact; after 16 misses enumerate the candidates.
                 d = out_cnt[target] + in_len[target]
-                nbr = -1
                 for _ in range(16):
-                    x = _neighbour(target, int(_u(buf, pos) * d), dst, out_start, out_cnt, pool, in_start)
-                    if linked[x] != s:
-                        nbr = x
+                    k = int(_u(buf, pos) * d)
+                    y = dst[out_start[target] + k] if k < out_cnt[target] else pool[in_start[target] + k - out_cnt[target]]
+                    if linked[y] != s:
+                        x = y
                         break
-                if nbr < 0:
+                if x < 0:
                     nc = 0
                     for k in range(d):
-                        x = _neighbour(target, k, dst, out_start, out_cnt, pool, in_start)
-                        if linked[x] != s:
-                            cand[nc] = x
+                        y = dst[out_start[target] + k] if k < out_cnt[target] else pool[in_start[target] + k - out_cnt[target]]
+                        if linked[y] != s:
+                            cand[nc] = y
                             nc += 1
                     if nc > 0:
-                        nbr = cand[int(_u(buf, pos) * nc)]
-                if nbr >= 0:
-                    src[e] = s
-                    dst[e] = nbr
-                    e += 1
-                    linked[nbr] = s
-                    pool, top = _in_push(pool, top, in_start, in_len, in_cap, nbr, s)
-                    rep[r] = nbr
-                    r += 1
-                    count += 1
-                    continue
-            left -= 1
-            target = targets[left]
-            if linked[target] != s:
+                        x = cand[int(_u(buf, pos) * nc)]
+            if x < 0:  # the first link, or no triad step: the next preferential target
+                left -= 1
+                target = targets[left]
+                x = target
+            if linked[x] != s:  # a preferential target a triad step reached adds no second edge
                 src[e] = s
-                dst[e] = target
+                dst[e] = x
                 e += 1
-                linked[target] = s
-                pool, top = _in_push(pool, top, in_start, in_len, in_cap, target, s)
-            rep[r] = target
+                linked[x] = s
+                # append s to x's in-list, moving the list to the top of pool when full
+                if in_len[x] == in_cap[x]:
+                    cap = max(4, 2 * in_cap[x])
+                    if top + cap > len(pool):
+                        bigger = np.empty(2 * len(pool) + cap, np.int32)
+                        for k in range(top):
+                            bigger[k] = pool[k]
+                        pool = bigger
+                    for k in range(in_len[x]):
+                        pool[top + k] = pool[in_start[x] + k]
+                    in_start[x] = top
+                    in_cap[x] = cap
+                    top += cap
+                pool[in_start[x] + in_len[x]] = s
+                in_len[x] += 1
+            rep[r] = x
             r += 1
             count += 1
         out_cnt[s] = e - out_start[s]

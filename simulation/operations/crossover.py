@@ -21,6 +21,7 @@ import numpy as np
 from pydantic import Field
 
 from ..config.base import Label, Money, Probability, Window
+from ..graph.traversal import bfs_balls
 from ..kernels.funnel import skip_sample
 from ..kernels.random import EVALUATE, PARTNER
 from ..kol import posts_on
@@ -55,25 +56,8 @@ def partner_audience(cfg: CrossoverConfig, indptr: np.ndarray, indices: np.ndarr
     size = int(round(cfg.partner_audience_share * n))
     if cfg.partner_audience == "random":
         return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
-    # imported here, not at the top: scipy.sparse costs ~0.2 s to import, paid only by runs with a partner
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import breadth_first_order
-
-    adj = csr_array((np.ones(len(indices), np.int8), indices, indptr), shape=(n, n))
-    taken = np.zeros(n, bool)
-    parts: list[np.ndarray] = []
-    need = size
-    for centre in rng.permutation(n):
-        if need <= 0:
-            break
-        if taken[centre]:
-            continue
-        # a whole component is taken at once, so a new centre is always in a fresh one
-        ball = breadth_first_order(adj, int(centre), directed=True, return_predecessors=False)
-        taken[ball] = True
-        parts.append(ball[:need])
-        need -= len(parts[-1])
-    return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.empty(0, np.int64)
+    ball, got = bfs_balls(indptr, indices, rng.permutation(n), size)
+    return np.sort(ball[:got])
 
 
 class CrossoverOperation(Operation):

@@ -222,7 +222,7 @@ def test_graph_view_and_bool_attributes_take_the_general_path():
 
 
 def test_long_rows_sorted_and_first_listed_repeat_wins():
-    # a hub with 200 neighbours listed in random order, each twice (long rows take the heapsort)
+    # a hub with 200 neighbours listed in random order, each twice
     rng = np.random.default_rng(8)
     nbrs = rng.permutation(np.arange(1, 201))
     u = np.concatenate([np.zeros(200, int), nbrs])
