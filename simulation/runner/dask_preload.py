@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from simulation.runner.lifeline import arm_parent_death_signal, watch
+from simulation.runner.timeline import mark
 from simulation.runner.warm import warm_kernels
 
 
@@ -18,4 +19,6 @@ def dask_setup(worker) -> None:
     parent = os.getppid()
     arm_parent_death_signal()
     watch(parent=parent)
+    mark("dask worker warm")
     warm_kernels()
+    mark("dask worker warmed")

@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
 from simulation.runner.task import single_threaded_numba
+from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
 
 #: Modules the fork server imports before forking (the last one also arms and warms it).
@@ -111,8 +112,10 @@ def _worker_context(warm_with: str | None = None):
     ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
     # start it now, its environment telling forkserver_preload whose server it is and
     # which scenario to warm up with
+    mark("forkserver start")
     with _environment({lifeline.SWEEP_PID: str(os.getpid()), WARM_SCENARIO: warm_with}):
         forkserver.ensure_running()
+    mark("forkserver started")
     return ctx
 
 
@@ -157,6 +160,7 @@ def _init_pool_worker(lifeline_end) -> None:
     lifeline.arm_parent_death_signal()
     lifeline.watch(lifeline=lifeline_end)
     single_threaded_numba()
+    mark("pool worker start")
 
 
 class LocalExecutor(Executor):
@@ -297,7 +301,9 @@ class DaskExecutor(Executor):
     def map_unordered(self, fn, items):
         from distributed import as_completed as dask_completed
 
+        mark("dask connect")
         client = self._connect(_warm_scenario(items))
+        mark("dask connected")
         futures = [client.submit(fn, item, pure=False) for item in items]
         try:
             for fut in dask_completed(futures):
