@@ -7,9 +7,11 @@ own seed, and the storage layer sorts rows by run id.
 * ``LocalExecutor(workers)``: ``workers == 1`` (or a single task) runs in this process
   (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers
   fork from a fork server that has imported the model and loaded its compiled kernels
-  once (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
-  threads exist in the parent; ``spawn`` re-imports everything per worker). Until the
-  pool's first result arrives, this process runs tasks too.
+  once (``pool_context``, ``forkserver_preload``; plain fork is unsafe once Numba's
+  thread pool or Dask's threads exist in the parent; ``spawn`` re-imports everything per
+  worker); the CLI starts that server before it loads the experiment
+  (``pool_context.start_early``). Until the pool's first result arrives, this process
+  runs tasks too.
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
   ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import sys
 import threading
@@ -40,18 +41,10 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
+from simulation.runner.pool_context import environment, worker_context
 from simulation.runner.task import single_threaded_numba
 from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
-
-#: Modules the fork server imports before forking (the last one also arms and warms it).
-FORKSERVER_PRELOAD = [
-    "simulation.runner.task",
-    "simulation.engine",
-    "simulation.config.scenario",
-    "simulation.runner.forkserver_preload",
-]
-
 
 class Executor(ABC):
     """Runs independent tasks and yields their results as they complete."""
@@ -94,47 +87,6 @@ def _warm_scenario(items: Sequence[Any]) -> str | None:
         return json.dumps(scenarios[min(scenarios)])
     except (TypeError, ValueError):
         return None
-
-
-def _worker_context(warm_with: str | None = None):
-    """Start method for pool workers: a fork server that has imported the model once.
-
-    Workers fork from a single-threaded server process whose imports (numpy, numba,
-    pandas, the engine) are already done, instead of each re-importing everything from
-    scratch as under ``spawn``; no Numba or Dask thread exists in the server, so forking
-    it is safe. Falls back to ``spawn`` where there is no fork server (Windows).
-    """
-    try:
-        ctx = multiprocessing.get_context("forkserver")
-        from multiprocessing import forkserver
-    except (ValueError, ImportError):
-        return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
-    # start it now, its environment telling forkserver_preload whose server it is and
-    # which scenario to warm up with
-    mark("forkserver start")
-    with _environment({lifeline.SWEEP_PID: str(os.getpid()), WARM_SCENARIO: warm_with}):
-        forkserver.ensure_running()
-    mark("forkserver started")
-    return ctx
-
-
-@contextmanager
-def _environment(values: dict[str, str | None]):
-    """Set the environment variables (None: leave unset) that child processes started
-    inside the block inherit; restore the previous values after."""
-    old = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is not None:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @contextmanager
@@ -185,7 +137,7 @@ class LocalExecutor(Executor):
                 yield fn(pending.popleft())
             return
         if self._pool is None:
-            ctx = _worker_context(_warm_scenario(pending))
+            ctx = worker_context(_warm_scenario(pending))
             reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -284,7 +236,7 @@ class DaskExecutor(Executor):
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings(), _environment({WARM_SCENARIO: warm_with}):
+                with warnings.catch_warnings(), environment({WARM_SCENARIO: warm_with}):
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(

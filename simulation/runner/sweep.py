@@ -27,7 +27,7 @@ from simulation.runner.executors import Executor, make_executor
 from simulation.runner.manifest import build_manifest, now
 from simulation.runner.plan import chunk_runs, default_chunk_size, plan_runs
 from simulation.runner.lock import FolderLock
-from simulation.runner.storage import OutputDir, OutputDirError
+from simulation.runner.storage import OutputDir, OutputDirError, read_parquet
 from simulation.runner.task import DEFAULT_MODEL, RUN_COLUMNS, STATUS_COLUMNS, Chunk, execute_chunk
 from simulation.runner.timeline import mark
 
@@ -220,8 +220,6 @@ def _error_counts_table(runs) -> tuple[int, dict[str, int]]:
 
 
 def _error_counts(path: Path) -> tuple[int, dict[str, int]]:
-    import pyarrow.parquet as pq
-
     if not path.is_file():
         return 0, {}
-    return _error_counts_table(pq.read_table(path, columns=["status", "error"]))
+    return _error_counts_table(read_parquet(path, columns=["status", "error"]))
