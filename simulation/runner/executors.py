@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
-from simulation.runner.pool_context import environment, worker_context
+from simulation.runner.pool_context import worker_context
 from simulation.runner.task import single_threaded_numba
 from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
@@ -236,7 +236,7 @@ class DaskExecutor(Executor):
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings(), environment({WARM_SCENARIO: warm_with}):
+                with warnings.catch_warnings():
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(
@@ -246,24 +246,68 @@ class DaskExecutor(Executor):
                         dashboard_address=None,
                         silence_logs=logging.ERROR,
                         preload=["simulation.runner.dask_preload"] if self.processes else None,
+                        # the workers' environment (not this process's: a helper thread may start it)
+                        **({"env": {WARM_SCENARIO: warm_with}} if warm_with and self.processes else {}),
                     )
                 self._client = Client(self._cluster)
         return self._client
 
     def map_unordered(self, fn, items):
+        pending = deque(items)
+        if self._client is None and not self.scheduler and self.processes and len(pending) > 1:
+            futures = yield from self._share_start(fn, pending)
+        else:
+            client = self._connect(_warm_scenario(items))
+            futures = [client.submit(fn, item, pure=False) for item in pending]
         from distributed import as_completed as dask_completed
 
-        mark("dask connect")
-        client = self._connect(_warm_scenario(items))
-        mark("dask connected")
-        futures = [client.submit(fn, item, pure=False) for item in items]
         try:
             for fut in dask_completed(futures):
                 result = fut.result()
                 fut.release()
                 yield result
         finally:
-            client.cancel([f for f in futures if not f.done()])
+            if self._client is not None:
+                self._client.cancel([f for f in futures if not f.done()])
+
+    def _share_start(self, fn, pending: deque):
+        """Run tasks in this process while a helper thread starts the LocalCluster (its
+        workers import and warm up for seconds); the helper submits every task still
+        pending once the cluster is up. Yields the results of the tasks run here and
+        returns the futures of the others. Only for a LocalCluster: a remote scheduler's
+        tasks do not belong on this machine."""
+        lock = threading.Lock()
+        futures: list = []
+        failed: list[BaseException] = []
+        warm = _warm_scenario(pending)
+
+        def start() -> None:
+            try:
+                client = self._connect(warm)
+                with lock:
+                    futures.extend(client.submit(fn, item, pure=False) for item in pending)
+                    pending.clear()
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                failed.append(e)
+
+        mark("dask connect")
+        starter = threading.Thread(target=start, name="socsim-dask-start", daemon=True)
+        starter.start()
+        try:
+            while True:
+                with lock:
+                    if not pending or failed:
+                        break
+                    item = pending.popleft()
+                with _numba_threads_kept():
+                    result = fn(item)
+                yield result
+        finally:
+            starter.join()  # a cluster half-started when the caller stops is still closed by close()
+        mark("dask connected")
+        if failed:
+            raise failed[0]
+        return futures
 
     @property
     def effective_workers(self) -> int:
