@@ -1,9 +1,11 @@
 """Dask preload for the LocalCluster a sweep starts: ``dask_setup`` runs in each worker process.
 
 Named in ``LocalCluster(preload=...)`` by ``DaskExecutor``. A LocalCluster's nannies live
-in the sweep's own process, so each worker process's parent is the sweep: the worker
-ends when it does (parent-death signal on Linux, a parent-pid watchdog everywhere) and
-loads the compiled kernels before its first task.
+in the sweep's own process and start each worker process from the sweep's fork server
+(``pool_context``; spawned from the sweep itself where there is none), which dies with
+the sweep: the worker ends when its parent does (parent-death signal on Linux, a
+parent-pid watchdog everywhere) and has the compiled kernels loaded before its first
+task (inherited from the warmed fork server, else loaded here).
 """
 from __future__ import annotations
 

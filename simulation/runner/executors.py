@@ -14,15 +14,17 @@ own seed, and the storage layer sorts rows by run id.
   runs tasks too.
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
-  ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
-  the kernels (``dask_preload``); tasks go through ``Client.submit`` and
-  ``distributed.as_completed`` only.
+  ``LocalCluster`` of ``workers`` single-threaded worker processes, forked (Dask's
+  ``forkserver`` method) from the same warmed fork server as the local pool and
+  preloaded with ``dask_preload``; while the cluster starts, this process runs tasks
+  itself. Tasks go through ``Client.submit`` and ``distributed.as_completed`` only.
 
 Process hygiene: whatever starts here ends with the process that started it, however
 that process dies (SIGKILL included; ``simulation.runner.lifeline``). The fork server
 and each LocalCluster worker get Linux's parent-death signal; each pool worker gets it
 too (its parent is the fork server) and watches a lifeline pipe whose only write end
-this process holds; each LocalCluster worker watches its parent's pid. Caveat of the
+this process holds; each LocalCluster worker watches its parent's pid (the fork server,
+or this process where there is none). Caveat of the
 parent-death signal: it follows the *thread* that started the child, so start a pool
 from a thread that outlives it (the main thread, as the CLI does).
 """
@@ -41,7 +43,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
-from simulation.runner.pool_context import worker_context
+from simulation.runner.pool_context import DASK_PRELOAD, worker_context
 from simulation.runner.task import single_threaded_numba
 from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
@@ -228,15 +230,18 @@ class DaskExecutor(Executor):
         self.processes = processes
         self._cluster = None
         self._client = None
+        self._forkserver = False  # LocalCluster workers fork from the warmed fork server
 
     def _connect(self, warm_with: str | None = None):
+        import dask
         from distributed import Client, LocalCluster
 
         if self._client is None:
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings():
+                method = {"distributed.worker.multiprocessing-method": "forkserver"} if self._forkserver else {}
+                with warnings.catch_warnings(), dask.config.set(method):
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(
@@ -254,6 +259,9 @@ class DaskExecutor(Executor):
 
     def map_unordered(self, fn, items):
         pending = deque(items)
+        if self._client is None and not self.scheduler and self.processes:
+            # started (if the CLI has not already) from this thread, which outlives it
+            self._forkserver = worker_context(_warm_scenario(items), also=DASK_PRELOAD).get_start_method() == "forkserver"
         if self._client is None and not self.scheduler and self.processes and len(pending) > 1:
             futures = yield from self._share_start(fn, pending)
         else:

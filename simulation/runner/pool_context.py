@@ -20,6 +20,8 @@ from simulation.runner.lifeline import SWEEP_PID
 from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_EXPERIMENT, WARM_SCENARIO
 
+#: What the fork server imports too when it will serve a Dask LocalCluster's workers.
+DASK_PRELOAD = ("distributed",)
 #: Modules the fork server imports before forking (the last one also arms and warms it).
 FORKSERVER_PRELOAD = [
     "simulation.runner.task",
@@ -29,22 +31,23 @@ FORKSERVER_PRELOAD = [
 ]
 
 
-def worker_context(warm_with: str | None = None, warm_experiment: str | None = None):
+def worker_context(warm_with: str | None = None, warm_experiment: str | None = None, also: Sequence[str] = ()):
     """Start method for pool workers: the fork server (started now if it is not running).
 
     No Numba or Dask thread exists in the server, so forking it is safe (plain fork is
     not, once they exist in the caller). Falls back to ``spawn`` where there is no fork
     server (Windows).
     warm_with: the scenario (JSON) the server warms up with; warm_experiment: else the
-    experiment (JSON, see ``warm.WARM_EXPERIMENT``). Both only matter when this starts
-    the server (one per process, reused by every later pool).
+    experiment (JSON, see ``warm.WARM_EXPERIMENT``); also: further modules to import
+    (``distributed`` for Dask workers). They only matter when this starts the server (one
+    per process, reused by every later pool).
     """
     try:
         ctx = multiprocessing.get_context("forkserver")
         from multiprocessing import forkserver
     except (ValueError, ImportError):
         return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
+    ctx.set_forkserver_preload(FORKSERVER_PRELOAD[:-1] + list(also) + FORKSERVER_PRELOAD[-1:])
     # start it now, its environment telling forkserver_preload whose server it is and
     # which scenario to warm up with
     mark("forkserver start")
@@ -59,16 +62,17 @@ def start_early(backend: str, workers: int | None, experiment: str | os.PathLike
 
     The server's imports and warm-up (it loads the experiment itself to warm its
     scenario, ``warm.experiment_scenarios``) then run while this process starts up,
-    instead of after. Does nothing for Dask or one worker. Call it from the thread that
-    will run the sweep: the server's parent-death signal follows the thread that
-    started it (``simulation.runner.executors``).
+    instead of after. A LocalCluster's workers fork from it too (``DaskExecutor``), so for
+    Dask it imports ``distributed`` as well. Does nothing for a local sweep with one
+    worker. Call it from the thread that will run the sweep: the server's parent-death
+    signal follows the thread that started it (``simulation.runner.executors``).
     backend, workers: as given to ``run_experiment``; experiment, overrides: as given to
     ``load_experiment``.
     """
-    if backend != "local" or (workers or os.cpu_count() or 1) < 2:
+    if backend == "local" and (workers or os.cpu_count() or 1) < 2:
         return
     spec = json.dumps({"file": os.path.abspath(experiment), "overrides": list(overrides)})
-    worker_context(warm_experiment=spec)
+    worker_context(warm_experiment=spec, also=DASK_PRELOAD if backend == "dask" else ())
 
 
 @contextmanager

@@ -60,12 +60,12 @@ def test_warm_up_from_an_experiment_file_takes_its_first_and_last_points():
     assert experiment_scenarios("not json") == []
 
 
-def test_start_early_starts_the_fork_server_only_for_a_local_pool(tmp_path):
+def test_start_early_starts_the_fork_server_unless_one_local_worker(tmp_path):
     probe = ("import json, sys; from multiprocessing import forkserver; "
              "from simulation.runner.pool_context import start_early; "
              "start_early(sys.argv[1], int(sys.argv[2]) or None, {quick!r}); "
              "print(json.dumps(forkserver._forkserver._forkserver_pid is not None))").format(quick=QUICK)
-    for backend, workers, started in (("dask", 2, False), ("local", 1, False), ("local", 2, True)):
+    for backend, workers, started in (("dask", 2, True), ("local", 1, False), ("local", 2, True)):
         out = subprocess.run([sys.executable, "-c", probe, backend, str(workers)], capture_output=True, text=True,
                              cwd=ROOT)
         assert out.returncode == 0, out.stderr[-2000:]
@@ -136,3 +136,12 @@ def test_dask_hands_every_task_not_run_here_to_the_cluster_once_it_is_up(monkeyp
         futures = stop.value
     assert yielded == [0, -1, -2] and ran_here == [0, 1, 2]
     assert futures == client.submitted == list(range(3, 10)) and not pending
+
+
+def test_local_cluster_workers_fork_from_the_warmed_fork_server():
+    from multiprocessing import forkserver
+
+    with DaskExecutor(2) as ex:
+        assert sorted(ex.map_unordered(abs, [-1, -2, -3])) == [1, 2, 3]
+        parents = set(ex._client.run(os.getppid).values())
+    assert parents == {forkserver._forkserver._forkserver_pid}
