@@ -7,7 +7,9 @@ if it would lose results) -> write the manifest -> verify stored parts (``--resu
 -> run the chunks not already stored, writing each as a Parquet part with its checksum
 as it finishes (tqdm bar with ETA) -> verify every part again, re-running the runs of
 any corrupted one -> merge the parts into ``runs.parquet`` and ``timeseries.parquet``
--> mark the manifest finished -> remove the parts -> release the lock.
+-> mark the manifest finished -> remove the parts -> release the lock. With
+``SOCSIM_SWEEP_TIMELINE=FILE`` in the environment, these phases (and the fork server's
+and workers' own) are logged with timestamps to FILE (``simulation.runner.timeline``).
 """
 from __future__ import annotations
 
