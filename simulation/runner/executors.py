@@ -24,9 +24,9 @@ that process dies (SIGKILL included; ``simulation.runner.lifeline``). The fork s
 and each LocalCluster worker get Linux's parent-death signal; each pool worker gets it
 too (its parent is the fork server) and watches a lifeline pipe whose only write end
 this process holds; each LocalCluster worker watches its parent's pid (the fork server,
-or this process where there is none). Caveat of the
-parent-death signal: it follows the *thread* that started the child, so start a pool
-from a thread that outlives it (the main thread, as the CLI does).
+or this process where there is none). Caveat of the parent-death signal: it follows the
+*thread* that started the child, so start a pool from a thread that outlives it (the
+main thread, as the CLI does).
 """
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ from simulation.runner.pool_context import DASK_PRELOAD, worker_context
 from simulation.runner.task import single_threaded_numba
 from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
+
 
 class Executor(ABC):
     """Runs independent tasks and yields their results as they complete."""
