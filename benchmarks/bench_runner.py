@@ -5,8 +5,16 @@ Runs ``socsim sweep experiments/quick.toml --set sweep.replications=40`` (5,000 
 process each time, so start-up (imports, the fork server or LocalCluster, loading the
 compiled kernels), the runs, writing the parts and the merge are all in the wall time.
 The three engines alternate ``ROUNDS`` times; each figure is the best of its rounds.
-The local pool's fork server warms a miniature of the sweep's scenario before forking;
-Dask workers do the same in a worker preload (``simulation.runner.dask_preload``).
+The local pool's fork server starts before the experiment is loaded and warms a
+miniature of its scenarios before forking; Dask workers warm up in a worker preload
+(``simulation.runner.dask_preload``) while the sweep's own process runs chunks.
+
+Besides the speed-ups (which need a quiet machine), each sweep records its timeline
+(``SOCSIM_SWEEP_TIMELINE``, ``simulation.runner.timeline``) and the benchmark reports
+its serial seconds, which other load on the machine disturbs far less: the wall time
+from launch to the first run starting (and to a second process's first run), the
+sweep's own CPU seconds before its first run, and the wall time from the last run
+ending to the process's exit (merge, writing, closing workers, interpreter exit).
 
 Targets: 2 workers ≥ 1.7× one worker; Dask LocalCluster ≥ 0.8× the local pool (within
 20 %). Writes ``results/runner.json``.
@@ -31,21 +39,57 @@ ENGINES = [("local, 1 worker (in-process)", "local", 1), ("local pool, 2 workers
            ("dask LocalCluster, 2 workers", "dask", 2)]
 
 
-def sweep_wall(backend: str, workers: int) -> float:
-    """Wall seconds of one ``socsim sweep`` of the benchmark experiment in a fresh process."""
+def serial_seconds(events: list[dict], launched: float, ended: float) -> dict:
+    """The serial parts of one sweep from its timeline (``simulation.runner.timeline`` events).
+
+    launched / ended: wall clock (``time.time()``) when the process was started / had exited.
+    """
+    parent = next(e["pid"] for e in events if e["event"] == "sweep start")
+    starts = [e for e in events if e["event"] == "chunk start"]
+    ends = [e for e in events if e["event"] == "chunk end"]
+    own = [e for e in starts if e["pid"] == parent]
+    helpers = [e for e in starts if e["pid"] != parent]
+    exit_cpu = [e["cpu"] for e in events if e["event"] == "exit" and e["pid"] == parent]
+    return {
+        "launch_to_first_run_s": min(e["wall"] for e in starts) - launched,
+        "launch_to_helper_first_run_s": (min(e["wall"] for e in helpers) - launched) if helpers else None,
+        "parent_cpu_before_first_run_s": own[0]["cpu"] if own else None,
+        "last_run_to_exit_s": ended - max(e["wall"] for e in ends),
+        "parent_cpu_s": exit_cpu[-1] if exit_cpu else None,
+        "chunks_in_parent": len(own),
+    }
+
+
+def sweep_wall(backend: str, workers: int) -> tuple[float, dict]:
+    """Wall seconds of one ``socsim sweep`` of the benchmark experiment in a fresh process, and its serial parts."""
+    from simulation.runner.timeline import TIMELINE, read
+
     out = Path(tempfile.mkdtemp(prefix="socsim-bench-runner-")) / "out"
+    timeline = out.parent / "timeline.jsonl"
     cmd = [sys.executable, "-m", "simulation", "sweep", str(ROOT / "experiments" / "quick.toml"),
            "--set", f"sweep.replications={REPLICATIONS}", "--workers", str(workers), "--backend", backend,
            "--chunk-size", str(CHUNK), "--out", str(out), "--quiet"]
     try:
+        launched = time.time()
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, TIMELINE: str(timeline)})
         wall = time.perf_counter() - t0
+        ended = time.time()
+        if proc.returncode != 0:
+            raise RuntimeError(f"sweep failed ({backend}, {workers}):\n{proc.stderr[-3000:]}")
+        serial = serial_seconds(read(timeline), launched, ended)
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"sweep failed ({backend}, {workers}):\n{proc.stderr[-3000:]}")
-    return wall
+    return wall, serial
+
+
+def _best(serials: list[dict]) -> dict:
+    """Per field, the smallest value over the rounds (None where a round had none)."""
+    out = {}
+    for k in serials[0]:
+        values = [s[k] for s in serials if s[k] is not None]
+        out[k] = min(values) if values else None
+    return out
 
 
 def main() -> dict:
@@ -55,10 +99,17 @@ def main() -> dict:
           f"{ROUNDS} alternating rounds, fresh process per sweep")
     sweep_wall("local", 1)  # fill Numba's cache: measure running, not compiling
     walls: dict[str, list[float]] = {label: [] for label, _, _ in ENGINES}
+    serials: dict[str, list[dict]] = {label: [] for label, _, _ in ENGINES}
     for _ in range(ROUNDS):
         for label, backend, workers in ENGINES:
-            walls[label].append(sweep_wall(backend, workers))
-            print(f"  {label:<30} {walls[label][-1]:6.2f} s", flush=True)
+            wall, serial = sweep_wall(backend, workers)
+            walls[label].append(wall)
+            serials[label].append(serial)
+            helper = serial["launch_to_helper_first_run_s"]
+            print(f"  {label:<30} {wall:6.2f} s   first run at {serial['launch_to_first_run_s']:.2f} s"
+                  + (f", a worker's at {helper:.2f} s" if helper is not None else "")
+                  + f", last run to exit {serial['last_run_to_exit_s']:.2f} s, "
+                  f"sweep process CPU {serial['parent_cpu_s']:.2f} s", flush=True)
     best = {label: min(w) for label, w in walls.items()}
     one, pool, dask = (best[label] for label, _, _ in ENGINES)
     rows = [
@@ -68,7 +119,9 @@ def main() -> dict:
     show(rows)
     write("runner", {"experiment": "experiments/quick.toml", "replications": REPLICATIONS, "runs": runs,
                      "chunk_size": CHUNK, "rows": [{"engine": label, "backend": b, "workers": w, "wall_s": walls[label],
-                                                    "end_to_end_runs_per_s": runs / best[label]}
+                                                    "end_to_end_runs_per_s": runs / best[label],
+                                                    "serial_best": _best(serials[label]),
+                                                    "serial_rounds": serials[label]}
                                                    for label, b, w in ENGINES],
                      "targets": rows})
     return {"targets": rows}

@@ -2,15 +2,36 @@
 
 ``run_experiment(load_experiment(path), out)`` is what ``socsim sweep`` does; see
 ``simulation.runner.sweep`` for the order of events and ``simulation.runner.storage``
-for the output directory.
+for the output directory. The names below are imported on first use, so importing one
+submodule (a worker's ``task``, the CLI's ``pool_context``) does not import them all.
 """
-from simulation.runner.design import Design, DesignPoint, build_design
-from simulation.runner.executors import DaskExecutor, Executor, LocalExecutor, make_executor
-from simulation.runner.plan import RunSpec, plan_runs
-from simulation.runner.storage import OutputDir, OutputDirError
-from simulation.runner.sweep import SweepOutcome, WorkerFailure, run_experiment
+from __future__ import annotations
 
-__all__ = [
-    "DaskExecutor", "Design", "DesignPoint", "Executor", "LocalExecutor", "OutputDir", "OutputDirError",
-    "RunSpec", "SweepOutcome", "WorkerFailure", "build_design", "make_executor", "plan_runs", "run_experiment",
-]
+from importlib import import_module
+
+_EXPORTS = {
+    "Design": "simulation.runner.design",
+    "DesignPoint": "simulation.runner.design",
+    "build_design": "simulation.runner.design",
+    "DaskExecutor": "simulation.runner.executors",
+    "Executor": "simulation.runner.executors",
+    "LocalExecutor": "simulation.runner.executors",
+    "make_executor": "simulation.runner.executors",
+    "RunSpec": "simulation.runner.plan",
+    "plan_runs": "simulation.runner.plan",
+    "OutputDir": "simulation.runner.storage",
+    "OutputDirError": "simulation.runner.storage",
+    "SweepOutcome": "simulation.runner.sweep",
+    "WorkerFailure": "simulation.runner.sweep",
+    "run_experiment": "simulation.runner.sweep",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'simulation.runner' has no attribute {name!r}") from None
+    return getattr(import_module(module), name)

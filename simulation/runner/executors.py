@@ -7,28 +7,31 @@ own seed, and the storage layer sorts rows by run id.
 * ``LocalExecutor(workers)``: ``workers == 1`` (or a single task) runs in this process
   (no start-up cost, easy to debug); more uses a ``ProcessPoolExecutor`` whose workers
   fork from a fork server that has imported the model and loaded its compiled kernels
-  once (``forkserver_preload``; plain fork is unsafe once Numba's thread pool or Dask's
-  threads exist in the parent; ``spawn`` re-imports everything per worker). Until the
-  pool's first result arrives, this process runs tasks too.
+  once (``pool_context``, ``forkserver_preload``; plain fork is unsafe once Numba's
+  thread pool or Dask's threads exist in the parent; ``spawn`` re-imports everything per
+  worker); the CLI starts that server before it loads the experiment
+  (``pool_context.start_early``). Until the pool's first result arrives, this process
+  runs tasks too.
 * ``DaskExecutor(workers, scheduler=None)``: connects a ``distributed.Client`` to
   ``scheduler`` (any running Dask scheduler, e.g. one made by dask-jobqueue) or starts a
-  ``LocalCluster`` of ``workers`` single-threaded worker processes, each preloaded with
-  the kernels (``dask_preload``); tasks go through ``Client.submit`` and
-  ``distributed.as_completed`` only.
+  ``LocalCluster`` of ``workers`` single-threaded worker processes, forked (Dask's
+  ``forkserver`` method) from the same warmed fork server as the local pool and
+  preloaded with ``dask_preload``; while the cluster starts, this process runs tasks
+  itself. Tasks go through ``Client.submit`` and ``distributed.as_completed`` only.
 
 Process hygiene: whatever starts here ends with the process that started it, however
 that process dies (SIGKILL included; ``simulation.runner.lifeline``). The fork server
 and each LocalCluster worker get Linux's parent-death signal; each pool worker gets it
 too (its parent is the fork server) and watches a lifeline pipe whose only write end
-this process holds; each LocalCluster worker watches its parent's pid. Caveat of the
-parent-death signal: it follows the *thread* that started the child, so start a pool
-from a thread that outlives it (the main thread, as the CLI does).
+this process holds; each LocalCluster worker watches its parent's pid (the fork server,
+or this process where there is none). Caveat of the parent-death signal: it follows the
+*thread* that started the child, so start a pool from a thread that outlives it (the
+main thread, as the CLI does).
 """
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import sys
 import threading
@@ -40,16 +43,10 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from simulation.runner import lifeline
+from simulation.runner.pool_context import DASK_PRELOAD, worker_context
 from simulation.runner.task import single_threaded_numba
+from simulation.runner.timeline import mark
 from simulation.runner.warm import WARM_SCENARIO
-
-#: Modules the fork server imports before forking (the last one also arms and warms it).
-FORKSERVER_PRELOAD = [
-    "simulation.runner.task",
-    "simulation.engine",
-    "simulation.config.scenario",
-    "simulation.runner.forkserver_preload",
-]
 
 
 class Executor(ABC):
@@ -95,45 +92,6 @@ def _warm_scenario(items: Sequence[Any]) -> str | None:
         return None
 
 
-def _worker_context(warm_with: str | None = None):
-    """Start method for pool workers: a fork server that has imported the model once.
-
-    Workers fork from a single-threaded server process whose imports (numpy, numba,
-    pandas, the engine) are already done, instead of each re-importing everything from
-    scratch as under ``spawn``; no Numba or Dask thread exists in the server, so forking
-    it is safe. Falls back to ``spawn`` where there is no fork server (Windows).
-    """
-    try:
-        ctx = multiprocessing.get_context("forkserver")
-        from multiprocessing import forkserver
-    except (ValueError, ImportError):
-        return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
-    # start it now, its environment telling forkserver_preload whose server it is and
-    # which scenario to warm up with
-    with _environment({lifeline.SWEEP_PID: str(os.getpid()), WARM_SCENARIO: warm_with}):
-        forkserver.ensure_running()
-    return ctx
-
-
-@contextmanager
-def _environment(values: dict[str, str | None]):
-    """Set the environment variables (None: leave unset) that child processes started
-    inside the block inherit; restore the previous values after."""
-    old = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is not None:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 @contextmanager
 def _numba_threads_kept():
     """Undo, after a task run in this process, a task's switch of Numba to one thread
@@ -157,6 +115,7 @@ def _init_pool_worker(lifeline_end) -> None:
     lifeline.arm_parent_death_signal()
     lifeline.watch(lifeline=lifeline_end)
     single_threaded_numba()
+    mark("pool worker start")
 
 
 class LocalExecutor(Executor):
@@ -181,7 +140,7 @@ class LocalExecutor(Executor):
                 yield fn(pending.popleft())
             return
         if self._pool is None:
-            ctx = _worker_context(_warm_scenario(pending))
+            ctx = worker_context(_warm_scenario(pending))
             reader, self._lifeline = ctx.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -272,15 +231,18 @@ class DaskExecutor(Executor):
         self.processes = processes
         self._cluster = None
         self._client = None
+        self._forkserver = False  # LocalCluster workers fork from the warmed fork server
 
     def _connect(self, warm_with: str | None = None):
+        import dask
         from distributed import Client, LocalCluster
 
         if self._client is None:
             if self.scheduler:
                 self._client = Client(self.scheduler)
             else:
-                with warnings.catch_warnings(), _environment({WARM_SCENARIO: warm_with}):
+                method = {"distributed.worker.multiprocessing-method": "forkserver"} if self._forkserver else {}
+                with warnings.catch_warnings(), dask.config.set(method):
                     # "Port 8787 is already in use": harmless, the dashboard is not wanted.
                     warnings.simplefilter("ignore", UserWarning)
                     self._cluster = LocalCluster(
@@ -290,22 +252,71 @@ class DaskExecutor(Executor):
                         dashboard_address=None,
                         silence_logs=logging.ERROR,
                         preload=["simulation.runner.dask_preload"] if self.processes else None,
+                        # the workers' environment (not this process's: a helper thread may start it)
+                        **({"env": {WARM_SCENARIO: warm_with}} if warm_with and self.processes else {}),
                     )
                 self._client = Client(self._cluster)
         return self._client
 
     def map_unordered(self, fn, items):
+        pending = deque(items)
+        if self._client is None and not self.scheduler and self.processes:
+            # started (if the CLI has not already) from this thread, which outlives it
+            self._forkserver = worker_context(_warm_scenario(items), also=DASK_PRELOAD).get_start_method() == "forkserver"
+        if self._client is None and not self.scheduler and self.processes and len(pending) > 1:
+            futures = yield from self._share_start(fn, pending)
+        else:
+            client = self._connect(_warm_scenario(items))
+            futures = [client.submit(fn, item, pure=False) for item in pending]
         from distributed import as_completed as dask_completed
 
-        client = self._connect(_warm_scenario(items))
-        futures = [client.submit(fn, item, pure=False) for item in items]
         try:
             for fut in dask_completed(futures):
                 result = fut.result()
                 fut.release()
                 yield result
         finally:
-            client.cancel([f for f in futures if not f.done()])
+            if self._client is not None:
+                self._client.cancel([f for f in futures if not f.done()])
+
+    def _share_start(self, fn, pending: deque):
+        """Run tasks in this process while a helper thread starts the LocalCluster (its
+        workers import and warm up for seconds); the helper submits every task still
+        pending once the cluster is up. Yields the results of the tasks run here and
+        returns the futures of the others. Only for a LocalCluster: a remote scheduler's
+        tasks do not belong on this machine."""
+        lock = threading.Lock()
+        futures: list = []
+        failed: list[BaseException] = []
+        warm = _warm_scenario(pending)
+
+        def start() -> None:
+            try:
+                client = self._connect(warm)
+                with lock:
+                    futures.extend(client.submit(fn, item, pure=False) for item in pending)
+                    pending.clear()
+            except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                failed.append(e)
+
+        mark("dask connect")
+        starter = threading.Thread(target=start, name="socsim-dask-start", daemon=True)
+        starter.start()
+        try:
+            while True:
+                with lock:
+                    if not pending or failed:
+                        break
+                    item = pending.popleft()
+                with _numba_threads_kept():
+                    result = fn(item)
+                yield result
+        finally:
+            starter.join()  # a cluster half-started when the caller stops is still closed by close()
+        mark("dask connected")
+        if failed:
+            raise failed[0]
+        return futures
 
     @property
     def effective_workers(self) -> int:

@@ -17,8 +17,11 @@ import os
 import sys
 
 from simulation.runner.lifeline import SWEEP_PID, arm_parent_death_signal
+from simulation.runner.timeline import mark
 from simulation.runner.warm import warm_kernels
 
 if "multiprocessing.forkserver" in sys.modules and os.environ.get(SWEEP_PID) == str(os.getppid()):
     arm_parent_death_signal(expected_parent=os.getppid())
+    mark("forkserver warm")
     warm_kernels()
+    mark("forkserver warmed")

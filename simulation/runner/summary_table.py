@@ -31,11 +31,10 @@ def _fmt(x: float) -> str:
 
 def metrics_table(runs_path: str | Path, confidence: float = 0.95) -> str:
     """The key metrics of the ok runs in ``runs_path``: mean and two-sided interval (t; ratios of means for ratios)."""
-    import pyarrow.parquet as pq
-
     from simulation.analysis.stats import metric_interval
+    from simulation.runner.storage import read_parquet
 
-    runs = pq.read_table(runs_path).to_pandas()
+    runs = read_parquet(Path(runs_path)).to_pandas()
     runs = runs[runs["status"] == "ok"]
     n = len(runs)
     head = f"{'metric':<24} {'mean':>12}   {int(confidence * 100)} % interval over {n} replication{'s' * (n != 1)}"

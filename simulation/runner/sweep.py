@@ -7,7 +7,9 @@ if it would lose results) -> write the manifest -> verify stored parts (``--resu
 -> run the chunks not already stored, writing each as a Parquet part with its checksum
 as it finishes (tqdm bar with ETA) -> verify every part again, re-running the runs of
 any corrupted one -> merge the parts into ``runs.parquet`` and ``timeseries.parquet``
--> mark the manifest finished -> remove the parts -> release the lock.
+-> mark the manifest finished -> remove the parts -> release the lock. With
+``SOCSIM_SWEEP_TIMELINE=FILE`` in the environment, these phases (and the fork server's
+and workers' own) are logged with timestamps to FILE (``simulation.runner.timeline``).
 """
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ from simulation.runner.executors import Executor, make_executor
 from simulation.runner.manifest import build_manifest, now
 from simulation.runner.plan import chunk_runs, default_chunk_size, plan_runs
 from simulation.runner.lock import FolderLock
-from simulation.runner.storage import OutputDir, OutputDirError
+from simulation.runner.storage import OutputDir, OutputDirError, read_parquet
 from simulation.runner.task import DEFAULT_MODEL, RUN_COLUMNS, STATUS_COLUMNS, Chunk, execute_chunk
+from simulation.runner.timeline import mark
 
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,7 @@ def run_experiment(
     on_start: called without arguments once the folder is ready, just before runs start.
     Raises ``FolderLocked`` when another process writes to ``out``.
     """
+    mark("sweep start")
     workers = int(workers or executor and executor.workers or os.cpu_count() or 1)
     if executor is not None:
         backend = executor.name
@@ -149,6 +153,7 @@ def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progres
     own = executor is None
     if todo and on_start is not None:
         on_start()
+    mark("runs start")
     if own and todo:
         executor = make_executor(backend, workers, scheduler)
     bar = tqdm(
@@ -181,9 +186,12 @@ def _run_locked(exp, store, manifest, mode, workers, backend, scheduler, progres
         if own and executor is not None:
             executor.close()
 
+    mark("runs end")
     runs, timeseries = store.merge(exp.design, exp.n_runs)
+    mark("merged")
     manifest["finished"] = now()
     store.finish(runs, timeseries, manifest)
+    mark("written")
     errors, messages = _error_counts_table(runs)
     return SweepOutcome(store.path, exp.n_runs, executed, reused, errors, error_messages=messages,
                         corrupt=tuple(corrupt))
@@ -201,6 +209,7 @@ def _execute(exp, store, todo, size, executor, model, bar) -> None:
         for c in chunk_runs(todo, size)
     ]
     for result in executor.map_unordered(execute_chunk, chunks):
+        mark("result")
         store.write_part(result)
         bar.update(len(result.run_ids))
 
@@ -213,8 +222,6 @@ def _error_counts_table(runs) -> tuple[int, dict[str, int]]:
 
 
 def _error_counts(path: Path) -> tuple[int, dict[str, int]]:
-    import pyarrow.parquet as pq
-
     if not path.is_file():
         return 0, {}
-    return _error_counts_table(pq.read_table(path, columns=["status", "error"]))
+    return _error_counts_table(read_parquet(path, columns=["status", "error"]))

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from simulation.runner.plan import RunSpec
+from simulation.runner.timeline import mark
 
 #: The default model: the social-commerce engine on a scenario dict.
 DEFAULT_MODEL = "simulation.runner.task:simulate_scenario"
@@ -161,6 +162,7 @@ def _reraise_interrupt(error: BaseException) -> None:
 
 def execute_chunk(chunk: Chunk) -> ChunkResult:
     """Run every run of the chunk in order; errors become rows with status "error"."""
+    mark("chunk start")
     if chunk.single_thread:
         single_threaded_numba()
     model = resolve_model(chunk.model)
@@ -190,6 +192,7 @@ def execute_chunk(chunk: Chunk) -> ChunkResult:
             ok_summaries.append(row)
             dailies.append((spec, arrays))
         walls.append(time.perf_counter() - t0)
+    mark("chunk end")
     return ChunkResult(
         runs=_runs_table(chunk.specs, statuses, errors, walls, summaries, ok_summaries),
         timeseries=_timeseries_table(dailies),

@@ -6,7 +6,10 @@ before it forks the pool's workers (they inherit the loaded machine code), or in
 Dask worker as it starts (a worker preload), instead of inside a timed first chunk.
 It runs a miniature of the sweep's own scenario (same operation models, same graph
 generator, a few hundred people), so it compiles or loads only what the sweep's runs
-call; without one (or if the miniature is not valid) a miniature of the default.
+call; without one (or if the miniature is not valid) a miniature of the default. A fork
+server started before the sweep's process has loaded its experiment
+(``executors.start_early``) is told the experiment file and overrides instead, loads the
+experiment itself and warms its first and last design points.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ import os
 
 #: Environment variable holding the scenario (JSON) a fork server should warm up with.
 WARM_SCENARIO = "SOCSIM_WARM_SCENARIO"
+#: Environment variable holding an experiment to warm up with (JSON: ``{"file", "overrides"}``).
+WARM_EXPERIMENT = "SOCSIM_WARM_EXPERIMENT"
 #: Graph generators whose size is the parameter ``n`` (the others keep their size).
 _SIZED_BY_N = {"barabasi_albert", "powerlaw_cluster", "erdos_renyi", "watts_strogatz"}
 _TINY_N = 400
@@ -54,9 +59,23 @@ def miniature(scenario: dict) -> dict:
     return sc
 
 
+def experiment_scenarios(spec: str) -> list[dict]:
+    """The first and last design points' scenarios of the experiment ``spec`` names
+    (JSON ``{"file": path, "overrides": [...]}``); [] if it cannot be loaded."""
+    try:
+        named = json.loads(spec)
+        from simulation.config.experiment import load_experiment
+
+        scenarios = load_experiment(named["file"], named.get("overrides") or (), check_memory=False).scenarios
+    except Exception:  # noqa: BLE001 - the sweep's own process reports a bad experiment
+        return []
+    return list(scenarios[:1]) + list(scenarios[1:][-1:])
+
+
 def warm_kernels(scenario: dict | None = None) -> bool:
     """Run a miniature of ``scenario`` (default: env ``SOCSIM_WARM_SCENARIO``, else the
-    default scenario) so its kernels are loaded; False if nothing could be run.
+    design points of env ``SOCSIM_WARM_EXPERIMENT``, else the default scenario) so its
+    kernels are loaded; False if nothing could be run.
 
     A failure costs speed, never correctness: workers then load the kernels on their
     first run, as they would without warming.
@@ -73,10 +92,23 @@ def warm_kernels(scenario: dict | None = None) -> bool:
         from simulation.engine import simulate
     except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
         return False
-    for candidate in ([scenario] if scenario else []) + [default_scenario_dict()]:
+    if scenario:
+        wanted = [scenario]
+    elif os.environ.get(WARM_EXPERIMENT):
+        wanted = experiment_scenarios(os.environ[WARM_EXPERIMENT])
+    else:
+        wanted = []
+    warmed = False
+    for candidate in wanted:
         try:
             simulate(Scenario.model_validate(miniature(candidate)), seed=0)
-            return True
+            warmed = True
         except Exception:  # noqa: BLE001 - try the next candidate
             continue
-    return False
+    if warmed:
+        return True
+    try:
+        simulate(Scenario.model_validate(miniature(default_scenario_dict())), seed=0)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
