@@ -253,3 +253,13 @@ def test_share_arcs_equal_out_arcs_and_gathers(seed, n, k, arc0):
     for a, b in zip(F.share_arcs(sources, index, indptr, indices, w, arc0), want):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), k=st.integers(0, 400), bits=st.integers(0, 45))
+def test_sorted_unique_equals_np_unique_both_sorts(seed, k, bits):
+    # k <= 32 takes the insertion sort, longer lists the byte-wise radix sort (one pass per byte of the largest id)
+    values = np.random.default_rng(seed).integers(0, 2**bits, k).astype(np.int64)
+    got = F.sorted_unique(values)
+    np.testing.assert_array_equal(got, np.unique(values))
+    assert got.dtype == np.int64
