@@ -133,7 +133,7 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
                 cand_ref[i] = ref[j]
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def arc_total(sources, indptr):
     """The number of out-arcs of ``sources`` (ids, repeats counted each time)."""
     total = 0
@@ -142,7 +142,7 @@ def arc_total(sources, indptr):
     return total
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def out_arcs(sources, indptr, indices):
     """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
     total = arc_total(sources, indptr)
@@ -195,7 +195,7 @@ def skip_sample(key, stream, b, n, rate):
     return out[:k]
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
     """Mark ``buyers`` as bought and add them to each out-neighbour's count of friends who bought.
 
@@ -211,7 +211,7 @@ def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
     return k
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def mark(flags, people):
     """Set ``flags[people]`` (bool marks; repeats allowed) and return how many were newly set."""
     k = 0
@@ -222,7 +222,7 @@ def mark(flags, people):
     return k
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def pool_update(buyers, sat, pool, where, size):
     """Keep the repeat pool (people whose last purchase satisfied them) after ``buyers`` bought; return its size.
 
@@ -279,7 +279,7 @@ def draw_below(people, probs, key, stream, b):
     return out
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def spread_negative(spreaders, day, key, indptr, indices, prob, neg_heard):
     """Each dissatisfied buyer tells each out-neighbour with probability ``prob``; return messages sent.
 
@@ -307,7 +307,7 @@ def satisfied(buyers, purchase_count, p_sat, key):
     return out
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def _root_pass(people, channel, ref, root_channel, root_kol, tmp_c, tmp_k, fresh):
     """Give ``people`` without a root (``root_channel < 0``) the root of their cascade, reading every source's
     root before writing any (exactly the vectorised rule, repeats and all): a friend share (``ref`` >= 0)
