@@ -547,7 +547,7 @@ class Engine:
         k, kols = sc.kol, self.kols
         if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
             slots = np.arange(len(kols.followers), dtype=np.int64)
-            slots = slots[F.draw_below(slots, self.slot_engagement, self.key, KOL_REACH, day)]
+            slots = F.keep_below(slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
             if self.kol_mask is not None:
                 slots = slots[self.kol_mask[kols.followers[slots]]]
             if k.target.cost_per_exposure > 0 and len(slots):
@@ -754,12 +754,12 @@ class Engine:
             # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
             happy = buyers[sat] if unhappy else buyers
             if len(happy):
-                sharers = F.share_draws(happy, self._propensity(happy), mult, self.key, SHARE, day)
+                sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
         rate = sc.funnel.interested_share_rate
         if rate > 0 and len(interested_today):
             cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
             if len(cand):
-                more = F.share_draws(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
                 sharers = np.concatenate([sharers, more]) if len(sharers) else more
         self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
         for op in self.hooked["after_sharing"]:

@@ -429,8 +429,9 @@ def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, po
 
 
 @njit(cache=True)
-def share_draws(people, q, mult, key, stream, b):
-    """Return the ``people`` who share: ``uniform(key, stream, i, b) < min(1, q[j] * mult)``, in order."""
+def keep_below(people, q, mult, key, stream, b):
+    """Return the ``people`` (int64, in order) with ``uniform(key, stream, i, b) < min(1, q[j] * mult)``: who
+    shares, which KOL follower slots a post reaches (``people[draw_below(people, q * mult, ...)]`` in one call)."""
     out = np.empty(people.shape[0], np.int64)
     k = 0
     for j in range(people.shape[0]):

@@ -126,7 +126,7 @@ def test_draw_kernels_equal_draw_below(seed, k, mult):
     people = rng.integers(0, 1000, k).astype(np.int64)
     q = rng.random(k) * 1.5
     want = people[F.draw_below(people, np.minimum(1.0, q * mult), KEY, SHARE, 4)]
-    np.testing.assert_array_equal(F.share_draws(people, q, mult, KEY, SHARE, 4), want)
+    np.testing.assert_array_equal(F.keep_below(people, q, mult, KEY, SHARE, 4), want)
     prob = float(rng.random())
     want = people[F.draw_below(people, np.full(k, prob), KEY, CONTENT, 4)]
     np.testing.assert_array_equal(F.pick_below(people, prob, KEY, CONTENT, 4), want)
