@@ -521,19 +521,6 @@ def sorted_unique(values):
 
 
 @njit(cache=True)
-def start_shares(people, share_count, shared):
-    """Give ``people`` their next share: return (their share indices before it, people newly marked ``shared``);
-    ``share_count[i]`` grows by one (once for a repeated id, as a vectorised increment)."""
-    k = people.shape[0]
-    index = np.empty(k, np.int64)
-    for j in range(k):
-        index[j] = share_count[people[j]]
-    for j in range(k):
-        share_count[people[j]] = index[j] + 1
-    return index, mark(shared, people)
-
-
-@njit(cache=True)
 def share_arcs(sources, index, indptr, indices, w, arc0):
     """The exposures of a day's shares on one platform: every out-arc e of each of ``sources`` (in order, arcs in
     CSR order). Returns (heads int32, strength ``w[e]``, draw counter ``arc0 + e``, the source's share index from

@@ -147,16 +147,6 @@ def test_coupon_takers_and_set_kernels_equal_numpy(seed, n, k):
     np.testing.assert_array_equal(coupon, old)
     values = rng.integers(0, n, k).astype(np.int64)
     np.testing.assert_array_equal(F.sorted_unique(values), np.unique(values))
-    count, shared = rng.integers(0, 4, n).astype(np.int64), rng.random(n) < 0.5
-    old_count, old_shared = count.copy(), shared.copy()
-    want_k = old_count[values]
-    old_count[values] += 1
-    marked = F.mark(old_shared, values)
-    got_k, got_marked = F.start_shares(values, count, shared)
-    np.testing.assert_array_equal(got_k, want_k)
-    assert got_marked == marked
-    np.testing.assert_array_equal(count, old_count)
-    np.testing.assert_array_equal(shared, old_shared)
 
 
 class _Pop:
