@@ -170,8 +170,11 @@ def skip_sample(key, stream, b, n, rate):
     """
     if rate <= 0.0 or n <= 0:
         return np.empty(0, np.int64)
-    if rate >= 1.0:
-        return np.arange(np.int64(n))
+    if rate >= 1.0:  # every id (a loop, not np.arange: one Numba overload fewer to compile)
+        every = np.empty(n, np.int64)
+        for i in range(n):
+            every[i] = i
+        return every
     cap = int(n * rate + 10.0 * np.sqrt(n * rate + 1.0) + 16)
     out = np.empty(min(cap, n), np.int64)
     lq = np.log1p(-rate)
