@@ -547,7 +547,7 @@ class Engine:
         k, kols = sc.kol, self.kols
         if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
             slots = np.arange(len(kols.followers), dtype=np.int64)
-            slots = slots[F.draw_below(slots, self.slot_engagement, self.key, KOL_REACH, day)]
+            slots = F.keep_below(slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
             if self.kol_mask is not None:
                 slots = slots[self.kol_mask[kols.followers[slots]]]
             if k.target.cost_per_exposure > 0 and len(slots):
@@ -754,12 +754,12 @@ class Engine:
             # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
             happy = buyers[sat] if unhappy else buyers
             if len(happy):
-                sharers = F.share_draws(happy, self._propensity(happy), mult, self.key, SHARE, day)
+                sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
         rate = sc.funnel.interested_share_rate
         if rate > 0 and len(interested_today):
             cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
             if len(cand):
-                more = F.share_draws(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
                 sharers = np.concatenate([sharers, more]) if len(sharers) else more
         self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
         for op in self.hooked["after_sharing"]:
@@ -815,8 +815,10 @@ class Engine:
             new = np.union1d(new, old)
         self.sharers = new
         if len(new):
-            self.sharer_k, marked = F.start_shares(new, self.share_count, self.shared)
-            self.marked["shared"] += marked
+            # each sharer's next share (``new`` holds distinct ids); numpy, as a kernel cost 0.15 s of cold compile
+            self.sharer_k = self.share_count[new]
+            self.share_count[new] = self.sharer_k + 1
+            self.marked["shared"] += F.mark(self.shared, new)
         else:
             self.sharer_k = np.empty(0, np.int64)
 

@@ -128,10 +128,16 @@ def book_groups(codes, buyers, paid, discount, new, day, cum, fresh_b, purchases
     and the cumulative buyers. Without purchases only the cumulative column is carried over."""
     m = cum.shape[0]
     if buyers.shape[0] > 0:
-        count = np.zeros(m, np.int64)
-        fresh = np.zeros(m, np.int64)
-        revenue = np.zeros(m)
-        off = np.zeros(m)
+        # empty + a zeroing loop: np.zeros of float64 compiles its own fill (~0.1 s on a cold cache)
+        count = np.empty(m, np.int64)
+        fresh = np.empty(m, np.int64)
+        revenue = np.empty(m)
+        off = np.empty(m)
+        for g in range(m):
+            count[g] = 0
+            fresh[g] = 0
+            revenue[g] = 0.0
+            off[g] = 0.0
         for j in range(buyers.shape[0]):
             g = codes[buyers[j]]
             count[g] += 1

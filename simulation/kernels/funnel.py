@@ -133,7 +133,7 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
                 cand_ref[i] = ref[j]
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def arc_total(sources, indptr):
     """The number of out-arcs of ``sources`` (ids, repeats counted each time)."""
     total = 0
@@ -142,7 +142,7 @@ def arc_total(sources, indptr):
     return total
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def out_arcs(sources, indptr, indices):
     """Return (heads int32, arcs int64, source position int64) of every out-arc of ``sources``."""
     total = arc_total(sources, indptr)
@@ -170,8 +170,11 @@ def skip_sample(key, stream, b, n, rate):
     """
     if rate <= 0.0 or n <= 0:
         return np.empty(0, np.int64)
-    if rate >= 1.0:
-        return np.arange(np.int64(n))
+    if rate >= 1.0:  # every id (a loop, not np.arange: one Numba overload fewer to compile)
+        every = np.empty(n, np.int64)
+        for i in range(n):
+            every[i] = i
+        return every
     cap = int(n * rate + 10.0 * np.sqrt(n * rate + 1.0) + 16)
     out = np.empty(min(cap, n), np.int64)
     lq = np.log1p(-rate)
@@ -195,7 +198,7 @@ def skip_sample(key, stream, b, n, rate):
     return out[:k]
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
     """Mark ``buyers`` as bought and add them to each out-neighbour's count of friends who bought.
 
@@ -211,7 +214,7 @@ def mark_bought(buyers, indptr, indices, bought, bought_nbrs):
     return k
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def mark(flags, people):
     """Set ``flags[people]`` (bool marks; repeats allowed) and return how many were newly set."""
     k = 0
@@ -222,7 +225,7 @@ def mark(flags, people):
     return k
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def pool_update(buyers, sat, pool, where, size):
     """Keep the repeat pool (people whose last purchase satisfied them) after ``buyers`` bought; return its size.
 
@@ -279,7 +282,7 @@ def draw_below(people, probs, key, stream, b):
     return out
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def spread_negative(spreaders, day, key, indptr, indices, prob, neg_heard):
     """Each dissatisfied buyer tells each out-neighbour with probability ``prob``; return messages sent.
 
@@ -307,7 +310,7 @@ def satisfied(buyers, purchase_count, p_sat, key):
     return out
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def _root_pass(people, channel, ref, root_channel, root_kol, tmp_c, tmp_k, fresh):
     """Give ``people`` without a root (``root_channel < 0``) the root of their cascade, reading every source's
     root before writing any (exactly the vectorised rule, repeats and all): a friend share (``ref`` >= 0)
@@ -429,8 +432,9 @@ def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, po
 
 
 @njit(cache=True)
-def share_draws(people, q, mult, key, stream, b):
-    """Return the ``people`` who share: ``uniform(key, stream, i, b) < min(1, q[j] * mult)``, in order."""
+def keep_below(people, q, mult, key, stream, b):
+    """Return the ``people`` (int64, in order) with ``uniform(key, stream, i, b) < min(1, q[j] * mult)``: who
+    shares, which KOL follower slots a post reaches (``people[draw_below(people, q * mult, ...)]`` in one call)."""
     out = np.empty(people.shape[0], np.int64)
     k = 0
     for j in range(people.shape[0]):
@@ -474,28 +478,49 @@ def coupon_takers(people, coupon, bought, pending, cand_day, day, value):
 
 @njit(cache=True)
 def sorted_unique(values):
-    """Return the distinct ``values`` (int64) in increasing order (``np.unique``)."""
-    s = np.sort(values)
-    out = np.empty(s.shape[0], np.int64)
-    k = 0
-    for j in range(s.shape[0]):
-        if k == 0 or s[j] != out[k - 1]:
-            out[k] = s[j]
-            k += 1
-    return out[:k]
+    """Return the distinct ``values`` (non-negative int64 ids) in increasing order (``np.unique``).
 
-
-@njit(cache=True)
-def start_shares(people, share_count, shared):
-    """Give ``people`` their next share: return (their share indices before it, people newly marked ``shared``);
-    ``share_count[i]`` grows by one (once for a repeated id, as a vectorised increment)."""
-    k = people.shape[0]
-    index = np.empty(k, np.int64)
+    Sorted by hand (insertion sort for a few values, else a least-significant-digit radix
+    sort over bytes): Numba's ``np.sort`` costs ~1.2 s of compile time on a cold cache,
+    for a list of sharers a day."""
+    k = values.shape[0]
+    s = np.empty(k, np.int64)
+    top = 0
     for j in range(k):
-        index[j] = share_count[people[j]]
+        s[j] = values[j]
+        if s[j] > top:
+            top = s[j]
+    if k <= 32:
+        for j in range(1, k):
+            v = s[j]
+            m = j - 1
+            while m >= 0 and s[m] > v:
+                s[m + 1] = s[m]
+                m -= 1
+            s[m + 1] = v
+    else:
+        buf = np.empty(k, np.int64)
+        count = np.empty(257, np.int64)
+        shift = 0
+        while (top >> shift) > 0:
+            for d in range(257):
+                count[d] = 0
+            for j in range(k):
+                count[((s[j] >> shift) & 255) + 1] += 1
+            for d in range(256):
+                count[d + 1] += count[d]
+            for j in range(k):
+                d = (s[j] >> shift) & 255
+                buf[count[d]] = s[j]
+                count[d] += 1
+            s, buf = buf, s
+            shift += 8
+    out = 0
     for j in range(k):
-        share_count[people[j]] = index[j] + 1
-    return index, mark(shared, people)
+        if out == 0 or s[j] != s[out - 1]:
+            s[out] = s[j]
+            out += 1
+    return s[:out]
 
 
 @njit(cache=True)

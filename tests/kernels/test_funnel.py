@@ -131,3 +131,10 @@ def test_thin_online_keeps_exactly_the_people_its_draws_keep():
                 and (activity[i] >= 1.0 or uniform(KEY, ONLINE, i, 11) < activity[i])]
         np.testing.assert_array_equal(got, want)
         assert 0 < len(got) < len(people)
+
+
+def test_skip_sample_rate_one_is_every_id():
+    for n in (0, 1, 7):
+        got = F.skip_sample(KEY, PLATFORM, 3, n, 1.0)
+        np.testing.assert_array_equal(got, np.arange(n, dtype=np.int64))
+        assert got.dtype == np.int64
