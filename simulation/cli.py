@@ -230,10 +230,6 @@ def _run(args, *, single: bool) -> int:
     import gc
 
     atexit.register(gc.freeze)  # skip the interpreter's final garbage collections (~0.3-1 s at exit)
-    if not single and not args.scheduler:  # the pool's fork server starts while this process loads the file
-        from simulation.runner.pool_context import start_early
-
-        start_early(args.backend, args.workers, args.file, args.overrides)
     from simulation.config.experiment import load_experiment
     from simulation.runner.kernel_cache import compile_note
     from simulation.runner.sweep import run_experiment
@@ -396,6 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             setattr(args, name, default)
     args.verbose = args.verbose or 0
     _setup_logging(args)
+    if args.command == "sweep" and not args.scheduler:
+        # first thing: the pool's fork server imports and warms up while this process imports and loads the file
+        from simulation.runner.pool_context import start_early
+
+        start_early(args.backend, args.workers, args.file, args.overrides)
     handlers = {
         "run": lambda a: _run(a, single=True),
         "sweep": lambda a: _run(a, single=False),
