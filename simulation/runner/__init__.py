@@ -7,7 +7,7 @@ submodule (a worker's ``task``, the CLI's ``pool_context``) does not import them
 """
 from __future__ import annotations
 
-from importlib import import_module
+from simulation.lazy_exports import lazy_attributes
 
 _EXPORTS = {
     "Design": "simulation.runner.design",
@@ -29,9 +29,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'simulation.runner' has no attribute {name!r}") from None
-    return getattr(import_module(module), name)
+__getattr__ = lazy_attributes(__name__, _EXPORTS)
