@@ -60,3 +60,19 @@ def test_the_rest_goes_to_numpy():
                                   np.random.default_rng(1).gamma(0.5, 2.0, 50))
     mt = np.random.Generator(np.random.MT19937(3))
     np.testing.assert_array_equal(D.beta(mt, 2.0, 5.0, 50), np.random.Generator(np.random.MT19937(3)).beta(2.0, 5.0, 50))
+
+
+def test_the_default_scenario_run_does_not_load_the_kernels():
+    # a cold cache would compile them (~1.5 s), which the default run's cold start cannot afford (issue 12, target 6)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\nfrom simulation.config.experiment import load_experiment\n"
+            "from simulation.engine import simulate\n"
+            "sc = load_experiment('default', ['days=1']).base\n"
+            "simulate(sc, 0)\n"
+            "print('simulation.kernels.pcg64_kernels' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
