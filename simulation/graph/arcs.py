@@ -4,6 +4,9 @@
 two when not); ``csr_from_arcs`` takes arcs that already hold both directions (a
 NetworkX adjacency). Both sort rows by head and drop self-loops and repeats in one
 jitted radix sort (``_csr_arcs``, O(m)), counted in one warning.
+``csr_from_simple_edges`` is ``csr_from_edges(..., directed=False)`` for the generators'
+edges, which have neither: a counting sort into rows and an insertion sort per row
+(``_csr_simple``), 2x faster at 10^4 nodes, and the default run need not compile the radix sort.
 """
 from __future__ import annotations
 
@@ -146,6 +149,77 @@ def _csr_arcs(n, u, v, directed, keep_order):
         if keep_order:
             kept_order[k] = order[k]
     return kept_order, kept_heads, indptr, n_loops, m_kept - w
+
+
+@njit(cache=True)
+def _csr_simple(n, u, v):
+    """Undirected edges to CSR rows by a counting sort in edge order, then an insertion sort per row.
+
+    The insertion sort costs O(row length + inversions): the generators' rows arrive
+    nearly sorted (a growth model's node first lists its m targets, then the later nodes
+    that link to it, in increasing order; G(n, p) pairs come in colex order, rows sorted).
+
+    Parameters
+    ----------
+    n : int, number of nodes.
+    u, v : int32 arrays, shape (E,), edge endpoints.
+
+    Returns
+    -------
+    indptr : int64 array, shape (n + 1,); heads : int32 array, shape (2 E,), sorted within rows;
+    simple : bool, False (and the arrays unusable) if an endpoint is out of [0, n), an edge is a
+        self-loop or an edge repeats.
+    """
+    indptr = np.zeros(n + 1, np.int64)
+    for e in range(len(u)):
+        a = u[e]
+        b = v[e]
+        if a == b or min(a, b) < 0 or max(a, b) >= n:
+            return indptr, np.empty(0, np.int32), False
+        indptr[a + 1] += 1
+        indptr[b + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = np.empty(n, np.int64)
+    for i in range(n):
+        fill[i] = indptr[i]
+    heads = np.empty(indptr[n], np.int32)
+    for e in range(len(u)):
+        a = u[e]
+        b = v[e]
+        heads[fill[a]] = b
+        fill[a] += 1
+        heads[fill[b]] = a
+        fill[b] += 1
+    for i in range(n):
+        lo = indptr[i]
+        for k in range(lo + 1, indptr[i + 1]):
+            x = heads[k]
+            j = k - 1
+            while j >= lo and heads[j] > x:
+                heads[j + 1] = heads[j]
+                j -= 1
+            if j >= lo and heads[j] == x:
+                return indptr, heads, False
+            heads[j + 1] = x
+    return indptr, heads, True
+
+
+def csr_from_simple_edges(n: int, u, v) -> CSRGraph:
+    """``csr_from_edges(n, u, v, directed=False)`` for edges without self-loops or repeats (a generator's).
+
+    Parameters
+    ----------
+    n : number of nodes (ids 0..n-1).
+    u, v : integer arrays, shape (E,), edge endpoints as internal ids (values that fit int32).
+
+    The same graph as ``csr_from_edges``; edges that are not simple after all take that path.
+    """
+    if 1 <= n <= _INT32_MAX:
+        indptr, heads, simple = _csr_simple(n, np.ascontiguousarray(u, np.int32), np.ascontiguousarray(v, np.int32))
+        if simple:
+            return CSRGraph(indptr, heads, np.arange(n, dtype=np.int64), False, {})
+    return csr_from_edges(n, u, v, directed=False)
 
 
 def csr_from_edges(

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from simulation.graph.arcs import csr_from_edges
+from simulation.graph.arcs import csr_from_simple_edges
 from simulation.graph.csr import CSRGraph
 from simulation.seeding import SeedLike, as_seed_sequence
 
@@ -136,7 +136,7 @@ def _rng(seed: SeedLike) -> np.random.Generator:
 
 
 def _undirected(n: int, u, v) -> CSRGraph:
-    return csr_from_edges(n, u, v, directed=False)
+    return csr_from_simple_edges(n, u, v)  # every generator's edges are simple
 
 
 # ---------------------------------------------------------------- sampling helpers
