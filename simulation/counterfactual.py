@@ -31,18 +31,38 @@ INCREMENTAL = ("incremental_buyers", "incremental_revenue", "incremental_profit"
 
 
 def organic(scenario: Scenario) -> Scenario:
-    """``scenario`` with every marketing lever off (no KOLs, no operation model); all else unchanged."""
-    sc = scenario.model_copy(deep=True)
-    levers_off(sc)
-    for platform in sc.platforms:  # paid ads are a lever; a platform's feed is organic discovery
-        platform.ads.budget = 0.0
+    """``scenario`` with every marketing lever off (no KOLs, no operation model); all else unchanged.
+
+    A new scenario that shares the tables it does not change with ``scenario`` (configs are
+    not changed after validation): copying only the switched tables, without re-validating,
+    costs ~0.05 ms instead of ~0.8 ms for a deep copy validated field by field.
+    """
+    sc = scenario.model_copy(update={
+        **_off_tables(scenario),
+        # paid ads are a lever; a platform's feed is organic discovery
+        "platforms": [p.model_copy(update={"ads": p.ads.model_copy(update={"budget": 0.0})})
+                      for p in scenario.platforms]})
     sc._base_dir = scenario.base_dir
     return sc
 
 
+def _kol_off() -> dict:
+    """The KOL fields that switch KOLs off (a fresh roster list each time)."""
+    return {"count": 0, "budget": None, "roster": [], "roster_file": None}
+
+
+def _off_tables(cfg) -> dict:
+    """Copies of ``cfg``'s ``kol`` and ``operations`` tables with the levers off (``cfg`` untouched)."""
+    ops = cfg.operations
+    return {"kol": cfg.kol.model_copy(update=_kol_off()),
+            "operations": ops.model_copy(update={name: getattr(ops, name).model_copy(update={"enabled": False})
+                                                 for name in REGISTRY})}
+
+
 def levers_off(cfg) -> None:
     """Switch off, in place, the KOLs and operation models of ``cfg`` (a scenario, or a market product)."""
-    cfg.kol.count, cfg.kol.budget, cfg.kol.roster, cfg.kol.roster_file = 0, None, [], None
+    for key, value in _kol_off().items():
+        setattr(cfg.kol, key, value)
     for name in REGISTRY:
         getattr(cfg.operations, name).enabled = False
 

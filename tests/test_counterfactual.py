@@ -50,3 +50,43 @@ def test_sweeps_pair_by_default_and_one_key_skips_it():
     assert not set(INCREMENTAL) & set(off)
     assert off["buyers"] == on["buyers"]
     assert len(kols["kol"]) == 2  # the per-KOL table travels with the run
+
+
+def _organic_by_deep_copy(scenario):
+    """The counterfactual scenario as first written: a deep copy, each lever switched off by a validated assignment."""
+    from simulation.operations import REGISTRY
+
+    sc = scenario.model_copy(deep=True)
+    sc.kol.count, sc.kol.budget, sc.kol.roster, sc.kol.roster_file = 0, None, [], None
+    for name in REGISTRY:
+        getattr(sc.operations, name).enabled = False
+    for platform in sc.platforms:
+        platform.ads.budget = 0.0
+    sc._base_dir = scenario.base_dir
+    return sc
+
+
+def test_organic_equals_the_deep_copy_with_levers_off_and_leaves_the_scenario_alone():
+    from pathlib import Path
+
+    from simulation.config.experiment import load_experiment
+    from simulation.config.scenario import Scenario
+    from simulation.operations import all_on
+
+    root = Path(__file__).resolve().parents[1]
+    every = [f"{k}={str(v).lower()}" for k, v in all_on().items()]
+    sources = [("default", every + ["kol.count=4", "kol.budget=900.0"])]
+    sources += [(root / "experiments" / f"{n}.toml", []) for n in ("channel_mix", "competition", "portfolio", "kol_strategies")]
+    checked = 0
+    for source, over in sources:
+        exp = load_experiment(source, over)
+        for point in exp.scenarios:
+            sc = Scenario.model_validate(point)
+            before = sc.model_dump()
+            got, want = organic(sc), _organic_by_deep_copy(sc)
+            assert got == want and got.model_dump() == want.model_dump()
+            assert got.base_dir == want.base_dir
+            assert sc.model_dump() == before  # the scenario itself keeps its levers
+            assert got.kol.roster is not sc.kol.roster
+            checked += 1
+    assert checked > 10
