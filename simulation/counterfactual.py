@@ -35,7 +35,7 @@ def organic(scenario: Scenario) -> Scenario:
 
     A new scenario that shares the tables it does not change with ``scenario`` (configs are
     not changed after validation): copying only the switched tables, without re-validating,
-    costs ~0.05 ms instead of ~0.8 ms for a deep copy validated field by field.
+    costs ~0.1 ms instead of ~0.8 ms for a deep copy validated field by field.
     """
     sc = scenario.model_copy(update={
         **_off_tables(scenario),

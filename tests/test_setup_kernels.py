@@ -39,3 +39,15 @@ def test_beta_tie_strength_is_the_clipped_scaled_draw():
         cfg = TieConfig(model="beta", a=0.8, b=0.6, scale=scale)
         want = np.clip(np.random.default_rng(4).beta(0.8, 0.6, g.m) * scale, 0.0, 1.0)
         np.testing.assert_array_equal(tie_strength(cfg, g, np.random.default_rng(4)), want)
+
+
+@pytest.mark.parametrize("name, params", [("barabasi_albert", {"n": 500, "m": 3}),
+                                          ("watts_strogatz", {"n": 300, "k": 4, "p": 0.3}),
+                                          ("erdos_renyi", {"n": 300, "mean_degree": 5.0})])
+def test_in_degree_of_an_undirected_graph_is_its_out_degree_and_the_count_of_heads(name, params):
+    from simulation.graph.generators import generate
+
+    g = generate(name, seed=3, **params)
+    assert not g.directed
+    np.testing.assert_array_equal(g.in_degree, np.bincount(g.indices, minlength=g.n))
+    np.testing.assert_array_equal(g.in_degree, g.out_degree)

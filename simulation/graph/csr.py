@@ -83,6 +83,8 @@ class CSRGraph:
     @cached_property
     def in_degree(self) -> np.ndarray:
         """In-degree of every node (int64, shape (n,)); read-only by convention (cached)."""
+        if not self.directed:  # each edge is stored both ways: arcs in = arcs out, no pass over the arcs
+            return self.out_degree
         return _count_heads(self.indices, self.n)
 
     @cached_property

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-#: fewer draws than this go to NumPy: the kernels compile in ~1.5 s on a cold cache, which the
+#: fewer draws than this go to NumPy: the kernels compile in ~2 s on a cold cache, which the
 #: default scenario's run (2·10^4 people, 1.6·10^5 arcs) must not pay (issue 12, target 6)
-MIN_SIZE = 1 << 19
+MIN_SIZE = 1 << 18
 
 _MASK64 = (1 << 64) - 1
 
