@@ -281,7 +281,8 @@ class Engine:
         uses (the same objects: a market's products, ``simulation.market``; everything else comes from
         ``seed``). ``platform_graphs``: the platforms' own graphs (index -> CSR on the population) of a
         paired run, reused. ``like``: an engine of the same seed, graph and population table (the paired
-        counterfactual's run): its population and tie strengths are the same draws, reused."""
+        counterfactual's run): its population and tie strengths are the same draws, reused, and so are its
+        per-person static factors (same funnel weights and appeal), 1 / in-degree and seeds (same seeding)."""
         self.scenario = sc = scenario
         self.ss = ss = as_seed_sequence(seed)
         if shared is not None:
@@ -316,10 +317,19 @@ class Engine:
         self.activity = pop.activity
         fn = sc.funnel
         appeal = sc.product.appeal
-        interest = pop.interest if appeal is None else 1.0 - np.abs(pop.interest - appeal)
-        self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (interest - 0.5))
-        indeg = g.in_degree
-        self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
+        weights = (fn.trust_weight, fn.interest_weight, appeal)
+        same_draws = same_draws and like.pop is pop  # (not so for a market's product sharing another world)
+        if same_draws and weights == (like.scenario.funnel.trust_weight, like.scenario.funnel.interest_weight,
+                                      like.scenario.product.appeal):
+            self.static = like.static  # the same people and weights: the same factors (read-only)
+        else:
+            interest = pop.interest if appeal is None else 1.0 - np.abs(pop.interest - appeal)
+            self.static = np.exp(fn.trust_weight * (pop.trust - 0.5) + fn.interest_weight * (interest - 0.5))
+        if like is not None and like.graph is g:
+            self.indeg_inv = like.indeg_inv
+        else:
+            indeg = g.in_degree
+            self.indeg_inv = np.where(indeg > 0, 1.0 / np.maximum(indeg, 1), 0.0)
         self.kol_platform = kol_layer(sc)
         host = self.layers[self.kol_platform]
         self.kols = kols = build_kols(sc.kol, host.graph, pop.activity, pop.share_propensity, generator(ss, "kol"),
@@ -417,7 +427,9 @@ class Engine:
         self.day = 0
         # a product launched on day L > 1 does nothing before L; its seeds buy on day L (docstring: launch)
         self.launch = sc.product.launch_day if sc.product.launch_day > 1 else 0
-        self.seeds = self._pick_seeds()
+        # the seeds are a function of the seeding table, the population and the run key: a paired run's are like's
+        same_seeds = same_draws and like.scenario.seeding == sc.seeding
+        self.seeds = like.seeds if same_seeds else self._pick_seeds()
         if not self.launch:
             self._seed()
 

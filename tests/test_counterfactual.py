@@ -90,3 +90,19 @@ def test_organic_equals_the_deep_copy_with_levers_off_and_leaves_the_scenario_al
             assert got.kol.roster is not sc.kol.roster
             checked += 1
     assert checked > 10
+
+
+def test_a_paired_engine_reuses_only_what_its_scenario_leaves_the_same():
+    # ``like`` hands over the population, tie strengths, static factors, 1 / in-degree and seeds only while
+    # the tables they come from are equal: changed ones are recomputed, as a fresh engine computes them
+    from simulation.engine import Engine
+
+    g = graph()
+    first = Engine(scenario({}), run_seed(3, 0), graph=g)
+    for over in ({}, {"funnel.trust_weight": 2.5}, {"product.appeal": 0.3}, {"seeding.count": 7}):
+        sc = scenario(over)
+        paired, fresh = Engine(sc, run_seed(3, 0), graph=g, like=first), Engine(sc, run_seed(3, 0), graph=g)
+        for name in ("static", "indeg_inv", "seeds", "w"):
+            np.testing.assert_array_equal(getattr(paired, name), getattr(fresh, name), err_msg=f"{over} {name}")
+        assert (paired.static is first.static) == (not any(k.startswith(("funnel", "product")) for k in over))
+        assert (paired.seeds is first.seeds) == ("seeding.count" not in over)
