@@ -72,3 +72,4 @@ def test_every_generator_gives_the_graph_of_the_general_conversion(monkeypatch, 
     g = G.generate(name, seed=11, **params)
     assert _csr_simple(edges["n"], edges["u"].astype(np.int32), edges["v"].astype(np.int32))[2]  # simple indeed
     _same(g, csr_from_edges(edges["n"], edges["u"], edges["v"], directed=False))
+
