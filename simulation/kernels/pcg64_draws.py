@@ -40,27 +40,27 @@ def _put_state(rng: np.random.Generator, s: np.ndarray) -> None:
     rng.bit_generator.state = full
 
 
-def beta(rng: np.random.Generator, a: float, b: float, size: int) -> np.ndarray:
-    """``rng.beta(a, b, size)`` (float64, shape (size,)), the same numbers and the same state after."""
-    s = _state(rng) if size >= MIN_SIZE and a > 1.0 and b > 1.0 else None
+def _fill(rng: np.random.Generator, size: int, fits: bool, kernel: str, *params: float) -> np.ndarray | None:
+    """``size`` draws of ``pcg64_kernels.<kernel>(state, *params, out)`` from ``rng`` (its state advanced), or
+    None when they go to NumPy (``fits`` False, fewer than ``MIN_SIZE``, not PCG64)."""
+    s = _state(rng) if size >= MIN_SIZE and fits else None
     if s is None:
-        return rng.beta(a, b, size)
-    from .pcg64_kernels import beta_fill
+        return None
+    from . import pcg64_kernels
 
     out = np.empty(size)
-    beta_fill(s, float(a), float(b), out)
+    getattr(pcg64_kernels, kernel)(s, *params, out)
     _put_state(rng, s)
     return out
+
+
+def beta(rng: np.random.Generator, a: float, b: float, size: int) -> np.ndarray:
+    """``rng.beta(a, b, size)`` (float64, shape (size,)), the same numbers and the same state after."""
+    out = _fill(rng, size, a > 1.0 and b > 1.0, "beta_fill", float(a), float(b))
+    return rng.beta(a, b, size) if out is None else out
 
 
 def gamma(rng: np.random.Generator, shape: float, scale: float, size: int) -> np.ndarray:
     """``rng.gamma(shape, scale, size)`` (float64, shape (size,)), the same numbers and the same state after."""
-    s = _state(rng) if size >= MIN_SIZE and shape > 1.0 else None
-    if s is None:
-        return rng.gamma(shape, scale, size)
-    from .pcg64_kernels import gamma_fill
-
-    out = np.empty(size)
-    gamma_fill(s, float(shape), float(scale), out)
-    _put_state(rng, s)
-    return out
+    out = _fill(rng, size, shape > 1.0, "gamma_fill", float(shape), float(scale))
+    return rng.gamma(shape, scale, size) if out is None else out
