@@ -56,6 +56,7 @@ follower is exposed with source strength credibility (x fit where it applies).
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,7 +401,8 @@ def posts_in_window(cfg: KOLConfig, days: int) -> int:
 
 def posts_on(day: int, posts_per_week: float) -> bool:
     """True when a KOL with ``posts_per_week`` posts on ``day`` (evenly spread; first post on day ceil(7 / rate))."""
-    return int(np.floor(day * posts_per_week / 7.0 + 1e-9)) > int(np.floor((day - 1) * posts_per_week / 7.0 + 1e-9))
+    # math.floor of a Python float: the same integer as np.floor, without a NumPy scalar per call
+    return math.floor(day * posts_per_week / 7.0 + 1e-9) > math.floor((day - 1) * posts_per_week / 7.0 + 1e-9)
 
 
 def _csv_cell(text: str):

@@ -51,3 +51,12 @@ def test_in_degree_of_an_undirected_graph_is_its_out_degree_and_the_count_of_hea
     assert not g.directed
     np.testing.assert_array_equal(g.in_degree, np.bincount(g.indices, minlength=g.n))
     np.testing.assert_array_equal(g.in_degree, g.out_degree)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.0, 7.0), st.integers(0, 5000))
+def test_posts_on_equals_its_numpy_floor_form(rate, day):
+    from simulation.kol import posts_on
+
+    want = int(np.floor(day * rate / 7.0 + 1e-9)) > int(np.floor((day - 1) * rate / 7.0 + 1e-9))
+    assert posts_on(day, rate) == want
