@@ -195,6 +195,8 @@ def _csr_simple(n, u, v):
         lo = indptr[i]
         for k in range(lo + 1, indptr[i + 1]):
             x = heads[k]
+            if x > heads[k - 1]:  # in order already (most arcs): nothing to move, no repeat
+                continue
             j = k - 1
             while j >= lo and heads[j] > x:
                 heads[j + 1] = heads[j]
