@@ -437,6 +437,11 @@ class Engine:
     def pay(self, day: int, kind: str, payees: np.ndarray, amounts: np.ndarray) -> None:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
+        if type(payees) is int and type(amounts) in (float, int):
+            # one payment (a fee, a day's cost): one row, as the general path books it
+            self._payments.append_row(day, _KIND_INDEX[kind], payees, amounts)
+            self.daily[series][day] += float(amounts)
+            return
         amounts = np.atleast_1d(np.asarray(amounts, np.float64))
         payees = np.asarray(payees, np.int64)
         if payees.ndim > 1 or (payees.ndim == 1 and len(payees) not in (1, len(amounts))):
