@@ -756,17 +756,28 @@ class Engine:
             self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
                                                self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
                                                g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
-            # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
-            happy = buyers[sat] if unhappy else buyers
-            if len(happy):
-                sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
+        else:
+            sat = np.empty(0, bool)  # writable, as every array handed to a kernel (a read-only one is another type)
+        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
+        # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        if rate > 0 and len(interested_today):
-            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            if len(cand):
-                more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
-                sharers = np.concatenate([sharers, more]) if len(sharers) else more
-        self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
+        # one kernel call where no model scales a person's share propensity; the default run (no model on) keeps
+        # the numpy steps, so a cold start compiles no kernel more (identical results either way)
+        if self.ops and not self.hooked["share_factor"]:
+            sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
+                                    self.pending, rate, self.key, day)
+        else:
+            if k:
+                happy = buyers[sat] if unhappy else buyers
+                if len(happy):
+                    sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
+            if rate > 0 and len(interested_today):
+                cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
+                if len(cand):
+                    more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                    sharers = np.concatenate([sharers, more]) if len(sharers) else more
+            sharers = F.sorted_unique(sharers) if len(sharers) > 1 else sharers
+        self._set_sharers(day, sharers)
         for op in self.hooked["after_sharing"]:
             op.after_sharing(day, self.sharers)
         # 5. end of day

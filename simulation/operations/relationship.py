@@ -51,11 +51,16 @@ class RelationshipOperation(Operation):
         return self.cfg.invitee_discount
 
     def price_cut(self, purchases: Purchases) -> np.ndarray:
-        return np.where(_via_share(purchases), self.cfg.invitee_discount, 0.0)
+        via = _via_share(purchases)
+        # the same day's on_purchases sees the same channel and ref columns (the engine adds the price paid)
+        self._via = (purchases["channel"], purchases["ref"], via)
+        return np.where(via, self.cfg.invitee_discount, 0.0)
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         c, eng = self.cfg, self.engine
-        via = _via_share(purchases)
+        ch, ref, via = self.__dict__.get("_via", (None, None, None))
+        if purchases["channel"] is not ch or purchases["ref"] is not ref:
+            via = _via_share(purchases)
         if not np.count_nonzero(via):
             return
         inviters = purchases["ref"][via]
