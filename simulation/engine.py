@@ -807,9 +807,10 @@ class Engine:
 
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
-        mine = (p["channel"] == F.CH_KOL) & (p["ref"] >= 0)
-        if not np.count_nonzero(mine):
+        mine = p["channel"] == F.CH_KOL
+        if not mine.any():  # most days: no purchase through a KOL post
             return
+        mine &= p["ref"] >= 0
         k = p["ref"][mine]
         fee = self.kols.terms["commission_rate"][k] * p["price"][mine]
         if (fee > 0).any():

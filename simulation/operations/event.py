@@ -62,7 +62,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, pick_below, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, skip_sample, sorted_unique
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
@@ -313,6 +313,20 @@ def bargain_help(bargainers, indptr, indices, w, key, b, help_prob):
     return heads[:k], strength[:k], arcs[:k], helpers
 
 
+@njit(cache=True)
+def bargain_starters(interested, pending, bought, prob, key, b):
+    """The ``interested`` people (distinct ids) who start a bargain: not pending, not bought and
+    ``uniform(key, BARGAIN, i, b) < prob``; sorted (int64)."""
+    out = np.empty(interested.shape[0], np.int64)
+    k = 0
+    for j in range(interested.shape[0]):
+        i = interested[j]
+        if pending[i] < 0 and not bought[i] and uniform(key, BARGAIN, i, b) < prob:
+            out[k] = i
+            k += 1
+    return sorted_unique(out[:k])
+
+
 class EventOperation(Operation):
     """Runtime of the event-driven model for one run."""
 
@@ -488,8 +502,8 @@ class EventOperation(Operation):
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
         c, eng = self.cfg, self.engine
         if c.bargain.enabled and len(interested_today):
-            cand = interested_today[(eng.pending[interested_today] < 0) & ~eng.bought[interested_today]]
-            self.bargainers = np.sort(pick_below(cand, c.bargain.start_prob, eng.key, BARGAIN, 3 * day + 2))
+            self.bargainers = bargain_starters(interested_today, eng.pending, eng.bought, c.bargain.start_prob, eng.key,
+                                               3 * day + 2)
 
     def group_records(self) -> dict[str, np.ndarray]:
         """Per-group records: open_day, close_day (-1 while open), members, status (0 open, 1 success, 2 failed)."""

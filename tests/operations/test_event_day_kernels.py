@@ -1,13 +1,15 @@
-"""The event model's ``route_day`` equals the steps it fuses (``route_groups``, the open-group list extended,
-``resolve_groups``, the joiners still pending) over random sequences of days."""
+"""The event model's day kernels equal the numpy steps they fuse: ``route_day`` (``route_groups``, the open-group
+list extended, ``resolve_groups``, the joiners still pending) over random sequences of days, and
+``bargain_starters`` (filter, ``pick_below``, ``np.sort``) on random states."""
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulation.kernels.funnel import TAG_GROUP, TAG_PLAIN
-from simulation.operations.event import resolve_groups, route_day, route_groups
+from simulation.kernels.funnel import TAG_GROUP, TAG_PLAIN, pick_below
+from simulation.kernels.random import BARGAIN
+from simulation.operations.event import bargain_starters, resolve_groups, route_day, route_groups
 
 KEY = np.uint64(77)
 GROUP_ARRAYS = ("g_open", "g_close", "g_members", "g_status", "g_head")
@@ -63,3 +65,17 @@ def test_route_day_equals_the_steps_it_fuses(seed, n, prob, size, window):
             np.testing.assert_array_equal(g, w)
         for key in old:
             np.testing.assert_array_equal(new[key], old[key])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 400), k=st.integers(0, 120), prob=st.sampled_from([0.1, 0.5, 1.0]))
+def test_bargain_starters_equals_the_numpy_steps(seed, n, k, prob):
+    rng = np.random.default_rng(seed)
+    interested = rng.permutation(n)[: min(k, n)].astype(np.int64)  # distinct, in no order
+    pending = np.where(rng.random(n) < 0.2, 0, -1).astype(np.int64)
+    bought = rng.random(n) < 0.3
+    cand = interested[(pending[interested] < 0) & ~bought[interested]]
+    want = np.sort(pick_below(cand, prob, KEY, BARGAIN, 11))
+    got = bargain_starters(interested, pending, bought, prob, KEY, 11)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
