@@ -399,6 +399,7 @@ class Engine:
         self._group_blocks = segments.bind_blocks(self.daily, pop)
         self._book_counts = np.zeros(3, np.int64)
         self.spend_rows = [self.daily[k] for k in ledger.SPEND_SERIES]  # the ledger closes each day from these
+        self.attr_rows = [self.daily[k] for k in metrics_mod.ATTR_SERIES]  # by channel id (metrics.record_day)
         self.last_buyers = np.empty(0, np.int64)  # buyers of the last day booked (a market's couplings read them)
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
