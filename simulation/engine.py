@@ -762,9 +762,10 @@ class Engine:
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
         # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        # one kernel call where no model scales a person's share propensity; the default run (no model on) keeps
-        # the numpy steps, so a cold start compiles no kernel more (identical results either way)
-        if self.ops and not self.hooked["share_factor"]:
+        # one kernel call where no model scales a person's share propensity; a run without models uses it only
+        # once the process has it (a run with a model compiled or loaded it: e.g. for its paired counterfactual),
+        # so the default run's cold start compiles no kernel more (identical results either way)
+        if (self.ops or F.day_sharers.signatures) and not self.hooked["share_factor"]:
             sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
                                     self.pending, rate, self.key, day)
         else:
