@@ -765,7 +765,7 @@ class Engine:
         # one kernel call where no model scales a person's share propensity; a run without models uses it only
         # once the process has it (a run with a model compiled or loaded it: e.g. for its paired counterfactual),
         # so the default run's cold start compiles no kernel more (identical results either way)
-        if (self.ops or F.day_sharers.signatures) and not self.hooked["share_factor"]:
+        if (self.ops or F.day_sharers.overloads) and not self.hooked["share_factor"]:
             sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
                                     self.pending, rate, self.key, day)
         else:

@@ -19,7 +19,7 @@ def test_a_run_without_models_does_not_load_the_fused_kernel():
     code = ("from simulation.config.scenario import default_scenario\nfrom simulation.engine import simulate\n"
             "from simulation.kernels import funnel as F\n"
             "simulate(default_scenario({'graph.n': 300, 'days': 5}), 1, counterfactual=True)\n"
-            "print(len(F.day_sharers.signatures))")
+            "print(len(F.day_sharers.overloads))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "0"
 
@@ -29,7 +29,7 @@ def test_both_paths_give_the_same_run(monkeypatch):
                            "funnel.interested_share_rate": 0.5})
     fused = Engine(sc, 4)
     fused.run()
-    assert F.day_sharers.signatures  # the run above took the fused path
+    assert F.day_sharers.overloads  # the run above took the fused path
 
     def numpy_path(self, people):  # a share_factor hook sends phase 4 down the numpy steps, factor 1 changes nothing
         return np.ones(len(people))
