@@ -244,6 +244,7 @@ PURCHASE_COLUMNS = {"day": np.int64, "buyer": np.int64, "channel": np.int8, "pri
                     "root_kol": np.int64, "platform": np.int8}
 PAYMENT_COLUMNS = {"day": np.int64, "kind": np.int8, "payee": np.int64, "amount": np.float64}
 _KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
+_F8, _I8 = np.dtype(np.float64), np.dtype(np.int64)
 SLOT_PLATFORM = 8
 CH_ADS = CHANNELS.index("ads")
 
@@ -443,14 +444,17 @@ class Engine:
             self._payments.append_row(day, _KIND_INDEX[kind], payees, amounts)
             self.daily[series][day] += float(amounts)
             return
-        amounts = np.atleast_1d(np.asarray(amounts, np.float64))
-        payees = np.asarray(payees, np.int64)
+        if type(amounts) is not np.ndarray or amounts.dtype != _F8 or amounts.ndim != 1:
+            amounts = np.atleast_1d(np.asarray(amounts, np.float64))
+        if type(payees) is not np.ndarray or payees.dtype != _I8:
+            payees = np.asarray(payees, np.int64)
         if payees.ndim > 1 or (payees.ndim == 1 and len(payees) not in (1, len(amounts))):
             raise ValueError(f"pay {kind}: {payees.shape} payees for {amounts.shape} amounts")
         k = len(amounts)  # one payee (scalar or length 1) is every amount's
         self._payments.append(k, day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
-        # one amount is its own sum (np.sum's pairwise rounding only matters for more)
-        self.daily[series][day] += float(amounts[0]) if k == 1 else float(amounts.sum())
+        # one amount is its own sum (np.sum's pairwise rounding only matters for more); np.add.reduce is what
+        # ndarray.sum calls, without its Python layers
+        self.daily[series][day] += float(amounts[0]) if k == 1 else float(np.add.reduce(amounts))
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
         """Book returns on ``day``: per returned purchase its buyer (``people``), the price paid back
