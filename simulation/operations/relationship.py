@@ -41,6 +41,8 @@ class RelationshipOperation(Operation):
     config = RelationshipConfig
     reference = RelationshipReference
     payments = {"referral_reward": "incentive_spend", "commission": "incentive_spend"}
+    #: the last price_cut's (channel, ref, via share) columns, reused by the same day's on_purchases
+    _via: tuple = (None, None, None)
 
     def share_multiplier(self) -> float:
         c, eng = self.cfg, self.engine
@@ -58,7 +60,7 @@ class RelationshipOperation(Operation):
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         c, eng = self.cfg, self.engine
-        ch, ref, via = self.__dict__.get("_via", (None, None, None))
+        ch, ref, via = self._via
         if purchases["channel"] is not ch or purchases["ref"] is not ref:
             via = _via_share(purchases)
         if not np.count_nonzero(via):
