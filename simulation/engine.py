@@ -244,6 +244,7 @@ PURCHASE_COLUMNS = {"day": np.int64, "buyer": np.int64, "channel": np.int8, "pri
                     "root_kol": np.int64, "platform": np.int8}
 PAYMENT_COLUMNS = {"day": np.int64, "kind": np.int8, "payee": np.int64, "amount": np.float64}
 _KIND_INDEX = {k: i for i, k in enumerate(PAYMENT_KINDS)}  # payment kind -> its index in the records
+_F8, _I8 = np.dtype(np.float64), np.dtype(np.int64)
 SLOT_PLATFORM = 8
 CH_ADS = CHANNELS.index("ads")
 
@@ -409,6 +410,7 @@ class Engine:
         self._group_blocks = segments.bind_blocks(self.daily, pop)
         self._book_counts = np.zeros(3, np.int64)
         self.spend_rows = [self.daily[k] for k in ledger.SPEND_SERIES]  # the ledger closes each day from these
+        self.attr_rows = [self.daily[k] for k in metrics_mod.ATTR_SERIES]  # by channel id (metrics.record_day)
         self.last_buyers = np.empty(0, np.int64)  # buyers of the last day booked (a market's couplings read them)
         self.ops = [cls(getattr(sc.operations, name), self) for name, cls in REGISTRY.items()
                     if getattr(sc.operations, name).enabled]
@@ -449,14 +451,22 @@ class Engine:
     def pay(self, day: int, kind: str, payees: np.ndarray, amounts: np.ndarray) -> None:
         """Book payments (currency) of ``kind`` to ``payees`` (-1 = a third party) on ``day``."""
         series = PAYMENT_KINDS[kind]
-        amounts = np.atleast_1d(np.asarray(amounts, np.float64))
-        payees = np.asarray(payees, np.int64)
+        if type(payees) is int and type(amounts) in (float, int):
+            # one payment (a fee, a day's cost): one row, as the general path books it
+            self._payments.append_row(day, _KIND_INDEX[kind], payees, amounts)
+            self.daily[series][day] += float(amounts)
+            return
+        if type(amounts) is not np.ndarray or amounts.dtype != _F8 or amounts.ndim != 1:
+            amounts = np.atleast_1d(np.asarray(amounts, np.float64))
+        if type(payees) is not np.ndarray or payees.dtype != _I8:
+            payees = np.asarray(payees, np.int64)
         if payees.ndim > 1 or (payees.ndim == 1 and len(payees) not in (1, len(amounts))):
             raise ValueError(f"pay {kind}: {payees.shape} payees for {amounts.shape} amounts")
         k = len(amounts)  # one payee (scalar or length 1) is every amount's
         self._payments.append(k, day=day, kind=_KIND_INDEX[kind], payee=payees, amount=amounts)
-        # one amount is its own sum (np.sum's pairwise rounding only matters for more)
-        self.daily[series][day] += float(amounts[0]) if k == 1 else float(amounts.sum())
+        # one amount is its own sum (np.sum's pairwise rounding only matters for more); np.add.reduce is what
+        # ndarray.sum calls, without its Python layers
+        self.daily[series][day] += float(amounts[0]) if k == 1 else float(np.add.reduce(amounts))
 
     def refund(self, day: int, people: np.ndarray, refunds: np.ndarray, cogs_recovered: np.ndarray) -> None:
         """Book returns on ``day``: per returned purchase its buyer (``people``), the price paid back
@@ -763,17 +773,29 @@ class Engine:
             self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
                                                self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
                                                g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
-            # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)
-            happy = buyers[sat] if unhappy else buyers
-            if len(happy):
-                sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
+        else:
+            sat = np.empty(0, bool)  # writable, as every array handed to a kernel (a read-only one is another type)
+        # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
+        # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        if rate > 0 and len(interested_today):
-            cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
-            if len(cand):
-                more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
-                sharers = np.concatenate([sharers, more]) if len(sharers) else more
-        self._set_sharers(day, F.sorted_unique(sharers) if len(sharers) > 1 else sharers)
+        # one kernel call where no model scales a person's share propensity; a run without models uses it only
+        # once the process has it (a run with a model compiled or loaded it: e.g. for its paired counterfactual),
+        # so the default run's cold start compiles no kernel more (identical results either way)
+        if (self.ops or F.day_sharers.overloads) and not self.hooked["share_factor"]:
+            sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
+                                    self.pending, rate, self.key, day)
+        else:
+            if k:
+                happy = buyers[sat] if unhappy else buyers
+                if len(happy):
+                    sharers = F.keep_below(happy, self._propensity(happy), mult, self.key, SHARE, day)
+            if rate > 0 and len(interested_today):
+                cand = interested_today[~self.bought[interested_today] & (self.pending[interested_today] < 0)]
+                if len(cand):
+                    more = F.keep_below(cand, self._propensity(cand) * mult, rate, self.key, SHARE, day)
+                    sharers = np.concatenate([sharers, more]) if len(sharers) else more
+            sharers = F.sorted_unique(sharers) if len(sharers) > 1 else sharers
+        self._set_sharers(day, sharers)
         for op in self.hooked["after_sharing"]:
             op.after_sharing(day, self.sharers)
         # 5. end of day
@@ -803,9 +825,10 @@ class Engine:
 
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
-        mine = (p["channel"] == F.CH_KOL) & (p["ref"] >= 0)
-        if not np.count_nonzero(mine):
+        mine = p["channel"] == F.CH_KOL
+        if not mine.any():  # most days: no purchase through a KOL post
             return
+        mine &= p["ref"] >= 0
         k = p["ref"][mine]
         fee = self.kols.terms["commission_rate"][k] * p["price"][mine]
         if (fee > 0).any():

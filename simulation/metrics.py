@@ -56,6 +56,8 @@ CUMULATIVE = ("exposed", "interested", "buyers", "sharers")
 #: The operation models' declared daily series.
 OPERATION_SERIES = tuple(s for op in REGISTRY.values() for s in op.series)
 _ATTR_SERIES = tuple(f"attr_{c}" for c in CHANNELS)
+#: the attribution series, in channel id order (``Engine.attr_rows`` binds them)
+ATTR_SERIES = _ATTR_SERIES
 PER_DAY = (("new_buyers", "purchases") + ledger.MONEY_SERIES + ("negative_wom",)
            + _ATTR_SERIES + OPERATION_SERIES)
 
@@ -139,10 +141,14 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int, is
     ledger.day_totals(d, day, eng.scenario.product.unit_cost, k, purchases["price"], purchases["discount"],
                       eng.spend_rows)
     d["negative_wom"][day] = unhappy
-    if k:  # the attribution series are 0 on a day without purchases already
+    if k > 8:  # the attribution series are 0 on a day without purchases already
         counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
         for c in np.flatnonzero(counts):  # the others stay 0
             d[_ATTR_SERIES[c]][day] = counts[c]
+    elif k:  # a few purchases: counted one by one (whole numbers, exact in either order)
+        rows = eng.attr_rows
+        for c in purchases["channel"].tolist():
+            rows[c][day] += 1.0
     segments.record_blocks(eng._group_blocks, day, buyers, purchases["price"], purchases["discount"], is_new)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .random import NEGATIVE, ONLINE, SATISFY, uniform
+from .random import NEGATIVE, ONLINE, SATISFY, SHARE, uniform
 
 # The engine's own channels of an exposure / purchase (attribution); the operation models
 # append theirs in registry order (``simulation.operations.CHANNELS``).
@@ -521,6 +521,46 @@ def sorted_unique(values):
             s[out] = s[j]
             out += 1
     return s[:out]
+
+
+@njit(cache=True)
+def day_sharers(buyers, sat, prop, mult, interested, bought, pending, rate, key, day):
+    """Phase 4's sharers of ``day`` without per-person share factors: the sorted distinct ids (int64) of
+
+    * each satisfied purchase's buyer i (``buyers[j]`` with ``sat[j]``) with ``uniform(key, SHARE, i, day) <
+      min(1, prop[i] * mult)``, and
+    * (``rate`` > 0) each of the ``interested`` people who has not bought (``bought``, today's buyers included)
+      and is not pending with the same draw below ``min(1, (prop[i] * mult) * rate)``;
+
+    ``keep_below`` on both lists, their concatenation and ``sorted_unique`` in one call, with the same
+    arithmetic. ``prop``: share propensity per person; ``mult``: the day's share multiplier.
+    """
+    k = buyers.shape[0]
+    m = interested.shape[0] if rate > 0.0 else 0
+    out = np.empty(k + m, np.int64)
+    c = 0
+    for j in range(k):
+        if sat[j]:
+            i = buyers[j]
+            p = prop[i] * mult
+            if p > 1.0:
+                p = 1.0
+            if uniform(key, SHARE, i, day) < p:
+                out[c] = i
+                c += 1
+    for j in range(m):
+        i = interested[j]
+        if bought[i] or pending[i] >= 0:
+            continue
+        p = (prop[i] * mult) * rate
+        if p > 1.0:
+            p = 1.0
+        if uniform(key, SHARE, i, day) < p:
+            out[c] = i
+            c += 1
+    if c > 1:
+        return sorted_unique(out[:c])
+    return out[:c]
 
 
 @njit(cache=True)

@@ -176,8 +176,17 @@ class Batch:
                    b: int, ref: int = -1, tag: int = TAG_PLAIN, platform: int = 0) -> "Batch":
         """A batch in which person i's draw is ``uniform(key, stream, i, b)`` (on platform index ``platform``)."""
         k = len(people)
-        return cls(channel, stream, people.astype(np.int32), filled(k, float(strength)), filled(k, float(price)),
-                   people.astype(np.int64), filled(k, int(b), np.int64), filled(k, int(ref), np.int64), tag,
+        # the fills written out (not ``filled``): four calls fewer on each of the day's several batches
+        s = np.empty(k)
+        s.fill(float(strength))
+        c = np.empty(k)
+        c.fill(float(price))
+        bb = np.empty(k, np.int64)
+        bb.fill(int(b))
+        r = np.empty(k, np.int64)
+        r.fill(int(ref))
+        # the draw counters are the ids themselves (no copy when they are int64: evaluate only reads them)
+        return cls(channel, stream, people.astype(np.int32), s, c, people.astype(np.int64, copy=False), bb, r, tag,
                    platform)
 
 

@@ -81,7 +81,7 @@ class CrossoverOperation(Operation):
         if not (c.active(day) and posts_on(day, c.partner_posts_per_week)):
             return []
         if c.partner_fee > 0:
-            eng.pay(day, "partner_fee", np.array([-1]), np.array([c.partner_fee]))
+            eng.pay(day, "partner_fee", -1, c.partner_fee)
         people = self.layer.keep(self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)])
         return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT,
                                  platform=self.layer.index)]

@@ -62,7 +62,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, pick_below, skip_sample
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, skip_sample, sorted_unique
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
@@ -236,6 +236,36 @@ def resolve_groups(open_ids, day, size, window, pending, next_member, g_open, g_
 
 
 @njit(cache=True)
+def route_day(buyer, channel, price, ref, tag, day, key, initiate_prob, group_factor, size, window,
+              pending, pend_channel, pend_price, pend_ref, next_member,
+              g_open, g_close, g_members, g_status, g_head, n_groups, open_ids):
+    """A day's group-buy routing in one call: ``route_groups``, then ``resolve_groups`` over the groups open
+    before (``open_ids``, increasing) and those opened today (ids ``n_groups`` up, increasing after them).
+
+    Returns (keep mask, today's joiners still pending after the resolution — they invite tomorrow —,
+    new n_groups, completed members, ids of the groups still open).
+    """
+    opened = n_groups
+    keep, joiners, n_groups = route_groups(buyer, channel, price, ref, tag, day, key, initiate_prob, group_factor,
+                                           pending, pend_channel, pend_price, pend_ref, next_member,
+                                           g_open, g_close, g_members, g_status, g_head, n_groups)
+    k = open_ids.shape[0]
+    ids = np.empty(k + n_groups - opened, np.int64)
+    for j in range(k):
+        ids[j] = open_ids[j]
+    for g in range(opened, n_groups):
+        ids[k + g - opened] = g
+    done, still = resolve_groups(ids, day, size, window, pending, next_member, g_open, g_close, g_members, g_status,
+                                 g_head)
+    m = 0
+    for j in range(joiners.shape[0]):
+        if pending[joiners[j]] >= 0:
+            joiners[m] = joiners[j]
+            m += 1
+    return keep, joiners[:m], n_groups, done, still
+
+
+@njit(cache=True)
 def group_invites(joiners, indptr, indices, pending, w):
     """The invitations of yesterday's ``joiners`` still in a group: every out-arc e of each (in order, arcs in CSR
     order). Returns (heads int32, tie strength ``w[e]``, arcs int64, the inviter's group int64)."""
@@ -281,6 +311,20 @@ def bargain_help(bargainers, indptr, indices, w, key, b, help_prob):
                 helpers[j] += 1
                 k += 1
     return heads[:k], strength[:k], arcs[:k], helpers
+
+
+@njit(cache=True)
+def bargain_starters(interested, pending, bought, prob, key, b):
+    """The ``interested`` people (distinct ids) who start a bargain: not pending, not bought and
+    ``uniform(key, BARGAIN, i, b) < prob``; sorted (int64)."""
+    out = np.empty(interested.shape[0], np.int64)
+    k = 0
+    for j in range(interested.shape[0]):
+        i = interested[j]
+        if pending[i] < 0 and not bought[i] and uniform(key, BARGAIN, i, b) < prob:
+            out[k] = i
+            k += 1
+    return sorted_unique(out[:k])
 
 
 class EventOperation(Operation):
@@ -424,22 +468,16 @@ class EventOperation(Operation):
         c, eng = self.cfg, self.engine
         if c.groupbuy.enabled:
             self._grow(len(purchases["buyer"]))
-            opened = self.n_groups
-            keep, joiners, self.n_groups = route_groups(
-                purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
-                day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount,
-                eng.pending, self.pend_channel, self.pend_price, self.pend_ref, self.next_member,
-                self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self.n_groups)
-            # joiners join open groups (already listed) or the groups opened today (ids from ``opened`` up, each
+            # joiners join open groups (already listed) or the groups opened today (ids from the old count up, each
             # with its initiator among the joiners): the sorted union of the two is the list extended
-            if self.n_groups > opened:
-                self.open_ids = np.concatenate([self.open_ids, np.arange(opened, self.n_groups, dtype=np.int64)])
+            keep, self.joiners, self.n_groups, done, self.open_ids = route_day(
+                purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
+                day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount, c.groupbuy.size,
+                c.groupbuy.window_days, eng.pending, self.pend_channel, self.pend_price, self.pend_ref,
+                self.next_member, self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self.n_groups,
+                self.open_ids)
             if len(keep) and not keep.all():
                 purchases = select(purchases, keep)
-            done, self.open_ids = resolve_groups(self.open_ids, day, c.groupbuy.size, c.groupbuy.window_days,
-                                                 eng.pending, self.next_member, self.g_open, self.g_close,
-                                                 self.g_members, self.g_status, self.g_head)
-            self.joiners = joiners[eng.pending[joiners] >= 0]
             if len(done):
                 done = np.sort(done)
                 purchases = concat_purchases(purchases, {
@@ -464,8 +502,8 @@ class EventOperation(Operation):
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
         c, eng = self.cfg, self.engine
         if c.bargain.enabled and len(interested_today):
-            cand = interested_today[(eng.pending[interested_today] < 0) & ~eng.bought[interested_today]]
-            self.bargainers = np.sort(pick_below(cand, c.bargain.start_prob, eng.key, BARGAIN, 3 * day + 2))
+            self.bargainers = bargain_starters(interested_today, eng.pending, eng.bought, c.bargain.start_prob, eng.key,
+                                               3 * day + 2)
 
     def group_records(self) -> dict[str, np.ndarray]:
         """Per-group records: open_day, close_day (-1 while open), members, status (0 open, 1 success, 2 failed)."""

@@ -41,6 +41,8 @@ class RelationshipOperation(Operation):
     config = RelationshipConfig
     reference = RelationshipReference
     payments = {"referral_reward": "incentive_spend", "commission": "incentive_spend"}
+    #: the last price_cut's (channel, ref, via share) columns, reused by the same day's on_purchases
+    _via: tuple = (None, None, None)
 
     def share_multiplier(self) -> float:
         c, eng = self.cfg, self.engine
@@ -51,11 +53,16 @@ class RelationshipOperation(Operation):
         return self.cfg.invitee_discount
 
     def price_cut(self, purchases: Purchases) -> np.ndarray:
-        return np.where(_via_share(purchases), self.cfg.invitee_discount, 0.0)
+        via = _via_share(purchases)
+        # the same day's on_purchases sees the same channel and ref columns (the engine adds the price paid)
+        self._via = (purchases["channel"], purchases["ref"], via)
+        return np.where(via, self.cfg.invitee_discount, 0.0)
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         c, eng = self.cfg, self.engine
-        via = _via_share(purchases)
+        ch, ref, via = self._via
+        if purchases["channel"] is not ch or purchases["ref"] is not ref:
+            via = _via_share(purchases)
         if not np.count_nonzero(via):
             return
         inviters = purchases["ref"][via]
