@@ -223,6 +223,7 @@ from . import segments
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
+from .kernels import parallel as threaded
 from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, REPEAT_SKIP, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
@@ -528,8 +529,13 @@ class Engine:
         else:
             exposed, interested = self.exposed, self.interested
         state, scratch = self._eval_args
-        F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   *state, exposed, interested, *scratch)
+        args = (b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
+                *state, exposed, interested, *scratch)
+        threads = threaded.threads_for(len(b.targets), self.n)
+        if threads > 1:
+            threaded.evaluate(*args, threads)
+        else:
+            F.evaluate(*args)
         if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
