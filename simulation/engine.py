@@ -593,7 +593,10 @@ class Engine:
             s, k = s[on], k[on]
         if not len(s):
             return []
-        heads, strength, arcs, index, ref = F.share_arcs(s, k, la.graph.indptr, la.graph.indices, la.w, la.arc0)
+        g = la.graph
+        many = threaded.threads_for(len(s) * g.m // max(g.n, 1), self.n) > 1  # arcs at the mean out-degree
+        arcs_of = threaded.share_arcs if many else F.share_arcs
+        heads, strength, arcs, index, ref = arcs_of(s, k, g.indptr, g.indices, la.w, la.arc0)
         return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
                       platform=la.index)]
 
@@ -730,7 +733,7 @@ class Engine:
         ref = p["ref"].astype(np.int64)
         is_new = np.empty(k, bool)
         counts = self._book_counts
-        F.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+        threaded.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
                       g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
                       self.first_day, self.first_channel, self.first_kol, self.first_platform, self.purchase_day,
                       self.exposed, self.interested, is_new, counts)
@@ -754,7 +757,7 @@ class Engine:
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
-            self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
+            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
                                                self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
                                                g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
             # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word)

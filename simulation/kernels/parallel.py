@@ -14,14 +14,19 @@ on more than one thread (``THRESHOLD``, ``threads_for``); results do not depend 
 """
 from __future__ import annotations
 
+import functools
+
 import numba
 import numpy as np
 from numba import njit, prange
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 from .funnel import (C_CAND, C_EXPOSURES, C_INTERESTED, C_NEW_EXPOSED, C_NEW_INTERESTED, CH_FRIEND,
                      FP_FRIEND_DISCOUNT, FP_INTEREST_RATIO, FP_INV_REF_PRICE, FP_NEG_FACTOR, FP_QUALITY,
                      FP_SOCIAL_PROOF)
-from .random import ONLINE, uniform
+from . import funnel as F
+from .random import NEGATIVE, ONLINE, uniform
 
 #: ids per ownership block (2**10: a block of the narrowest per-person array, bool, is 16 cache lines)
 OWNER_SHIFT = 10
@@ -31,6 +36,8 @@ THRESHOLD = 4_096
 MIN_PEOPLE = 100_000
 #: items per task of a parallel loop (tasks are dealt to the threads; results do not depend on it)
 CHUNK = 16_384
+#: tasks of a parallel loop over arcs (runs of sources of about equal arc totals, dealt to the threads)
+PARTS = 64
 
 _CONVERTED = 1  # exposure j converted its person (cand_list, in batch order)
 _INTERESTED = 2  # exposure j first made its person interested today (int_list, in batch order)
@@ -184,3 +191,140 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
         elif e == _INTERESTED:
             int_list[cnt[C_INTERESTED]] = targets[j]
             cnt[C_INTERESTED] += 1
+
+
+@intrinsic
+def _atomic_add(typingctx, arr, idx, val):
+    """``arr[idx] += val`` as one atomic read-modify-write (1-d integer ``arr``; integer additions commute, so
+    the result never depends on the order in which threads add)."""
+    if not (isinstance(arr, types.Array) and isinstance(arr.dtype, types.Integer) and arr.ndim == 1):
+        return None
+    sig = types.void(arr, idx, val)
+
+    def codegen(context, builder, signature, args):
+        arrty, idxty, valty = signature.args
+        ary = context.make_array(arrty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, arrty, ary, [args[1]])
+        value = context.cast(builder, args[2], valty, arrty.dtype)
+        builder.atomic_rmw("add", ptr, value, "monotonic")
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def _arc_split(sources, indptr, parts):
+    """Boundaries (int64, parts + 1) splitting ``sources`` into runs of about equal out-arc totals, and the
+    first output position of each source (int64, len + 1)."""
+    k = sources.shape[0]
+    off = np.empty(k + 1, np.int64)
+    off[0] = 0
+    for j in range(k):
+        s = sources[j]
+        off[j + 1] = off[j] + indptr[s + 1] - indptr[s]
+    cut = np.empty(parts + 1, np.int64)
+    j = 0
+    for p in range(parts + 1):
+        goal = off[k] * p // parts
+        while j < k and off[j] < goal:
+            j += 1
+        cut[p] = j
+    cut[parts] = k
+    return cut, off
+
+
+@njit(parallel=True, cache=True)
+def share_arcs(sources, index, indptr, indices, w, arc0):
+    """``funnel.share_arcs`` with the arcs written in parallel (runs of sources of about equal arc totals)."""
+    cut, off = _arc_split(sources, indptr, PARTS)
+    total = off[sources.shape[0]]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    k = np.empty(total, np.int64)
+    ref = np.empty(total, np.int64)
+    for p in prange(PARTS):
+        for j in range(cut[p], cut[p + 1]):
+            s = sources[j]
+            o = off[j]
+            for e in range(indptr[s], indptr[s + 1]):
+                heads[o] = indices[e]
+                strength[o] = w[e]
+                arcs[o] = arc0 + e
+                k[o] = index[j]
+                ref[o] = s
+                o += 1
+    return heads, strength, arcs, k, ref
+
+
+@njit(parallel=True, cache=True)
+def add_over_arcs(sources, indptr, indices, counter, prob, key, stream, b):
+    """``counter[head] += 1`` over every out-arc e of each of ``sources`` (repeats counted each time) that passes
+    ``uniform(key, stream, e, b) < prob`` (no draw when ``prob`` >= 1), from every thread at once (atomic adds).
+
+    With prob >= 1 it is ``funnel.mark_bought``'s count of bought friends, with a draw
+    ``funnel.spread_negative``'s messages. Returns the number of arcs that passed.
+    """
+    cut, off = _arc_split(sources, indptr, PARTS)
+    every = prob >= 1.0
+    sent = np.zeros(PARTS, np.int64)
+    for p in prange(PARTS):
+        c = 0
+        for j in range(cut[p], cut[p + 1]):
+            s = sources[j]
+            for e in range(indptr[s], indptr[s + 1]):
+                if every or uniform(key, stream, e, b) < prob:
+                    _atomic_add(counter, indices[e], 1)
+                    c += 1
+        sent[p] = c
+    return sent.sum()
+
+
+@functools.lru_cache(maxsize=2)
+def _no_arcs(n: int) -> np.ndarray:
+    """A CSR row pointer of n people without arcs (read-only zeros)."""
+    indptr = np.zeros(n + 1, np.int64)
+    indptr.flags.writeable = False
+    return indptr
+
+
+def _arc_threads(people: int, indices: np.ndarray, n: int) -> int:
+    """``threads_for`` the out-arcs of ``people`` sources (estimated at the mean out-degree)."""
+    return threads_for(people * indices.shape[0] // max(n, 1), n)
+
+
+def book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
+                bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol, first_platform,
+                purchase_day, exposed, interested, is_new, counts):
+    """``funnel.book_buyers`` (same arguments and effects), the new buyers' out-arcs counted on every thread
+    when there are many: the serial kernel books everything but the counts (a graph without arcs), then
+    ``add_over_arcs`` adds 1 to ``bought_nbrs`` over the arcs of each newly marked buyer (once per person)."""
+    n = bought.shape[0]
+    if _arc_threads(buyers.shape[0], indices, n) == 1:
+        F.book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
+                      bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol,
+                      first_platform, purchase_day, exposed, interested, is_new, counts)
+        return
+    F.book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, _no_arcs(n), indices,
+                  bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol, first_platform,
+                  purchase_day, exposed, interested, is_new, counts)
+    new = buyers[is_new]
+    if counts[0] != new.shape[0]:  # a person twice among today's new buyers: marked (and counted) once
+        new = np.unique(new)
+    add_over_arcs(new, indptr, indices, bought_nbrs, 1.0, 0, 0, 0)
+
+
+def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr, indices,
+           negative_spread, neg_heard, sat):
+    """``funnel.settle`` (same arguments, effects and return), negative word of mouth spread on every thread when
+    many arcs may carry it: the serial kernel settles without spreading, then ``add_over_arcs`` spreads from
+    every dissatisfied purchase (a person dissatisfied twice today spreads twice, as in ``funnel.settle``)."""
+    n = neg_heard.shape[0]
+    if negative_spread <= 0.0 or _arc_threads(buyers.shape[0], indices, n) == 1:
+        return F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr,
+                        indices, negative_spread, neg_heard, sat)
+    size, unhappy = F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size,
+                             indptr, indices, 0.0, neg_heard, sat)
+    if unhappy:
+        add_over_arcs(buyers[~sat], indptr, indices, neg_heard, negative_spread, key, NEGATIVE, day)
+    return size, unhappy
