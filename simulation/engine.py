@@ -594,8 +594,7 @@ class Engine:
         if not len(s):
             return []
         g = la.graph
-        many = threaded.threads_for(len(s) * g.m // max(g.n, 1), self.n) > 1  # arcs at the mean out-degree
-        arcs_of = threaded.share_arcs if many else F.share_arcs
+        arcs_of = threaded.share_arcs if threaded.arc_threads(len(s), g.indices, self.n) > 1 else F.share_arcs
         heads, strength, arcs, index, ref = arcs_of(s, k, g.indptr, g.indices, la.w, la.arc0)
         return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
                       platform=la.index)]

@@ -1,16 +1,27 @@
 """Multi-threaded versions of the day's heaviest kernels, equal to the serial ones bit for bit.
 
-Every kernel here gives exactly what its serial counterpart in ``simulation.kernels.funnel``
-gives, for any number of threads: the draws are counter-based (``uniform``), so the only
-order that matters is the order in which one person's own exposures, marks and counts are
-applied. Each kernel therefore splits the work by the person it writes to (the *owner*
-rule: person ``i`` belongs to thread ``(i >> OWNER_SHIFT) % threads``, blocks of ids so no
-two threads write one cache line) and every thread walks the whole input in order,
-handling only its own people; the rare results that are lists in input order (today's
-converters, the newly interested) are gathered serially afterwards from a per-input mark.
+Every kernel here gives exactly what its serial counterpart gives (``simulation.kernels.funnel``,
+``operations.event.group_invites``), for any number of threads: draws are counter-based
+(``uniform``), so only the order in which one person's own exposures are applied matters,
+and the lists the day keeps in batch order.
 
-Parallel kernels compile slowly (parfors), so the engine calls them only for large inputs
-on more than one thread (``THRESHOLD``, ``threads_for``); results do not depend on it.
+* ``evaluate``: exposures are grouped by the *owner* of their person (person i belongs to
+  owner ``(i >> OWNER_SHIFT) % threads``: blocks of ids, so no two threads write one cache
+  line of a per-person array) by a counting sort that keeps batch order within each owner
+  (``by_owner``); each owner evaluates its exposures exactly as the serial kernel does and
+  marks those that converted or first made their person interested today; today's
+  converters and newly interested are then listed serially in batch order from the marks.
+* ``share_arcs`` / ``group_invites``: the arc table written by runs of sources of about equal
+  arc totals, each at its own offsets.
+* ``add_over_arcs``: +1 to a per-person count over out-arcs (bought friends, negative word of
+  mouth heard) by atomic adds; integer additions commute, so the order never shows.
+  ``book_buyers`` and ``settle`` run the serial kernel without that part, then this one.
+
+Parallel kernels compile slowly (parfors) and a parallel region costs microseconds, so the
+engine calls them only for inputs of at least ``THRESHOLD`` items in populations of at least
+``MIN_PEOPLE`` on more than one Numba thread (``threads_for``): a default-sized run never
+compiles them, and results do not depend on the choice. On a machine whose cores are busy,
+GNU OpenMP's spinning threads cost CPU: ``OMP_WAIT_POLICY=passive`` avoids it.
 """
 from __future__ import annotations
 
@@ -288,8 +299,9 @@ def _no_arcs(n: int) -> np.ndarray:
     return indptr
 
 
-def _arc_threads(people: int, indices: np.ndarray, n: int) -> int:
-    """``threads_for`` the out-arcs of ``people`` sources (estimated at the mean out-degree)."""
+def arc_threads(people: int, indices: np.ndarray, n: int) -> int:
+    """``threads_for`` the out-arcs of ``people`` sources in a graph of ``n`` people with arc heads ``indices``
+    (estimated at the mean out-degree)."""
     return threads_for(people * indices.shape[0] // max(n, 1), n)
 
 
@@ -300,7 +312,7 @@ def book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand
     when there are many: the serial kernel books everything but the counts (a graph without arcs), then
     ``add_over_arcs`` adds 1 to ``bought_nbrs`` over the arcs of each newly marked buyer (once per person)."""
     n = bought.shape[0]
-    if _arc_threads(buyers.shape[0], indices, n) == 1:
+    if arc_threads(buyers.shape[0], indices, n) == 1:
         F.book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
                       bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol,
                       first_platform, purchase_day, exposed, interested, is_new, counts)
@@ -320,7 +332,7 @@ def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, po
     many arcs may carry it: the serial kernel settles without spreading, then ``add_over_arcs`` spreads from
     every dissatisfied purchase (a person dissatisfied twice today spreads twice, as in ``funnel.settle``)."""
     n = neg_heard.shape[0]
-    if negative_spread <= 0.0 or _arc_threads(buyers.shape[0], indices, n) == 1:
+    if negative_spread <= 0.0 or arc_threads(buyers.shape[0], indices, n) == 1:
         return F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr,
                         indices, negative_spread, neg_heard, sat)
     size, unhappy = F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size,
@@ -328,3 +340,11 @@ def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, po
     if unhappy:
         add_over_arcs(buyers[~sat], indptr, indices, neg_heard, negative_spread, key, NEGATIVE, day)
     return size, unhappy
+
+
+def group_invites(joiners, indptr, indices, pending, w):
+    """``operations.event.group_invites`` with the arcs written on every thread: ``share_arcs`` over the joiners
+    still in a group, each arc carrying its inviter's group."""
+    on = joiners[pending[joiners] >= 0]
+    heads, strength, arcs, groups, _ = share_arcs(on, pending[on], indptr, indices, w, 0)
+    return heads, strength, arcs, groups

@@ -226,3 +226,18 @@ def test_engine_threaded_equals_serial(monkeypatch):
                 np.testing.assert_array_equal(got.records[table][col], v, err_msg=f"{table}.{col}")
     assert calls["n"] > 0
     assert want.summary["purchases"] > 100
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 200), k=st.integers(0, 100))
+def test_group_invites_equals_the_event_kernel(seed, n, k):
+    from simulation.operations.event import group_invites
+
+    rng = np.random.default_rng(seed)
+    indptr, indices = _graph(rng, n)
+    joiners = rng.integers(0, n, k).astype(np.int64)
+    pending = np.where(rng.random(n) < 0.6, rng.integers(0, 9, n), -1).astype(np.int64)
+    w = rng.random(indices.shape[0])
+    want = group_invites(joiners, indptr, indices, pending, w)
+    for got, ref in zip(P.group_invites(joiners, indptr, indices, pending, w), want):
+        np.testing.assert_array_equal(got, ref, strict=True)
