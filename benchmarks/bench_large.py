@@ -51,17 +51,27 @@ def large_run(models=ORIGINAL) -> dict:
             "purchases_91_180": float(eng.daily["purchases"][DAYS // 2 + 1:].sum())}
 
 
-def _same(a, b) -> bool:
-    """Whether two run results are equal: summary, every daily series, every record table (NaN equals NaN)."""
+def _equal(x, y) -> bool:
+    """Deep equality of result parts: dicts, lists, arrays (same dtype; NaN equals NaN)."""
     import numpy as np
 
-    def eq(x, y):
-        return np.array_equal(np.asarray(x), np.asarray(y), equal_nan=np.asarray(x).dtype.kind == "f")
+    if isinstance(x, dict):
+        return isinstance(y, dict) and x.keys() == y.keys() and all(_equal(x[k], y[k]) for k in x)
+    if isinstance(x, (list, tuple)):
+        return type(x) is type(y) and len(x) == len(y) and all(_equal(u, v) for u, v in zip(x, y))
+    x, y = np.asarray(x), np.asarray(y)
+    return x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
 
-    return (a.summary.keys() == b.summary.keys() and all(eq(a.summary[k], b.summary[k]) for k in a.summary)
-            and a.daily.keys() == b.daily.keys() and all(eq(a.daily[k], b.daily[k]) for k in a.daily)
-            and a.records.keys() == b.records.keys()
-            and all(eq(a.records[t][c], b.records[t][c]) for t in a.records for c in a.records[t]))
+
+def _same(a, b) -> bool:
+    """Whether two run results are equal: summary, every daily series, every record table (a market's products
+    by their summaries and daily series: their records hold the market again)."""
+    tables = [t for t in a.records if t != "market"]
+    ok = (_equal(a.summary, b.summary) and _equal(a.daily, b.daily) and tables == [t for t in b.records if t != "market"]
+          and all(_equal(a.records[t], b.records[t]) for t in tables))
+    pa, pb = (r.records.get("market", {}).get("products", []) for r in (a, b))
+    return ok and len(pa) == len(pb) and all(_equal(x.summary, y.summary) and _equal(x.daily, y.daily)
+                                             for x, y in zip(pa, pb))
 
 
 def threads_run() -> dict:
