@@ -204,6 +204,10 @@ draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: it
 A single ``simulate`` ignores ``products`` and ``rival`` (``simulation.market.simulate_market``
 honours them; the runner dispatches there); every engine honours its ``launch_day``.
 
+Threads: with more than one Numba thread, a run of at least 10^5 people evaluates its large batches,
+builds its share and group-buy arcs and counts bought friends and negative messages on every thread
+(``simulation.kernels.parallel``); nothing above changes, and results are the same for any thread count.
+
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
 lever off on the same graph and seed and adds the incremental metrics
