@@ -129,19 +129,8 @@ def _evaluate_owned(lo, hi, order, event, targets, strength, price, a, b, ref, s
         if not exposed[i]:
             exposed[i] = True
             n_new_exp += 1
-        off = 0.0
-        for r in range(price_off.shape[0]):
-            off += price_off[r, i]
-        p_eff = price[j] - off - fdisc
-        if p_eff < 0.0:
-            p_eff = 0.0
-        P = strength[j] * static[i] * qf
-        P = P * np.exp(sp_w * (bought_nbrs[i] * indeg_inv[i]))
-        P = P * np.exp(-(price_sens[i] * p_eff) * inv_ref)
-        if neg_heard[i] > 0:
-            P = P * neg_f ** neg_heard[i]
-        for r in range(buy_factor.shape[0]):
-            P = P * buy_factor[r, i]
+        P = F.chance(i, strength[j], price[j], fdisc, static, price_sens, price_off, buy_factor, bought_nbrs,
+                     indeg_inv, neg_heard, qf, sp_w, inv_ref, neg_f)
         u = uniform(key, stream, a[j], b[j])
         if u < P:
             cand_day[i] = day
