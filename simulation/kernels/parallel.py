@@ -20,12 +20,13 @@ and the lists the day keeps in batch order.
 Parallel kernels compile slowly (parfors) and a parallel region costs microseconds, so the
 engine calls them only for inputs of at least ``THRESHOLD`` items in populations of at least
 ``MIN_PEOPLE`` on more than one Numba thread (``threads_for``): a default-sized run never
-compiles them, and results do not depend on the choice. On a machine whose cores are busy,
-GNU OpenMP's spinning threads cost CPU: ``OMP_WAIT_POLICY=passive`` avoids it.
+compiles them, and results do not depend on the choice. Importing this module makes waiting
+GNU OpenMP threads sleep early (``SPINCOUNT``) unless the environment says otherwise.
 """
 from __future__ import annotations
 
 import functools
+import os
 
 import numba
 import numpy as np
@@ -38,6 +39,14 @@ from .funnel import (C_CAND, C_EXPOSURES, C_INTERESTED, C_NEW_EXPOSED, C_NEW_INT
                      FP_SOCIAL_PROOF)
 from . import funnel as F
 from .random import NEGATIVE, ONLINE, uniform
+
+#: GNU OpenMP (Numba's threading layer here) spins this many times before a waiting thread sleeps; its default
+#: (300,000) makes a run on a machine whose cores are busy up to 10x slower than on one thread (spinning
+#: threads take the cores the others need). Read when Numba first starts its threads: a default only, set
+#: before that; an explicit GOMP_SPINCOUNT or OMP_WAIT_POLICY wins.
+SPINCOUNT = "1000"
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", SPINCOUNT)
 
 #: ids per ownership block (2**10: a block of the narrowest per-person array, bool, is 16 cache lines)
 OWNER_SHIFT = 10
