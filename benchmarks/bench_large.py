@@ -67,7 +67,8 @@ def _same(a, b) -> bool:
     """Whether two run results are equal: summary, every daily series, every record table (a market's products
     by their summaries and daily series: their records hold the market again)."""
     tables = [t for t in a.records if t != "market"]
-    ok = (_equal(a.summary, b.summary) and _equal(a.daily, b.daily) and tables == [t for t in b.records if t != "market"]
+    ok = (_equal(a.summary, b.summary) and _equal(a.daily, b.daily)
+          and tables == [t for t in b.records if t != "market"]
           and all(_equal(a.records[t], b.records[t]) for t in tables))
     pa, pb = (r.records.get("market", {}).get("products", []) for r in (a, b))
     return ok and len(pa) == len(pb) and all(_equal(x.summary, y.summary) and _equal(x.daily, y.daily)
