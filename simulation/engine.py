@@ -204,6 +204,10 @@ draw; ``attach(obj)`` adds a coupling (an ``Operation`` outside the registry: it
 A single ``simulate`` ignores ``products`` and ``rival`` (``simulation.market.simulate_market``
 honours them; the runner dispatches there); every engine honours its ``launch_day``.
 
+Threads: with more than one Numba thread, a run of at least 10^5 people evaluates its large batches,
+builds its share and group-buy arcs and counts bought friends and negative messages on every thread
+(``simulation.kernels.parallel``); nothing above changes, and results are the same for any thread count.
+
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
 lever off on the same graph and seed and adds the incremental metrics
@@ -223,6 +227,7 @@ from . import segments
 from .config.scenario import Scenario
 from .graph.csr import CSRGraph
 from .kernels import funnel as F
+from .kernels import parallel as threaded
 from .kernels.random import EVALUATE, KOL_REACH, ONLINE, PLATFORM, REPEAT, REPEAT_SKIP, SHARE, TRANSMIT, WOM
 from .kol import build_kols, posts_in_window, posts_on
 from .kol_ledger import KOL_STATS, kol_slot_terms, kol_table
@@ -550,8 +555,13 @@ class Engine:
         else:
             exposed, interested = self.exposed, self.interested
         state, scratch = self._eval_args
-        F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
-                   *state, exposed, interested, *scratch)
+        args = (b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
+                *state, exposed, interested, *scratch)
+        threads = threaded.threads_for(len(b.targets), self.n)
+        if threads > 1:
+            threaded.evaluate(*args, threads)
+        else:
+            F.evaluate(*args)
         if self.several:
             # the platform's marks join the population's (only this batch's targets can have changed)
             t = b.targets
@@ -609,7 +619,9 @@ class Engine:
             s, k = s[on], k[on]
         if not len(s):
             return []
-        heads, strength, arcs, index, ref = F.share_arcs(s, k, la.graph.indptr, la.graph.indices, la.w, la.arc0)
+        g = la.graph
+        arcs_of = threaded.share_arcs if threaded.arc_threads(len(s), g.indices, self.n) > 1 else F.share_arcs
+        heads, strength, arcs, index, ref = arcs_of(s, k, g.indptr, g.indices, la.w, la.arc0)
         return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
                       platform=la.index)]
 
@@ -746,7 +758,7 @@ class Engine:
         ref = p["ref"].astype(np.int64)
         is_new = np.empty(k, bool)
         counts = self._book_counts
-        F.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+        threaded.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
                       g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
                       self.first_day, self.first_channel, self.first_kol, self.first_platform, self.purchase_day,
                       self.exposed, self.interested, is_new, counts)
@@ -770,7 +782,7 @@ class Engine:
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
-            self.pool_size, unhappy = F.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
+            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
                                                self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
                                                g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
         else:

@@ -46,6 +46,27 @@ C_NEW_INTERESTED = 4  # people whose ``interested`` mark was set today
 C_SIZE = 5
 
 
+@njit(inline="always", cache=True)
+def chance(i, strength, price, fdisc, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard, qf,
+           sp_w, inv_ref, neg_f):
+    """P of ``evaluate`` for person i exposed with ``strength`` at ``price`` less ``fdisc`` (currency), before the
+    cap at 1 (the draw is compared with it directly): the factors in ``evaluate``'s order, bit for bit."""
+    off = 0.0
+    for r in range(price_off.shape[0]):
+        off += price_off[r, i]
+    p_eff = price - off - fdisc
+    if p_eff < 0.0:
+        p_eff = 0.0
+    P = strength * static[i] * qf
+    P = P * np.exp(sp_w * (bought_nbrs[i] * indeg_inv[i]))
+    P = P * np.exp(-(price_sens[i] * p_eff) * inv_ref)
+    if neg_heard[i] > 0:
+        P = P * neg_f ** neg_heard[i]
+    for r in range(buy_factor.shape[0]):
+        P = P * buy_factor[r, i]
+    return P
+
+
 @njit(cache=True)
 def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key,
              activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
@@ -95,19 +116,8 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
         if not exposed[i]:
             exposed[i] = True
             cnt[C_NEW_EXPOSED] += 1
-        off = 0.0
-        for r in range(price_off.shape[0]):
-            off += price_off[r, i]
-        p_eff = price[j] - off - fdisc
-        if p_eff < 0.0:
-            p_eff = 0.0
-        P = strength[j] * static[i] * qf
-        P = P * np.exp(sp_w * (bought_nbrs[i] * indeg_inv[i]))
-        P = P * np.exp(-(price_sens[i] * p_eff) * inv_ref)
-        if neg_heard[i] > 0:
-            P = P * neg_f ** neg_heard[i]
-        for r in range(buy_factor.shape[0]):
-            P = P * buy_factor[r, i]
+        P = chance(i, strength[j], price[j], fdisc, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv,
+                   neg_heard, qf, sp_w, inv_ref, neg_f)
         u = uniform(key, stream, a[j], b[j])
         if u < P:
             cand_day[i] = day

@@ -62,6 +62,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
+from ..kernels import parallel
 from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, skip_sample, sorted_unique
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
@@ -429,8 +430,10 @@ class EventOperation(Operation):
             out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON,
                                         platform=self.platform["coupon"]))
         if len(self.joiners):
-            heads, strength, arcs, groups = group_invites(self.joiners, eng.graph.indptr, eng.graph.indices,
-                                                          eng.pending, eng.w)
+            threads = parallel.arc_threads(len(self.joiners), eng.graph.indices, n)
+            invites = parallel.group_invites if threads > 1 else group_invites
+            heads, strength, arcs, groups = invites(self.joiners, eng.graph.indptr, eng.graph.indices, eng.pending,
+                                                    eng.w)
             eng.mark("shared", self.joiners)
             gprice = price * (1.0 - c.groupbuy.discount)
             out.append(Batch(self.channel, GROUP, heads, strength, filled(len(arcs), gprice), arcs,

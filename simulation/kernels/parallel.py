@@ -1,0 +1,348 @@
+"""Multi-threaded versions of the day's heaviest kernels, equal to the serial ones bit for bit.
+
+Every kernel here gives exactly what its serial counterpart gives (``simulation.kernels.funnel``,
+``operations.event.group_invites``), for any number of threads: draws are counter-based
+(``uniform``), so only the order in which one person's own exposures are applied matters,
+and the lists the day keeps in batch order.
+
+* ``evaluate``: exposures are grouped by the *owner* of their person (person i belongs to
+  owner ``(i >> OWNER_SHIFT) % threads``: blocks of ids, so no two threads write one cache
+  line of a per-person array) by a counting sort that keeps batch order within each owner
+  (``by_owner``); each owner evaluates its exposures exactly as the serial kernel does and
+  marks those that converted or first made their person interested today; today's
+  converters and newly interested are then listed serially in batch order from the marks.
+* ``share_arcs`` / ``group_invites``: the arc table written by runs of sources of about equal
+  arc totals, each at its own offsets.
+* ``add_over_arcs``: +1 to a per-person count over out-arcs (bought friends, negative word of
+  mouth heard) by atomic adds; integer additions commute, so the order never shows.
+  ``book_buyers`` and ``settle`` run the serial kernel without that part, then this one.
+
+Parallel kernels compile slowly (parfors) and a parallel region costs microseconds, so the
+engine calls them only for inputs of at least ``THRESHOLD`` items in populations of at least
+``MIN_PEOPLE`` on more than one Numba thread (``threads_for``): a default-sized run never
+compiles them, and results do not depend on the choice. Importing this module makes waiting
+GNU OpenMP threads sleep early (``SPINCOUNT``) unless the environment says otherwise.
+"""
+from __future__ import annotations
+
+import functools
+import os
+
+import numba
+import numpy as np
+from numba import njit, prange
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+
+from .funnel import (C_CAND, C_EXPOSURES, C_INTERESTED, C_NEW_EXPOSED, C_NEW_INTERESTED, CH_FRIEND,
+                     FP_FRIEND_DISCOUNT, FP_INTEREST_RATIO, FP_INV_REF_PRICE, FP_NEG_FACTOR, FP_QUALITY,
+                     FP_SOCIAL_PROOF)
+from . import funnel as F
+from .random import NEGATIVE, ONLINE, uniform
+
+#: GNU OpenMP (Numba's threading layer here) spins this many times before a waiting thread sleeps; its default
+#: (300,000) makes a run on a machine whose cores are busy up to 10x slower than on one thread (spinning
+#: threads take the cores the others need). Read when Numba first starts its threads: a default only, set
+#: before that; an explicit GOMP_SPINCOUNT or OMP_WAIT_POLICY wins.
+SPINCOUNT = "1000"
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", SPINCOUNT)
+
+#: ids per ownership block (2**10: a block of the narrowest per-person array, bool, is 16 cache lines)
+OWNER_SHIFT = 10
+#: inputs (exposures, arcs) below this size go to the serial kernels (a parallel region costs ~10-50 us)
+THRESHOLD = 4_096
+#: populations below this size never use the threaded kernels (a small run would pay their compile time)
+MIN_PEOPLE = 100_000
+#: items per task of a parallel loop (tasks are dealt to the threads; results do not depend on it)
+CHUNK = 16_384
+#: tasks of a parallel loop over arcs (runs of sources of about equal arc totals, dealt to the threads)
+PARTS = 64
+
+_CONVERTED = 1  # exposure j converted its person (cand_list, in batch order)
+_INTERESTED = 2  # exposure j first made its person interested today (int_list, in batch order)
+
+
+def threads_for(size: int, n: int) -> int:
+    """The threads to split an input of ``size`` items about ``n`` people over: Numba's thread count for a
+    large input in a large population, else 1 (the serial kernel)."""
+    return numba.get_num_threads() if size >= THRESHOLD and n >= MIN_PEOPLE else 1
+
+
+@njit(cache=True)
+def _owners(n, threads):
+    """The owning thread of each block of ``2**OWNER_SHIFT`` ids of 0..n-1 (blocks dealt round-robin)."""
+    owner = np.empty((n >> OWNER_SHIFT) + 1, np.int64)
+    for k in range(owner.shape[0]):
+        owner[k] = k % threads
+    return owner
+
+
+@njit(parallel=True, cache=True)
+def by_owner(people, n, threads):
+    """Positions 0..len(people)-1 grouped by the owner of ``people[j]``, in increasing order within each owner.
+
+    Returns (order int64, start int64 (threads + 1,)): owner t's positions are
+    ``order[start[t]:start[t + 1]]``. A two-pass counting sort over chunks of ``CHUNK`` positions.
+    """
+    m = people.shape[0]
+    owner = _owners(n, threads)
+    chunks = (m + CHUNK - 1) // CHUNK
+    count = np.zeros((chunks, threads), np.int64)
+    for c in prange(chunks):
+        for j in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
+            count[c, owner[people[j] >> OWNER_SHIFT]] += 1
+    start = np.empty(threads + 1, np.int64)
+    pos = np.empty((chunks, threads), np.int64)
+    total = 0
+    for t in range(threads):
+        start[t] = total
+        for c in range(chunks):
+            pos[c, t] = total
+            total += count[c, t]
+    start[threads] = total
+    order = np.empty(m, np.int64)
+    for c in prange(chunks):
+        for j in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
+            t = owner[people[j] >> OWNER_SHIFT]
+            order[pos[c, t]] = j
+            pos[c, t] += 1
+    return order, start
+
+
+@njit(cache=True)
+def _evaluate_owned(lo, hi, order, event, targets, strength, price, a, b, ref, stream, channel, tag, day, key,
+                    activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
+                    bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price, cand_ref, cand_tag,
+                    int_day):
+    """``funnel.evaluate``'s loop over exposures ``order[lo:hi]`` (in that order; one owner's people), marking
+    ``event[j]`` instead of appending to the lists. Returns (exposures evaluated, newly exposed, newly interested)."""
+    sp_w = fp[FP_SOCIAL_PROOF]
+    neg_f = fp[FP_NEG_FACTOR]
+    inv_ref = fp[FP_INV_REF_PRICE]
+    qf = fp[FP_QUALITY]
+    ratio = fp[FP_INTEREST_RATIO]
+    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    n_exp = 0
+    n_new_exp = 0
+    n_new_int = 0
+    for k in range(lo, hi):
+        j = order[k]
+        i = targets[j]
+        if bought[i] or pending[i] >= 0 or cand_day[i] == day:
+            continue
+        act = activity[i]
+        if act < 1.0 and uniform(key, ONLINE, i, day) >= act:
+            continue
+        n_exp += 1
+        if not exposed[i]:
+            exposed[i] = True
+            n_new_exp += 1
+        P = F.chance(i, strength[j], price[j], fdisc, static, price_sens, price_off, buy_factor, bought_nbrs,
+                     indeg_inv, neg_heard, qf, sp_w, inv_ref, neg_f)
+        u = uniform(key, stream, a[j], b[j])
+        if u < P:
+            cand_day[i] = day
+            cand_channel[i] = channel
+            cand_price[i] = price[j]
+            cand_ref[i] = ref[j]
+            cand_tag[i] = tag
+            event[j] = _CONVERTED
+            if not interested[i]:
+                interested[i] = True
+                n_new_int += 1
+        elif u < ratio * P:
+            if not interested[i]:
+                interested[i] = True
+                n_new_int += 1
+            if int_day[i] != day:
+                int_day[i] = day
+                event[j] = _INTERESTED
+                cand_channel[i] = channel
+                cand_ref[i] = ref[j]
+    return n_exp, n_new_exp, n_new_int
+
+
+@njit(parallel=True, cache=True)
+def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key,
+             activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
+             bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
+             cand_ref, cand_tag, cand_list, int_day, int_list, cnt, threads):
+    """``funnel.evaluate`` split over ``threads`` owners (its arguments, then the number of threads; the same
+    results and effects, bit for bit, for any ``threads``).
+
+    The exposures are grouped by the owner of their person (``by_owner``); each owner
+    evaluates its exposures in batch order, marking the exposures that converted or first
+    made their person interested today; ``cand_list`` and ``int_list`` are then extended in
+    batch order from those marks, and the counters summed.
+    """
+    m = targets.shape[0]
+    order, start = by_owner(targets, bought.shape[0], threads)
+    event = np.zeros(m, np.int8)
+    part = np.zeros((threads, 8), np.int64)  # per owner: exposures, newly exposed, newly interested (padded rows)
+    for t in prange(threads):
+        e, x, y = _evaluate_owned(start[t], start[t + 1], order, event, targets, strength, price, a, b, ref, stream,
+                                  channel, tag, day, key, activity, static, price_sens, price_off, buy_factor,
+                                  bought_nbrs, indeg_inv, neg_heard, bought, pending, fp, exposed, interested,
+                                  cand_day, cand_channel, cand_price, cand_ref, cand_tag, int_day)
+        part[t, 0] = e
+        part[t, 1] = x
+        part[t, 2] = y
+    for t in range(threads):
+        cnt[C_EXPOSURES] += part[t, 0]
+        cnt[C_NEW_EXPOSED] += part[t, 1]
+        cnt[C_NEW_INTERESTED] += part[t, 2]
+    for j in range(m):
+        e = event[j]
+        if e == _CONVERTED:
+            cand_list[cnt[C_CAND]] = targets[j]
+            cnt[C_CAND] += 1
+        elif e == _INTERESTED:
+            int_list[cnt[C_INTERESTED]] = targets[j]
+            cnt[C_INTERESTED] += 1
+
+
+@intrinsic
+def _atomic_add(typingctx, arr, idx, val):
+    """``arr[idx] += val`` as one atomic read-modify-write (1-d integer ``arr``; integer additions commute, so
+    the result never depends on the order in which threads add)."""
+    if not (isinstance(arr, types.Array) and isinstance(arr.dtype, types.Integer) and arr.ndim == 1):
+        return None
+    sig = types.void(arr, idx, val)
+
+    def codegen(context, builder, signature, args):
+        arrty, idxty, valty = signature.args
+        ary = context.make_array(arrty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, arrty, ary, [args[1]])
+        value = context.cast(builder, args[2], valty, arrty.dtype)
+        builder.atomic_rmw("add", ptr, value, "monotonic")
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def _arc_split(sources, indptr, parts):
+    """Boundaries (int64, parts + 1) splitting ``sources`` into runs of about equal out-arc totals, and the
+    first output position of each source (int64, len + 1)."""
+    k = sources.shape[0]
+    off = np.empty(k + 1, np.int64)
+    off[0] = 0
+    for j in range(k):
+        s = sources[j]
+        off[j + 1] = off[j] + indptr[s + 1] - indptr[s]
+    cut = np.empty(parts + 1, np.int64)
+    j = 0
+    for p in range(parts + 1):
+        goal = off[k] * p // parts
+        while j < k and off[j] < goal:
+            j += 1
+        cut[p] = j
+    cut[parts] = k
+    return cut, off
+
+
+@njit(parallel=True, cache=True)
+def share_arcs(sources, index, indptr, indices, w, arc0):
+    """``funnel.share_arcs`` with the arcs written in parallel (runs of sources of about equal arc totals)."""
+    cut, off = _arc_split(sources, indptr, PARTS)
+    total = off[sources.shape[0]]
+    heads = np.empty(total, np.int32)
+    strength = np.empty(total)
+    arcs = np.empty(total, np.int64)
+    k = np.empty(total, np.int64)
+    ref = np.empty(total, np.int64)
+    for p in prange(PARTS):
+        for j in range(cut[p], cut[p + 1]):
+            s = sources[j]
+            o = off[j]
+            for e in range(indptr[s], indptr[s + 1]):
+                heads[o] = indices[e]
+                strength[o] = w[e]
+                arcs[o] = arc0 + e
+                k[o] = index[j]
+                ref[o] = s
+                o += 1
+    return heads, strength, arcs, k, ref
+
+
+@njit(parallel=True, cache=True)
+def add_over_arcs(sources, indptr, indices, counter, prob, key, stream, b):
+    """``counter[head] += 1`` over every out-arc e of each of ``sources`` (repeats counted each time) that passes
+    ``uniform(key, stream, e, b) < prob`` (no draw when ``prob`` >= 1), from every thread at once (atomic adds).
+
+    With prob >= 1 it is ``funnel.mark_bought``'s count of bought friends, with a draw
+    ``funnel.spread_negative``'s messages. Returns the number of arcs that passed.
+    """
+    cut, off = _arc_split(sources, indptr, PARTS)
+    every = prob >= 1.0
+    sent = np.zeros(PARTS, np.int64)
+    for p in prange(PARTS):
+        c = 0
+        for j in range(cut[p], cut[p + 1]):
+            s = sources[j]
+            for e in range(indptr[s], indptr[s + 1]):
+                if every or uniform(key, stream, e, b) < prob:
+                    _atomic_add(counter, indices[e], 1)
+                    c += 1
+        sent[p] = c
+    return sent.sum()
+
+
+@functools.lru_cache(maxsize=2)
+def _no_arcs(n: int) -> np.ndarray:
+    """A CSR row pointer of n people without arcs (read-only zeros)."""
+    indptr = np.zeros(n + 1, np.int64)
+    indptr.flags.writeable = False
+    return indptr
+
+
+def arc_threads(people: int, indices: np.ndarray, n: int) -> int:
+    """``threads_for`` the out-arcs of ``people`` sources in a graph of ``n`` people with arc heads ``indices``
+    (estimated at the mean out-degree)."""
+    return threads_for(people * indices.shape[0] // max(n, 1), n)
+
+
+def book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
+                bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol, first_platform,
+                purchase_day, exposed, interested, is_new, counts):
+    """``funnel.book_buyers`` (same arguments and effects), the new buyers' out-arcs counted on every thread
+    when there are many: the serial kernel books everything but the counts (a graph without arcs), then
+    ``add_over_arcs`` adds 1 to ``bought_nbrs`` over the arcs of each newly marked buyer (once per person)."""
+    n = bought.shape[0]
+    if arc_threads(buyers.shape[0], indices, n) == 1:
+        F.book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, indptr, indices,
+                      bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol,
+                      first_platform, purchase_day, exposed, interested, is_new, counts)
+        return
+    F.book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, day, _no_arcs(n), indices,
+                  bought, bought_nbrs, root_channel, root_kol, first_day, first_channel, first_kol, first_platform,
+                  purchase_day, exposed, interested, is_new, counts)
+    new = buyers[is_new]
+    if counts[0] != new.shape[0]:  # a person twice among today's new buyers: marked (and counted) once
+        new = np.unique(new)
+    add_over_arcs(new, indptr, indices, bought_nbrs, 1.0, 0, 0, 0)
+
+
+def settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr, indices,
+           negative_spread, neg_heard, sat):
+    """``funnel.settle`` (same arguments, effects and return), negative word of mouth spread on every thread when
+    many arcs may carry it: the serial kernel settles without spreading, then ``add_over_arcs`` spreads from
+    every dissatisfied purchase (a person dissatisfied twice today spreads twice, as in ``funnel.settle``)."""
+    n = neg_heard.shape[0]
+    if negative_spread <= 0.0 or arc_threads(buyers.shape[0], indices, n) == 1:
+        return F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size, indptr,
+                        indices, negative_spread, neg_heard, sat)
+    size, unhappy = F.settle(buyers, p_sat, key, day, purchase_count, satisfied_mark, negative, pool, where, size,
+                             indptr, indices, 0.0, neg_heard, sat)
+    if unhappy:
+        add_over_arcs(buyers[~sat], indptr, indices, neg_heard, negative_spread, key, NEGATIVE, day)
+    return size, unhappy
+
+
+def group_invites(joiners, indptr, indices, pending, w):
+    """``operations.event.group_invites`` with the arcs written on every thread: ``share_arcs`` over the joiners
+    still in a group, each arc carrying its inviter's group."""
+    on = joiners[pending[joiners] >= 0]
+    heads, strength, arcs, groups, _ = share_arcs(on, pending[on], indptr, indices, w, 0)
+    return heads, strength, arcs, groups
