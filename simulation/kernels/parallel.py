@@ -20,8 +20,8 @@ and the lists the day keeps in batch order.
 Parallel kernels compile slowly (parfors) and a parallel region costs microseconds, so the
 engine calls them only for inputs of at least ``THRESHOLD`` items in populations of at least
 ``MIN_PEOPLE`` on more than one Numba thread (``threads_for``): a default-sized run never
-compiles them, and results do not depend on the choice. Importing this module makes waiting
-GNU OpenMP threads sleep early (``SPINCOUNT``) unless the environment says otherwise.
+compiles them, and results do not depend on the choice. The first call that may use threads makes
+waiting GNU OpenMP threads sleep early (``SPINCOUNT``) unless the environment says otherwise.
 """
 from __future__ import annotations
 
@@ -45,8 +45,6 @@ from .random import NEGATIVE, ONLINE, uniform
 #: threads take the cores the others need). Read when Numba first starts its threads: a default only, set
 #: before that; an explicit GOMP_SPINCOUNT or OMP_WAIT_POLICY wins.
 SPINCOUNT = "1000"
-if "OMP_WAIT_POLICY" not in os.environ:
-    os.environ.setdefault("GOMP_SPINCOUNT", SPINCOUNT)
 
 #: ids per ownership block (2**10: a block of the narrowest per-person array, bool, is 16 cache lines)
 OWNER_SHIFT = 10
@@ -66,7 +64,19 @@ _INTERESTED = 2  # exposure j first made its person interested today (int_list, 
 def threads_for(size: int, n: int) -> int:
     """The threads to split an input of ``size`` items about ``n`` people over: Numba's thread count for a
     large input in a large population, else 1 (the serial kernel)."""
-    return numba.get_num_threads() if size >= THRESHOLD and n >= MIN_PEOPLE else 1
+    if size < THRESHOLD or n < MIN_PEOPLE:
+        return 1
+    _quiet_spin()
+    return numba.get_num_threads()
+
+
+@functools.cache
+def _quiet_spin() -> None:
+    """Default ``GOMP_SPINCOUNT`` to ``SPINCOUNT`` (unless the environment sets it or ``OMP_WAIT_POLICY``), once,
+    before Numba's first ``get_num_threads`` loads the threading layer, which reads it: only a run that may use
+    threads changes the environment, and not at import."""
+    if "OMP_WAIT_POLICY" not in os.environ:
+        os.environ.setdefault("GOMP_SPINCOUNT", SPINCOUNT)
 
 
 @njit(cache=True)
