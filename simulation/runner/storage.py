@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from simulation.atomic import TMP_PREFIX, atomic_write
+from simulation.runner.arrow_columns import column, from_numpy, inferred, int64_values
 from simulation.runner.lock import LOCK_NAME
 from simulation.runner.task import KEYS_META, RUN_COLUMNS, STATUS_COLUMNS, TS_COLUMNS, ChunkResult
 
@@ -298,7 +299,7 @@ class OutputDir:
         runs_parts = [read_table(r) for r, _ in pairs]
         ts_parts = [read_table(t) for _, t in pairs]
         runs = _concat(runs_parts, [n for n, _ in RUN_COLUMNS + STATUS_COLUMNS], "run")
-        ids = runs.column("run").to_numpy()
+        ids = int64_values(runs.column("run"))
         if len(ids) != n_runs or not np.array_equal(ids, np.arange(n_runs)):
             missing = sorted(set(range(n_runs)) - set(ids.tolist()))
             raise OutputDirError(f"{self.parts}: runs missing from the parts: {missing[:10]}")
@@ -375,7 +376,7 @@ def _concat(tables: list[pa.Table], fixed: list[str], *sort_keys: str) -> pa.Tab
         present = set(t.column_names)  # built once: ``column_names`` makes a new list at every call
         for k in keys:
             if k not in present:
-                t = t.append_column(k, pa.array(np.full(t.num_rows, np.nan)))
+                t = t.append_column(k, from_numpy(np.full(t.num_rows, np.nan)))
         aligned.append(t.select(fixed + keys))
     out = pa.concat_tables(aligned, promote_options="permissive")
     return out.sort_by([(k, "ascending") for k in sort_keys]).combine_chunks()
@@ -385,15 +386,15 @@ def design_column(values: list) -> pa.Array:
     """Return one swept parameter's values as an Arrow array (JSON text when types are mixed)."""
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         if all(isinstance(v, int) for v in values):
-            return pa.array(values, pa.int64())
-        return pa.array([float(v) for v in values], pa.float64())
+            return column(values, pa.int64())
+        return column([float(v) for v in values], pa.float64())
     try:
-        arr = pa.array(values)
+        arr = inferred(values)
         if pa.types.is_boolean(arr.type) or pa.types.is_string(arr.type):
             return arr
     except (pa.ArrowException, TypeError, ValueError):
         pass
-    return pa.array([json.dumps(v, sort_keys=True) for v in values], pa.string())
+    return column([json.dumps(v, sort_keys=True) for v in values], pa.string())
 
 
 def _add_design_columns(runs: pa.Table, design) -> pa.Table:

@@ -86,8 +86,6 @@ def warm_kernels(scenario: dict | None = None) -> bool:
         except ValueError:
             scenario = None
     try:
-        import pandas  # noqa: F401 - pyarrow imports it when a chunk first builds its tables (~0.4 s)
-
         from simulation.config.scenario import Scenario, default_scenario_dict
         from simulation.engine import simulate
     except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
