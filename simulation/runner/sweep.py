@@ -206,7 +206,7 @@ def _execute(exp, store, todo, size, executor, model, bar) -> None:
             single_thread=executor.shares_machine,
             base_dir=exp.base_dir,
         )
-        for c in chunk_runs(todo, size)
+        for c in chunk_runs(todo, size, executor.workers)
     ]
     for result in executor.map_unordered(execute_chunk, chunks):
         mark("result")
