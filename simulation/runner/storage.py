@@ -22,7 +22,9 @@ reaches the final tables; unknown files are reported, never read. ``resume`` del
 temporaries and half-written chunks, then reports which runs are done. ``merge`` builds
 the final tables from the parts alone, so a resumed sweep yields the same tables (same
 rows, values and order; only ``wall_s`` differs) as an uninterrupted one, whatever the
-chunking, worker count or backend.
+chunking, worker count or backend. A part this process wrote (and ``verify_parts`` found
+intact) is taken from memory instead of being read back (~2.5 ms a file), up to
+``KEEP_BYTES`` in all: a Parquet file reads back as the table it was written from.
 """
 from __future__ import annotations
 
@@ -53,6 +55,8 @@ CORRUPT = "corrupt"
 log = logging.getLogger(__name__)
 #: Manifest entries that must match for ``--resume`` to continue a sweep.
 RESUME_KEYS = ("design", "replications", "base_seed", "crn", "scenario")
+#: Bytes of the parts' tables one ``OutputDir`` keeps in memory for the merge (beyond: read back).
+KEEP_BYTES = 256 * 2**20
 
 
 class OutputDirError(ValueError):
@@ -114,6 +118,8 @@ class OutputDir:
         self.runs_path = self.path / RUNS
         self.timeseries_path = self.path / TIMESERIES
         self.parts = self.path / PARTS
+        self._kept: dict[Path, pa.Table] = {}  # parts written by this process, by path
+        self._kept_bytes = 0
 
     # ---------------------------------------------------------------- state
 
@@ -246,6 +252,7 @@ class OutputDir:
                 dest = self.parts / CORRUPT
                 dest.mkdir(exist_ok=True)
                 for f in (runs, ts, self.parts / f"kols-{tail}", sums_path):
+                    self._keep(f, None)
                     if f.exists():
                         f.replace(dest / f.name)
                 log.warning("%s; moved to %s, its runs will be run again", why, dest)
@@ -280,12 +287,30 @@ class OutputDir:
         first = min(result.run_ids)
         runs = _parquet_bytes(result.runs)
         sums = {}
+        written = [(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries),
+                   (self.parts / f"runs-{first:08d}.parquet", result.runs)]
         if result.kols is not None:
-            sums["kols"] = atomic_write_table(self.parts / f"kols-{first:08d}.parquet", result.kols)
-        sums["timeseries"] = atomic_write_table(self.parts / f"timeseries-{first:08d}.parquet", result.timeseries)
+            written.append((self.parts / f"kols-{first:08d}.parquet", result.kols))
+            sums["kols"] = atomic_write_table(written[-1][0], result.kols)
+        sums["timeseries"] = atomic_write_table(written[0][0], result.timeseries)
         sums["runs"] = hashlib.sha256(runs).hexdigest()
         atomic_write(self.parts / _sums_name(f"{first:08d}.parquet"), json.dumps(sums))
-        atomic_write(self.parts / f"runs-{first:08d}.parquet", runs)
+        atomic_write(written[1][0], runs)
+        for path, table in written:
+            self._keep(path, table)
+
+    def _keep(self, path: Path, table: pa.Table | None) -> None:
+        """Remember the table just written to ``path`` for the merge, within ``KEEP_BYTES`` (None: forget it)."""
+        old = self._kept.pop(path, None)
+        self._kept_bytes -= old.nbytes if old is not None else 0
+        if table is not None and self._kept_bytes + table.nbytes <= KEEP_BYTES:
+            self._kept[path] = table
+            self._kept_bytes += table.nbytes
+
+    def _part(self, path: Path) -> pa.Table:
+        """A part's table: the one this process wrote there, else read from the file."""
+        table = self._kept.get(path)
+        return table if table is not None else read_table(path)
 
     # ---------------------------------------------------------------- final tables
 
@@ -296,8 +321,8 @@ class OutputDir:
         n_runs: the number of runs in the sweep.
         """
         pairs = self._part_files()
-        runs_parts = [read_table(r) for r, _ in pairs]
-        ts_parts = [read_table(t) for _, t in pairs]
+        runs_parts = [self._part(r) for r, _ in pairs]
+        ts_parts = [self._part(t) for _, t in pairs]
         runs = _concat(runs_parts, [n for n, _ in RUN_COLUMNS + STATUS_COLUMNS], "run")
         ids = int64_values(runs.column("run"))
         if len(ids) != n_runs or not np.array_equal(ids, np.arange(n_runs)):
@@ -320,13 +345,15 @@ class OutputDir:
     def _merged_kols(self) -> pa.Table | None:
         """The per-KOL rows of the complete chunks, sorted by run then KOL (None if no chunk has any)."""
         parts = [self.parts / f"kols-{r.name.removeprefix('runs-')}" for r, _ in self._part_files()]
-        tables = [read_parquet(p) for p in parts if p.is_file()]
+        tables = [self._part(p) for p in parts if p.is_file()]
         if not tables:
             return None
         return pa.concat_tables(tables, promote_options="default").sort_by([("run", "ascending"), ("kol", "ascending")])
 
     def clear_parts(self) -> None:
         """Remove the parts of a finished sweep; ``parts/corrupt/`` stays for the user to inspect."""
+        self._kept.clear()
+        self._kept_bytes = 0
         if not self.parts.is_dir():
             return
         if not (self.parts / CORRUPT).is_dir():
