@@ -302,10 +302,12 @@ class OutputDir:
     def _keep(self, path: Path, table: pa.Table | None) -> None:
         """Remember the table just written to ``path`` for the merge, within ``KEEP_BYTES`` (None: forget it)."""
         old = self._kept.pop(path, None)
-        self._kept_bytes -= old.nbytes if old is not None else 0
-        if table is not None and self._kept_bytes + table.nbytes <= KEEP_BYTES:
+        # get_total_buffer_size: ~0.1 ms for a runs part (``nbytes`` walks every value: ~1 ms)
+        self._kept_bytes -= old.get_total_buffer_size() if old is not None else 0
+        size = table.get_total_buffer_size() if table is not None else 0
+        if table is not None and self._kept_bytes + size <= KEEP_BYTES:
             self._kept[path] = table
-            self._kept_bytes += table.nbytes
+            self._kept_bytes += size
 
     def _part(self, path: Path) -> pa.Table:
         """A part's table: the one this process wrote there, else read from the file."""
