@@ -7,7 +7,11 @@ compiled kernels), the runs, writing the parts and the merge are all in the wall
 The three engines alternate ``ROUNDS`` times; each figure is the best of its rounds.
 The local pool's fork server starts before the experiment is loaded and warms a
 miniature of its scenarios before forking; Dask workers warm up in a worker preload
-(``simulation.runner.dask_preload``) while the sweep's own process runs chunks.
+(``simulation.runner.dask_preload``) while the sweep's own process runs chunks. With two
+workers the last chunks are smaller (``plan.chunk_runs``: 15 tasks of 20 runs, then 15, 12, 9,
+6, 5, 5, 5 and 3), so ``--chunk-size`` is the largest task); no process imports pandas; the
+merge takes the parts from memory. This is the command a user types (``python -m
+simulation`` is ``socsim``), so it measures the CLI's early start of the fork server too.
 
 Besides the speed-ups (which need a quiet machine), each sweep records its timeline
 (``SOCSIM_SWEEP_TIMELINE``, ``simulation.runner.timeline``) and the benchmark reports
