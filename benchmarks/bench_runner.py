@@ -9,7 +9,7 @@ The local pool's fork server starts before the experiment is loaded and warms a
 miniature of its scenarios before forking; Dask workers warm up in a worker preload
 (``simulation.runner.dask_preload``) while the sweep's own process runs chunks. With two
 workers the last chunks are smaller (``plan.chunk_runs``: 15 tasks of 20 runs, then 15, 12, 9,
-6, 5, 5, 5 and 3), so ``--chunk-size`` is the largest task); no process imports pandas; the
+6, 5, 5, 5 and 3), so ``--chunk-size`` is the largest task; no process imports pandas; the
 merge takes the parts from memory. This is the command a user types (``python -m
 simulation`` is ``socsim``), so it measures the CLI's early start of the fork server too.
 
