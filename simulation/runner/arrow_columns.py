@@ -21,7 +21,7 @@ _STRING_BYTES = 2**31 - 1
 
 
 def from_numpy(values: np.ndarray) -> pa.Array:
-    """A 1-D numpy array as the Arrow array ``pa.array(values)`` makes (no nulls: NaN stays a value)."""
+    """A 1-D numpy array (numbers, bools, text) as ``pa.array(values)`` makes it (NaN stays a value)."""
     a = np.asarray(values)
     if a.ndim == 1 and a.dtype.isnative and a.dtype.kind in _PLAIN_KINDS:
         a = np.ascontiguousarray(a)
@@ -29,6 +29,8 @@ def from_numpy(values: np.ndarray) -> pa.Array:
     if a.ndim == 1 and a.dtype == np.bool_:
         bits = np.packbits(a, bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), len(a), [None, pa.py_buffer(bits)])
+    if a.ndim == 1 and a.dtype.kind == "U":
+        return strings(a.tolist())
     return pa.array(a)
 
 

@@ -417,12 +417,15 @@ def design_column(values: list) -> pa.Array:
         if all(isinstance(v, int) for v in values):
             return column(values, pa.int64())
         return column([float(v) for v in values], pa.float64())
-    try:
-        arr = inferred(values)
-        if pa.types.is_boolean(arr.type) or pa.types.is_string(arr.type):
-            return arr
-    except (pa.ArrowException, TypeError, ValueError):
-        pass
+    # only text or truth values (None among them: nulls) make a string or boolean array;
+    # anything else (lists, a None among numbers) is JSON text without asking pa.array
+    if all(v is None or isinstance(v, (str, bool, np.bool_)) for v in values):
+        try:
+            arr = inferred(values)
+            if pa.types.is_boolean(arr.type) or pa.types.is_string(arr.type):
+                return arr
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
     return column([json.dumps(v, sort_keys=True) for v in values], pa.string())
 
 

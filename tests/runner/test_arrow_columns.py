@@ -39,6 +39,12 @@ def test_from_numpy_equals_pa_array(a):
 
 
 @settings(max_examples=40, deadline=None)
+@given(hnp.arrays(hnp.unicode_string_dtypes(max_len=6), st.integers(0, 20)))
+def test_from_numpy_text_equals_pa_array(a):
+    assert_same(from_numpy(a), pa.array(a))
+
+
+@settings(max_examples=40, deadline=None)
 @given(hnp.arrays(np.float64, st.integers(0, 30), elements=st.floats(allow_nan=True, allow_infinity=True)))
 def test_a_strided_float_array_and_nan_payloads_survive(a):
     b = np.repeat(a, 2)[::2]  # not contiguous
@@ -95,3 +101,34 @@ def test_a_sweep_never_imports_pandas(tmp_path):
         assert out.returncode == 0, out.stderr[-2000:]
         assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, False], workers
         assert pq.read_table(tmp_path / f"out{workers}" / "runs.parquet").num_rows == 18
+
+
+def _old_design_column(values: list) -> pa.Array:
+    """``storage.design_column`` as it was, all through ``pa.array``."""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        if all(isinstance(v, int) for v in values):
+            return pa.array(values, pa.int64())
+        return pa.array([float(v) for v in values], pa.float64())
+    try:
+        arr = pa.array(values)
+        if pa.types.is_boolean(arr.type) or pa.types.is_string(arr.type):
+            return arr
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
+    return pa.array([json.dumps(v, sort_keys=True) for v in values], pa.string())
+
+
+_VALUE = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.floats(), st.booleans(), st.text(max_size=5),
+                   st.lists(st.text(max_size=3), max_size=2))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.lists(_VALUE, min_size=1, max_size=6),
+                 st.sampled_from([st.none(), st.booleans(), st.text(max_size=4)]).flatmap(
+                     lambda first: st.lists(st.one_of(first, st.none()), min_size=1, max_size=6))))
+def test_design_columns_are_what_pa_array_made_of_them(values):
+    from simulation.runner.storage import design_column
+
+    got, want = design_column(values), _old_design_column(values)
+    assert got.type == want.type and got.null_count == want.null_count
+    assert parquet_bytes(got) == parquet_bytes(want)
