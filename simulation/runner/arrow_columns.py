@@ -30,7 +30,9 @@ def from_numpy(values: np.ndarray) -> pa.Array:
         bits = np.packbits(a, bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), len(a), [None, pa.py_buffer(bits)])
     if a.ndim == 1 and a.dtype.kind == "U":
-        return strings(a.tolist())
+        text = a.tolist()
+        if not any("\x00" in v for v in text):  # pa.array ends a numpy text value at a NUL
+            return strings(text)
     return pa.array(a)
 
 

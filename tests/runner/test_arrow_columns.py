@@ -84,6 +84,8 @@ def test_what_is_not_plain_goes_through_pa_array():
         assert column(values, typ).equals(pa.array(values, typ))
     for values in ([1, 2.5], [True, None], [[1, 2], [3]], [np.int32(4)], []):
         assert inferred(values).equals(pa.array(values))
+    text = np.array(["\x000", "ab\x00c", "x"])  # pa.array ends numpy text at a NUL
+    assert from_numpy(text).equals(pa.array(text)) and from_numpy(text).to_pylist() == ["", "ab", "x"]
     for build in (lambda: column([2**63], pa.int64()), lambda: inferred([2**63])):
         with pytest.raises(OverflowError):  # pa.array's own error
             build()
@@ -101,6 +103,13 @@ def test_a_sweep_never_imports_pandas(tmp_path):
         assert out.returncode == 0, out.stderr[-2000:]
         assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, False], workers
         assert pq.read_table(tmp_path / f"out{workers}" / "runs.parquet").num_rows == 18
+    # platforms, KOL tables with text columns, list-valued design columns ([[sweep.scenarios]])
+    probe = probe.replace("'--set', 'graph.n=300', ", "")
+    out = subprocess.run([sys.executable, "-c", probe, str(ROOT / "experiments" / "channel_mix.toml"), "1",
+                          str(tmp_path / "mix")], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, False]
+    assert "platforms.1.ads.target.segments" in pq.read_table(tmp_path / "mix" / "runs.parquet").column_names
 
 
 def _old_design_column(values: list) -> pa.Array:
