@@ -38,14 +38,15 @@ def from_numpy(values: np.ndarray) -> pa.Array:
 
 def strings(values: Sequence[str]) -> pa.Array:
     """Python strings as an Arrow ``string`` array, as ``pa.array(values, pa.string())`` makes it."""
+    if not all(type(v) is str for v in values):
+        return pa.array(values, pa.string())
     try:
-        encoded = [v.encode("utf-8") for v in values] if all(type(v) is str for v in values) else None
-    except UnicodeEncodeError:  # pa.array's own error says which value
-        encoded = None
-    offsets = np.zeros(len(encoded) + 1 if encoded is not None else 1, dtype=np.int64)
-    if encoded is not None:
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-    if encoded is None or offsets[-1] > _STRING_BYTES:
+        encoded = [v.encode("utf-8") for v in values]
+    except UnicodeEncodeError:  # a lone surrogate: pa.array's own error says which value
+        return pa.array(values, pa.string())
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+    if offsets[-1] > _STRING_BYTES:
         return pa.array(values, pa.string())
     data = pa.py_buffer(b"".join(encoded))
     return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets.astype(np.int32)), data])
