@@ -110,10 +110,11 @@ def main() -> dict:
             walls[label].append(wall)
             serials[label].append(serial)
             helper = serial["launch_to_helper_first_run_s"]
+            serial["load_1min"] = os.getloadavg()[0]  # other work on the machine disturbs the speed-ups
             print(f"  {label:<30} {wall:6.2f} s   first run at {serial['launch_to_first_run_s']:.2f} s"
                   + (f", a worker's at {helper:.2f} s" if helper is not None else "")
                   + f", last run to exit {serial['last_run_to_exit_s']:.2f} s, "
-                  f"sweep process CPU {serial['parent_cpu_s']:.2f} s", flush=True)
+                  f"sweep process CPU {serial['parent_cpu_s']:.2f} s, load {serial['load_1min']:.1f}", flush=True)
     best = {label: min(w) for label, w in walls.items()}
     one, pool, dask = (best[label] for label, _, _ in ENGINES)
     rows = [

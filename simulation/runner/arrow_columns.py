@@ -31,25 +31,16 @@ def from_numpy(values: np.ndarray) -> pa.Array:
         return pa.Array.from_buffers(pa.bool_(), len(a), [None, pa.py_buffer(bits)])
     if a.ndim == 1 and a.dtype.kind == "U":
         text = a.tolist()
-        if not any("\x00" in v for v in text):  # pa.array ends a numpy text value at a NUL
-            return strings(text)
+        arr = None if any("\x00" in v for v in text) else _utf8(text)  # pa.array ends numpy text at a NUL
+        if arr is not None:
+            return arr
     return pa.array(a)
 
 
 def strings(values: Sequence[str]) -> pa.Array:
     """Python strings as an Arrow ``string`` array, as ``pa.array(values, pa.string())`` makes it."""
-    if not all(type(v) is str for v in values):
-        return pa.array(values, pa.string())
-    try:
-        encoded = [v.encode("utf-8") for v in values]
-    except UnicodeEncodeError:  # a lone surrogate: pa.array's own error says which value
-        return pa.array(values, pa.string())
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
-    if offsets[-1] > _STRING_BYTES:
-        return pa.array(values, pa.string())
-    data = pa.py_buffer(b"".join(encoded))
-    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets.astype(np.int32)), data])
+    arr = _utf8(values)
+    return arr if arr is not None else pa.array(values, pa.string())
 
 
 def column(values, type: pa.DataType) -> pa.Array:  # noqa: A002 - the name pa.array uses
@@ -100,3 +91,20 @@ def _floats(values) -> np.ndarray | None:
     if not all(type(v) is float or isinstance(v, (np.float64, np.float32)) for v in values):
         return None
     return np.asarray(values, dtype=np.float64)
+
+
+def _utf8(values) -> pa.Array | None:
+    """Python strings as a ``string`` array from their UTF-8 bytes; None when one is not a str, cannot
+    be encoded (a lone surrogate: ``pa.array``'s own error then says which) or they exceed 2 GB."""
+    if not all(type(v) is str for v in values):
+        return None
+    try:
+        encoded = [v.encode("utf-8") for v in values]
+    except UnicodeEncodeError:
+        return None
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+    if offsets[-1] > _STRING_BYTES:
+        return None
+    data = pa.py_buffer(b"".join(encoded))
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets.astype(np.int32)), data])
