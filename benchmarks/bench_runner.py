@@ -7,7 +7,11 @@ compiled kernels), the runs, writing the parts and the merge are all in the wall
 The three engines alternate ``ROUNDS`` times; each figure is the best of its rounds.
 The local pool's fork server starts before the experiment is loaded and warms a
 miniature of its scenarios before forking; Dask workers warm up in a worker preload
-(``simulation.runner.dask_preload``) while the sweep's own process runs chunks.
+(``simulation.runner.dask_preload``) while the sweep's own process runs chunks. With two
+workers the last chunks are smaller (``plan.chunk_runs``: 15 tasks of 20 runs, then 15, 12, 9,
+6, 5, 5, 5 and 3), so ``--chunk-size`` is the largest task; no process imports pandas; the
+merge takes the parts from memory. This is the command a user types (``python -m
+simulation`` is ``socsim``), so it measures the CLI's early start of the fork server too.
 
 Besides the speed-ups (which need a quiet machine), each sweep records its timeline
 (``SOCSIM_SWEEP_TIMELINE``, ``simulation.runner.timeline``) and the benchmark reports
@@ -106,10 +110,11 @@ def main() -> dict:
             walls[label].append(wall)
             serials[label].append(serial)
             helper = serial["launch_to_helper_first_run_s"]
+            serial["load_1min"] = os.getloadavg()[0]  # other work on the machine disturbs the speed-ups
             print(f"  {label:<30} {wall:6.2f} s   first run at {serial['launch_to_first_run_s']:.2f} s"
                   + (f", a worker's at {helper:.2f} s" if helper is not None else "")
                   + f", last run to exit {serial['last_run_to_exit_s']:.2f} s, "
-                  f"sweep process CPU {serial['parent_cpu_s']:.2f} s", flush=True)
+                  f"sweep process CPU {serial['parent_cpu_s']:.2f} s, load {serial['load_1min']:.1f}", flush=True)
     best = {label: min(w) for label, w in walls.items()}
     one, pool, dask = (best[label] for label, _, _ in ENGINES)
     rows = [

@@ -350,12 +350,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         UserError, ExperimentError, OutputDirError, ValidationError, ConfigFileError, PreflightError,
         PathError, FolderLocked,
     ]
-    try:
-        from simulation.analysis.load import ResultsError
-
-        out.append(ResultsError)
-    except ImportError:  # pragma: no cover - analysis extras missing
-        pass
+    # only a loaded module can have raised its error: importing it here would import pandas
+    load = sys.modules.get("simulation.analysis.load")
+    if load is not None:
+        out.append(load.ResultsError)
     return tuple(out)
 
 
@@ -409,11 +407,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     from simulation.runner.sweep import WorkerFailure
 
-    user_errors = _user_errors()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return handlers[args.command](args)
-    except (*user_errors, OSError) as e:
+    except (*_user_errors(), OSError) as e:  # evaluated once an exception arrives
         if args.debug:
             raise
         status, msg = EXIT_USAGE, _one_line(e)

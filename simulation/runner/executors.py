@@ -152,11 +152,12 @@ class LocalExecutor(Executor):
 
     def _share_work(self, fn, pending: deque) -> Iterator[Any]:
         """Feed the pool ``2 × workers`` tasks at a time; until its first result arrives,
-        run tasks in this process too, so a short sweep does not wait idle while the fork
-        server imports and warms up. The first submissions block until the workers are
-        forked, so a helper thread makes them (the fork server itself was started from
-        this thread, which outlives it: see the parent-death caveat above)."""
-        first = [pending.popleft() for _ in range(min(2 * self.workers, len(pending)))]
+        run tasks in this process too (at least one is left for it), so a short sweep does
+        not wait idle while the fork server imports and warms up. The first submissions
+        block until the workers are forked, so a helper thread makes them (the fork server
+        itself was started from this thread, which outlives it: see the parent-death
+        caveat above)."""
+        first = [pending.popleft() for _ in range(min(2 * self.workers, len(pending) - 1))]
         started: list = []
         failed: list[BaseException] = []
 

@@ -59,11 +59,25 @@ def plan_runs(point_names: list[str], replications: int, base_seed: int, crn: bo
     return specs
 
 
-def chunk_runs(specs: list[RunSpec], size: int) -> list[list[RunSpec]]:
-    """Split runs (in run order) into consecutive tasks of at most ``size`` runs."""
+def chunk_runs(specs: list[RunSpec], size: int, workers: int = 1) -> list[list[RunSpec]]:
+    """Split runs (in run order) into consecutive tasks of at most ``size`` runs.
+
+    workers: processes sharing the tasks. With more than one, the last tasks shrink
+    (each at most half of a worker's share of the runs left, never below a quarter of
+    ``size``), so that the workers finish together instead of one waiting for the
+    other's last full task. Results do not depend on the chunking.
+    """
     if size < 1:
         raise ValueError(f"chunk size must be >= 1, got {size}")
-    return [specs[i : i + size] for i in range(0, len(specs), size)]
+    if workers <= 1:
+        return [specs[i : i + size] for i in range(0, len(specs), size)]
+    floor = max(1, size // 4)
+    chunks, i = [], 0
+    while i < len(specs):
+        k = min(size, max(floor, -(-(len(specs) - i) // (2 * workers))))
+        chunks.append(specs[i : i + k])
+        i += k
+    return chunks
 
 
 def default_chunk_size(n_runs: int, workers: int, replications: int) -> int:

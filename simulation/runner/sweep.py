@@ -1,12 +1,14 @@
 """Run a validated experiment: plan the runs, execute the chunks, store the parts, merge.
 
 ``run_experiment(exp, out)`` is what ``socsim sweep`` and ``socsim run`` call. Order of
-events: check the memory for the workers -> take the output folder's lock (one writer
-per folder, ``simulation.runner.lock``) -> check the output directory (nothing written
-if it would lose results) -> write the manifest -> verify stored parts (``--resume``)
--> run the chunks not already stored, writing each as a Parquet part with its checksum
-as it finishes (tqdm bar with ETA) -> verify every part again, re-running the runs of
-any corrupted one -> merge the parts into ``runs.parquet`` and ``timeseries.parquet``
+events: start the pool's fork server (several local workers or a LocalCluster; it imports
+and warms up meanwhile, ``pool_context.start_early``) -> check the memory for the workers
+-> take the output folder's lock (one writer per folder, ``simulation.runner.lock``)
+-> check the output directory (nothing written if it would lose results) -> write the
+manifest -> verify stored parts (``--resume``) -> run the chunks not already stored (the last ones smaller when several workers share
+them, so they finish together), writing each as a Parquet part with its checksum as it
+finishes (tqdm bar with ETA) -> verify every part again, re-running the runs of any
+corrupted one -> merge the parts into ``runs.parquet`` and ``timeseries.parquet``
 -> mark the manifest finished -> remove the parts -> release the lock. With
 ``SOCSIM_SWEEP_TIMELINE=FILE`` in the environment, these phases (and the fork server's
 and workers' own) are logged with timestamps to FILE (``simulation.runner.timeline``).
@@ -28,6 +30,7 @@ from simulation.config.preflight import check_memory_fits, check_scenarios
 from simulation.runner.executors import Executor, make_executor
 from simulation.runner.manifest import build_manifest, now
 from simulation.runner.plan import chunk_runs, default_chunk_size, plan_runs
+from simulation.runner.pool_context import start_early
 from simulation.runner.lock import FolderLock
 from simulation.runner.storage import OutputDir, OutputDirError, read_parquet
 from simulation.runner.task import DEFAULT_MODEL, RUN_COLUMNS, STATUS_COLUMNS, Chunk, execute_chunk
@@ -89,7 +92,8 @@ def run_experiment(
     resume: continue a killed or interrupted sweep in ``out`` (it must be the same sweep).
     overwrite: replace earlier results in ``out``.
     chunk_size: runs per task (default: about four tasks per worker, at most one point's
-        replications); results do not depend on it.
+        replications; with several workers the last tasks are smaller, ``plan.chunk_runs``);
+        results do not depend on it.
     executor: an executor to use instead of building one from backend/workers.
     model: ``"module:function"`` taking ``(scenario_dict, SeedSequence, base_dir)`` and returning
         ``(summary, daily)``; the default runs the social-commerce engine.
@@ -101,6 +105,10 @@ def run_experiment(
     workers = int(workers or executor and executor.workers or os.cpu_count() or 1)
     if executor is not None:
         backend = executor.name
+    elif not scheduler and exp.path is not None and exp.n_runs > 1:
+        # the pool's fork server imports and warms up while this process sets the sweep up (the CLI
+        # has started it before loading the experiment; a caller of this function gets it here)
+        start_early(backend, workers, exp.path, exp.overrides)
     reserved_columns_check(exp)
     if check_memory:
         per_run = exp.run_bytes or check_scenarios(list(exp.scenarios), exp.base_dir, check_memory=False)
@@ -206,7 +214,7 @@ def _execute(exp, store, todo, size, executor, model, bar) -> None:
             single_thread=executor.shares_machine,
             base_dir=exp.base_dir,
         )
-        for c in chunk_runs(todo, size)
+        for c in chunk_runs(todo, size, executor.workers)
     ]
     for result in executor.map_unordered(execute_chunk, chunks):
         mark("result")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from simulation.runner.arrow_columns import column, from_numpy, inferred
 from simulation.runner.plan import RunSpec
 from simulation.runner.timeline import mark
 
@@ -208,7 +209,7 @@ def _kols_table(spec: RunSpec, table: dict) -> pa.Table:
             "replication": [spec.replication] * k}
     cols.update({name: (list(map(str, v)) if np.asarray(v).dtype == object else np.asarray(v))
                  for name, v in table.items()})
-    return pa.table(cols)
+    return pa.Table.from_arrays([inferred(v) for v in cols.values()], names=list(cols))
 
 
 def _runs_table(specs, statuses, errors, walls, summaries, ok_summaries) -> pa.Table:
@@ -225,10 +226,10 @@ def _runs_table(specs, statuses, errors, walls, summaries, ok_summaries) -> pa.T
         "wall_s": walls,
     }
     fields = [pa.field(n, t) for n, t in RUN_COLUMNS + STATUS_COLUMNS]
-    arrays = [pa.array(cols[f.name], f.type) for f in fields]
+    arrays = [column(cols[f.name], f.type) for f in fields]
     for k in keys:
         fields.append(pa.field(k, pa.float64()))
-        arrays.append(pa.array([s.get(k, np.nan) for s in summaries], pa.float64()))
+        arrays.append(column([s.get(k, np.nan) for s in summaries], pa.float64()))
     meta = {KEYS_META: json.dumps(list(ok_summaries[0]) if ok_summaries else []).encode()}
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))
 
@@ -245,11 +246,11 @@ def _timeseries_table(dailies: list[tuple[RunSpec, dict[str, np.ndarray]]]) -> p
         "day": np.concatenate([np.arange(n, dtype=np.int64) for n in lengths] or [np.zeros(0, np.int64)]),
     }
     fields = [pa.field(n, t) for n, t in TS_COLUMNS]
-    arrays = [pa.array(columns[f.name], f.type) for f in fields]
+    arrays = [column(columns[f.name], f.type) for f in fields]
     for k in keys:
         parts = [d[k] if k in d else np.full(n, np.nan) for (_, d), n in zip(dailies, lengths)]
         col = np.concatenate(parts)
         fields.append(pa.field(k, pa.from_numpy_dtype(col.dtype)))
-        arrays.append(pa.array(col))
+        arrays.append(from_numpy(col))
     meta = {KEYS_META: json.dumps(list(dailies[0][1]) if dailies else []).encode()}
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=meta))

@@ -5,8 +5,10 @@ first run. ``warm_kernels`` pays it once where it is cheapest: in the fork serve
 before it forks the pool's workers (they inherit the loaded machine code), or in each
 Dask worker as it starts (a worker preload), instead of inside a timed first chunk.
 It runs a miniature of the sweep's own scenario (same operation models, same graph
-generator, a few hundred people), so it compiles or loads only what the sweep's runs
-call; without one (or if the miniature is not valid) a miniature of the default. A fork
+generator, a few hundred people) through the function a chunk calls
+(``task.simulate_scenario``: the market wrapper, the graph cache, the paired
+counterfactual), so it compiles, loads and imports only what the sweep's runs use;
+without one (or if the miniature is not valid) a miniature of the default. A fork
 server started before the sweep's process has loaded its experiment
 (``executors.start_early``) is told the experiment file and overrides instead, loads the
 experiment itself and warms its first and last design points.
@@ -86,10 +88,10 @@ def warm_kernels(scenario: dict | None = None) -> bool:
         except ValueError:
             scenario = None
     try:
-        import pandas  # noqa: F401 - pyarrow imports it when a chunk first builds its tables (~0.4 s)
+        import numpy as np
 
-        from simulation.config.scenario import Scenario, default_scenario_dict
-        from simulation.engine import simulate
+        from simulation.config.scenario import default_scenario_dict
+        from simulation.runner.task import simulate_scenario
     except Exception:  # noqa: BLE001 - warming is an optimisation, never a failure
         return False
     if scenario:
@@ -101,14 +103,14 @@ def warm_kernels(scenario: dict | None = None) -> bool:
     warmed = False
     for candidate in wanted:
         try:
-            simulate(Scenario.model_validate(miniature(candidate)), seed=0)
+            simulate_scenario(miniature(candidate), np.random.SeedSequence(0))
             warmed = True
         except Exception:  # noqa: BLE001 - try the next candidate
             continue
     if warmed:
         return True
     try:
-        simulate(Scenario.model_validate(miniature(default_scenario_dict())), seed=0)
+        simulate_scenario(miniature(default_scenario_dict()), np.random.SeedSequence(0))
         return True
     except Exception:  # noqa: BLE001
         return False

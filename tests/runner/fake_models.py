@@ -1,6 +1,8 @@
 """Model functions with a known behaviour, for runner tests that need a run to fail."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from simulation.runner.task import simulate_scenario
@@ -26,8 +28,8 @@ def toy(scenario: dict, seed: np.random.SeedSequence, base_dir=None):
     )
 
 
-def numba_threads(_item) -> int:
-    """How many threads Numba uses in the process that runs this task."""
+def numba_threads(_item) -> tuple[int, int]:
+    """The process that runs this task and how many threads Numba uses there."""
     import numba
 
-    return numba.get_num_threads()
+    return os.getpid(), numba.get_num_threads()

@@ -15,8 +15,20 @@ def test_local_executor_yields_every_result_once(workers):
 
 
 def test_pool_workers_run_numba_on_one_thread():
+    import os
+
     with LocalExecutor(2) as ex:
-        assert list(ex.map_unordered(numba_threads, range(4))) == [1, 1, 1, 1]
+        got = list(ex.map_unordered(numba_threads, range(6)))
+    assert len(got) == 6 and {threads for pid, threads in got if pid != os.getpid()} == {1}
+
+
+def test_this_process_runs_tasks_while_the_pool_starts_even_when_few():
+    import os
+
+    # four tasks for two workers: the pool takes three, this process one (it used to wait idle for the pool)
+    with LocalExecutor(2) as ex:
+        pids = list(ex.map_unordered(_pid, range(4)))
+    assert len(pids) == 4 and os.getpid() in pids
 
 
 def test_dask_executor_connects_to_a_scheduler_address():
@@ -57,20 +69,23 @@ def test_a_single_task_runs_in_this_process_without_starting_a_pool():
 def test_pool_workers_get_a_lifeline_and_the_parent_death_signal():
     import sys
 
+    import os
+
     with LocalExecutor(2) as ex:
-        signals = set(ex.map_unordered(_death_signal, range(4)))
+        signals = {sig for pid, sig in ex.map_unordered(_death_signal, range(6)) if pid != os.getpid()}
     if sys.platform.startswith("linux"):
         assert signals == {9}  # SIGKILL when the fork server (their parent) dies
 
 
-def _death_signal(_) -> int:
+def _death_signal(_) -> tuple[int, int]:
     import ctypes
     import ctypes.util
+    import os
 
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     sig = ctypes.c_int(0)
     libc.prctl(2, ctypes.byref(sig), 0, 0, 0)  # PR_GET_PDEATHSIG
-    return sig.value
+    return os.getpid(), sig.value
 
 
 def test_forkserver_preload_does_nothing_when_imported_elsewhere():
@@ -78,7 +93,7 @@ def test_forkserver_preload_does_nothing_when_imported_elsewhere():
     import sys
 
     code = ("import os; os.environ['SOCSIM_SWEEP_PID'] = str(os.getppid()); "
-            "import simulation.runner.forkserver_preload, tests.runner.test_executors as t; print(t._death_signal(0))")
+            "import simulation.runner.forkserver_preload, tests.runner.test_executors as t; print(t._death_signal(0)[1])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0"
 

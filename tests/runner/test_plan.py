@@ -41,3 +41,24 @@ def test_default_chunk_size_balances_workers_and_caps_at_one_points_replications
     assert default_chunk_size(1000, 2, 20) == 20
     assert default_chunk_size(8, 2, 10) == 1
     assert default_chunk_size(0, 4, 3) == 1
+
+
+@pytest.mark.parametrize("n, size, workers", [(360, 20, 2), (360, 40, 2), (27, 3, 2), (100, 7, 3), (5, 20, 2), (0, 4, 2)])
+def test_chunks_for_several_workers_cover_every_run_once_and_shrink_at_the_end(n, size, workers):
+    specs = plan_runs(["a"], n, base_seed=1) if n else []
+    chunks = chunk_runs(specs, size, workers)
+    sizes = [len(c) for c in chunks]
+    assert [s.run for c in chunks for s in c] == list(range(n))
+    assert all(1 <= k <= size for k in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # never a bigger task after a smaller one
+    floor = max(1, size // 4)
+    assert all(k >= floor for k in sizes[:-1])
+    if n >= 4 * workers * size:  # many runs: full tasks first, the last ones a fraction
+        assert sizes[0] == size and sizes[-2] <= max(floor, size // 2)
+
+
+def test_chunks_for_the_benchmark_sweep():
+    # quick.toml x 40 in chunks of 20 on 2 workers: 15 full tasks, then smaller ones
+    assert [len(c) for c in chunk_runs(plan_runs(["a"], 360, base_seed=1), 20, 2)] == \
+        [20] * 15 + [15, 12, 9, 6, 5, 5, 5, 3]
+    assert [len(c) for c in chunk_runs(plan_runs(["a"], 360, base_seed=1), 20, 1)] == [20] * 18

@@ -145,3 +145,21 @@ def test_local_cluster_workers_fork_from_the_warmed_fork_server():
         assert sorted(ex.map_unordered(abs, [-1, -2, -3])) == [1, 2, 3]
         parents = set(ex._client.run(os.getppid).values())
     assert parents == {forkserver._forkserver._forkserver_pid}
+
+
+def test_run_experiment_starts_the_fork_server_before_its_set_up(tmp_path):
+    # called from Python (not the CLI): the server still starts before the manifest, the lock and the runs
+    path = tmp_path / "t.jsonl"
+    code = ("from simulation.config.experiment import load_experiment\n"
+            "from simulation.runner.sweep import run_experiment\n"
+            "if __name__ == '__main__':\n"
+            f"    exp = load_experiment({QUICK!r}, ['sweep.replications=1', 'days=5', 'graph.n=200'])\n"
+            f"    run_experiment(exp, {str(tmp_path / 'out')!r}, workers=2, progress=False)\n")
+    script = tmp_path / "probe.py"
+    script.write_text(code)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, TIMELINE: str(path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = [e["event"] for e in read(path)]
+    assert names.index("sweep start") < names.index("forkserver start") < names.index("runs start")
+    assert (tmp_path / "out" / "runs.parquet").is_file()

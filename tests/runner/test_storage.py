@@ -104,3 +104,42 @@ def test_parts_are_plain_parquet(tmp_path, exp):
     store = store_chunks(exp, tmp_path / "out", 5)
     part = pq.read_table(store.parts / "runs-00000005.parquet")
     assert part.column("run").to_pylist() == [5, 6, 7, 8]
+
+
+def test_merging_parts_kept_in_memory_writes_the_same_bytes_as_reading_them_back(tmp_path, monkeypatch):
+    import simulation.runner.storage as storage
+    from simulation.runner.storage import _parquet_bytes
+
+    # the real model: KOL tables, swept columns, several series; chunks of 2 in reverse completion order
+    text = "# kept\n" + small_base(n=300, days=6) + (
+        "[kol]\ncount = 2\n[sweep]\nreplications = 3\nseed = 4\n"
+        "[sweep.parameters]\n'kol.count' = [0, 2]\n'product.price' = [50.0, 80.0]\n")
+    exp = load_experiment(write(tmp_path / "k.toml", text))
+    specs = plan_runs([p.name for p in exp.design.points], exp.replications, exp.seed, exp.crn)
+    kept = OutputDir(tmp_path / "out")
+    kept.prepare("fresh")
+    for c in chunk_runs(specs, 2)[::-1]:
+        kept.write_part(execute_chunk(Chunk(c, {p: exp.scenarios[p] for p in {s.point for s in c}})))
+    assert set(kept._kept) == set(kept.parts.glob("*.parquet"))  # every part written (KOLs where a chunk has some)
+    fresh = OutputDir(tmp_path / "out")  # knows only the files
+    got = [*kept.merge(exp.design, exp.n_runs), kept._merged_kols()]
+    want = [*fresh.merge(exp.design, exp.n_runs), fresh._merged_kols()]
+    assert got[2] is not None and got[2].num_rows > 0
+    assert [_parquet_bytes(t) for t in got] == [_parquet_bytes(t) for t in want]
+    # beyond the memory bound, parts are read back
+    monkeypatch.setattr(storage, "KEEP_BYTES", 0)
+    small = OutputDir(tmp_path / "out")
+    small.write_part(execute_chunk(Chunk(specs[:2], {specs[0].point: exp.scenarios[specs[0].point]})))
+    assert small._kept == {} and small._kept_bytes == 0
+
+
+def test_a_part_found_corrupted_is_forgotten_in_memory_too(tmp_path, exp):
+    store = store_chunks(exp, tmp_path / "out", 3)
+    assert len(store._kept) == 6
+    runs = store.parts / "runs-00000003.parquet"
+    runs.write_bytes(runs.read_bytes()[:-9] + b"corrupted")
+    assert store.verify_parts() == [runs]
+    assert runs not in store._kept and store.parts / "timeseries-00000003.parquet" not in store._kept
+    assert len(store._kept) == 4
+    store.clear_parts()
+    assert store._kept == {} and store._kept_bytes == 0
