@@ -759,9 +759,9 @@ class Engine:
         is_new = np.empty(k, bool)
         counts = self._book_counts
         threaded.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
-                      g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
-                      self.first_day, self.first_channel, self.first_kol, self.first_platform, self.purchase_day,
-                      self.exposed, self.interested, is_new, counts)
+                             g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
+                             self.first_day, self.first_channel, self.first_kol, self.first_platform,
+                             self.purchase_day, self.exposed, self.interested, is_new, counts)
         self.marked["bought"] += int(counts[0])
         self.marked["exposed"] += int(counts[1])
         self.marked["interested"] += int(counts[2])
@@ -782,18 +782,19 @@ class Engine:
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
-            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count, self.satisfied,
-                                               self.negative, self.pool, self.pool_where, self.pool_size, g.indptr,
-                                               g.indices, sc.funnel.negative_spread, self.neg_heard, sat)
+            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count,
+                                                      self.satisfied, self.negative, self.pool, self.pool_where,
+                                                      self.pool_size, g.indptr, g.indices,
+                                                      sc.funnel.negative_spread, self.neg_heard, sat)
         else:
             sat = np.empty(0, bool)  # writable, as every array handed to a kernel (a read-only one is another type)
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
         # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        # one kernel call where no model scales a person's share propensity; a run without models uses it only
-        # once the process has it (a run with a model compiled or loaded it: e.g. for its paired counterfactual),
-        # so the default run's cold start compiles no kernel more (identical results either way)
-        if (self.ops or F.day_sharers.overloads) and not self.hooked["share_factor"]:
+        # one kernel call where no model scales a person's share propensity; a run without models (the default
+        # run, a paired counterfactual) keeps the numpy steps, so its cold start compiles no kernel more
+        # (identical results either way)
+        if self.ops and not self.hooked["share_factor"]:
             sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
                                     self.pending, rate, self.key, day)
         else:

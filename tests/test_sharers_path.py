@@ -1,5 +1,5 @@
-"""Phase 4's two paths: the fused ``day_sharers`` call stays off a run without models until the process has it
-(the default run's cold start compiles nothing more), and both paths give the same run."""
+"""Phase 4's two paths: the fused ``day_sharers`` call stays off a run without models (the default run's cold
+start compiles nothing more), and both paths give the same run."""
 from __future__ import annotations
 
 import subprocess
