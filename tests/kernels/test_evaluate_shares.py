@@ -29,6 +29,8 @@ def _both(rng, n, k, max_deg, arc0, price, rows_off, rows_f, day):
     sources = np.unique(rng.integers(0, n, k)).astype(np.int64)
     index = rng.integers(0, 5, len(sources)).astype(np.int64)
     _, state = _eval_case(rng, n, 0, rows_off, rows_f, day)
+    for name in ("cand_list", "int_list"):  # room for every person after the counts the lists start from
+        state[name] = np.concatenate([state[name], np.zeros(F.C_SIZE, np.int32)])
     heads, strength, arcs, idx, ref = F.share_arcs(sources, index, indptr, indices, w, arc0)
     inputs = (heads, strength, np.full(len(arcs), price), arcs, idx, ref)
     want = _run_eval(F.evaluate, inputs, state, F.CH_FRIEND, TRANSMIT, day)
@@ -57,3 +59,36 @@ def test_evaluate_shares_converts_and_interests():
     for c in (F.C_CAND, F.C_INTERESTED, F.C_EXPOSURES, F.C_NEW_EXPOSED, F.C_NEW_INTERESTED):
         assert want["cnt"][c] > before["cnt"][c] + 20, c
     _assert_same(got, want)
+
+
+def test_engine_shares_from_graph_equal_arc_table(monkeypatch):
+    """A whole run whose friend shares take ``evaluate_shares`` (the large-run threshold lowered, one thread) equals
+    the run through ``share_arcs`` + ``evaluate``: summary, every daily series, every record table."""
+    import numba
+
+    from benchmarks.bench_large import _same
+    from simulation.config.scenario import default_scenario
+    from simulation.engine import simulate
+    from simulation.kernels import parallel as P
+    from simulation.operations import all_on
+
+    sc = default_scenario({**all_on(), "days": 25, "graph": {"generator": "barabasi_albert", "n": 3000, "m": 4},
+                           "seeding.count": 30, "funnel.negative_spread": 0.5})
+    want = simulate(sc, 5)
+    monkeypatch.setattr(P, "MIN_PEOPLE", 0)
+    calls = {"n": 0}
+    fused = F.evaluate_shares
+
+    def counted(*args):
+        calls["n"] += 1
+        return fused(*args)
+
+    monkeypatch.setattr(F, "evaluate_shares", counted)
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        got = simulate(sc, 5)
+    finally:
+        numba.set_num_threads(before)
+    assert calls["n"] >= 10
+    assert _same(got, want)
