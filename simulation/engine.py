@@ -206,7 +206,9 @@ honours them; the runner dispatches there); every engine honours its ``launch_da
 
 Threads: with more than one Numba thread, a run of at least 10^5 people evaluates its large batches,
 builds its share and group-buy arcs and counts bought friends and negative messages on every thread
-(``simulation.kernels.parallel``); nothing above changes, and results are the same for any thread count.
+(``simulation.kernels.parallel``). A run of at least 10^5 people on one platform evaluates the friend shares
+it does not split over threads straight from the graph (``funnel.evaluate_shares``) instead of writing their
+arc table first. Nothing above changes, and results are the same for any thread count and either route.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -258,7 +260,8 @@ CH_ADS = CHANNELS.index("ads")
 class _Shares:
     """Phase 1a's friend shares on platform ``layer`` (``platforms.Layer``) as its ``sources`` (int64 sharers,
     increasing) and their share ``index``: the batch ``share_arcs`` would write, evaluated by
-    ``funnel.evaluate_shares`` without it (``Engine._shares_on``; a kernel off the default run's path)."""
+    ``funnel.evaluate_shares`` without it (``Engine._shares_on``; at >= ``parallel.MIN_PEOPLE`` people only,
+    so the default run never compiles it)."""
 
     sources: np.ndarray
     index: np.ndarray
@@ -628,7 +631,8 @@ class Engine:
 
     def _shares_on(self, la, day: int) -> list[Batch | _Shares]:
         """Phase 1a on platform ``la``: yesterday's sharers who are members (and share there) reach its arcs (a
-        large run on one platform and one thread: the sharers, evaluated from the graph without an arc table)."""
+        large run on one platform, shares not split over threads: the sharers, evaluated from the graph without
+        an arc table)."""
         s, k = self.sharers, self.sharer_k
         if la.member is not None:
             on = la.member[s]
