@@ -212,6 +212,103 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
             cnt[C_INTERESTED] += 1
 
 
+@njit(cache=True)
+def _evaluate_shares_owned(t, owner, off, event, sources, index, indptr, indices, w, arc0, price, stream, channel,
+                           tag, day, key, activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv,
+                           neg_heard, bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
+                           cand_ref, cand_tag, int_day):
+    """``funnel.evaluate_shares``' loop over the arcs whose head owner ``t`` owns (in batch order), marking
+    ``event[off[j] + e - indptr[sources[j]]]`` instead of appending to the lists. Returns (exposures evaluated,
+    newly exposed, newly interested)."""
+    sp_w = fp[FP_SOCIAL_PROOF]
+    neg_f = fp[FP_NEG_FACTOR]
+    inv_ref = fp[FP_INV_REF_PRICE]
+    qf = fp[FP_QUALITY]
+    ratio = fp[FP_INTEREST_RATIO]
+    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    n_exp = 0
+    n_new_exp = 0
+    n_new_int = 0
+    for j in range(sources.shape[0]):
+        s = np.int64(sources[j])
+        k = np.int64(index[j])
+        base = off[j] - indptr[s]
+        for e in range(indptr[s], indptr[s + 1]):
+            i = indices[e]
+            if owner[i >> OWNER_SHIFT] != t:
+                continue
+            if bought[i] or pending[i] >= 0 or cand_day[i] == day:
+                continue
+            act = activity[i]
+            if act < 1.0 and uniform(key, ONLINE, i, day) >= act:
+                continue
+            n_exp += 1
+            if not exposed[i]:
+                exposed[i] = True
+                n_new_exp += 1
+            P = F.chance(i, w[e], price, fdisc, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv,
+                         neg_heard, qf, sp_w, inv_ref, neg_f)
+            u = uniform(key, stream, np.int64(arc0 + e), k)
+            if u < P:
+                cand_day[i] = day
+                cand_channel[i] = channel
+                cand_price[i] = price
+                cand_ref[i] = s
+                cand_tag[i] = tag
+                event[base + e] = _CONVERTED
+                if not interested[i]:
+                    interested[i] = True
+                    n_new_int += 1
+            elif u < ratio * P:
+                if not interested[i]:
+                    interested[i] = True
+                    n_new_int += 1
+                if int_day[i] != day:
+                    int_day[i] = day
+                    event[base + e] = _INTERESTED
+                    cand_channel[i] = channel
+                    cand_ref[i] = s
+    return n_exp, n_new_exp, n_new_int
+
+
+@njit(parallel=True, cache=True)
+def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, channel, tag, day, key,
+                    activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
+                    bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
+                    cand_ref, cand_tag, cand_list, int_day, int_list, cnt, threads):
+    """``funnel.evaluate_shares`` split over ``threads`` owners (its arguments, then the number of threads; the
+    same results and effects, bit for bit, for any ``threads``): each owner walks every arc and evaluates those
+    whose head it owns, in batch order, marking the arcs that converted or first made their head interested
+    today; ``cand_list`` and ``int_list`` are then extended in batch order from those marks."""
+    _, off = _arc_split(sources, indptr, 1)
+    owner = _owners(bought.shape[0], threads)
+    event = np.zeros(off[sources.shape[0]], np.int8)
+    part = np.zeros((threads, 8), np.int64)  # per owner: exposures, newly exposed, newly interested (padded rows)
+    for t in prange(threads):
+        e, x, y = _evaluate_shares_owned(t, owner, off, event, sources, index, indptr, indices, w, arc0, price,
+                                         stream, channel, tag, day, key, activity, static, price_sens, price_off,
+                                         buy_factor, bought_nbrs, indeg_inv, neg_heard, bought, pending, fp, exposed,
+                                         interested, cand_day, cand_channel, cand_price, cand_ref, cand_tag, int_day)
+        part[t, 0] = e
+        part[t, 1] = x
+        part[t, 2] = y
+    for t in range(threads):
+        cnt[C_EXPOSURES] += part[t, 0]
+        cnt[C_NEW_EXPOSED] += part[t, 1]
+        cnt[C_NEW_INTERESTED] += part[t, 2]
+    for j in range(sources.shape[0]):
+        s = sources[j]
+        base = off[j] - indptr[s]
+        for e in range(indptr[s], indptr[s + 1]):
+            ev = event[base + e]
+            if ev == _CONVERTED:
+                cand_list[cnt[C_CAND]] = indices[e]
+                cnt[C_CAND] += 1
+            elif ev == _INTERESTED:
+                int_list[cnt[C_INTERESTED]] = indices[e]
+                cnt[C_INTERESTED] += 1
+
+
 @intrinsic
 def _atomic_add(typingctx, arr, idx, val):
     """``arr[idx] += val`` as one atomic read-modify-write (1-d integer ``arr``; integer additions commute, so
