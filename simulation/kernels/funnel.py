@@ -106,7 +106,7 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
     ratio = fp[FP_INTEREST_RATIO]
     fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
     for j in range(targets.shape[0]):
-        i = targets[j]
+        i = np.intp(np.uint32(targets[j]))  # a non-negative index: no wraparound test per array read
         if bought[i] or pending[i] >= 0 or cand_day[i] == day:
             continue
         act = activity[i]
@@ -162,7 +162,7 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
         s = np.int64(sources[j])
         k = np.int64(index[j])
         for e in range(indptr[s], indptr[s + 1]):
-            i = indices[e]
+            i = np.intp(np.uint32(indices[e]))  # a non-negative index: no wraparound test per array read
             if bought[i] or pending[i] >= 0 or cand_day[i] == day:
                 continue
             act = activity[i]
