@@ -29,8 +29,6 @@ def _both(rng, n, k, max_deg, arc0, price, rows_off, rows_f, day):
     sources = np.unique(rng.integers(0, n, k)).astype(np.int64)
     index = rng.integers(0, 5, len(sources)).astype(np.int64)
     _, state = _eval_case(rng, n, 0, rows_off, rows_f, day)
-    for name in ("cand_list", "int_list"):  # room for every person after the counts the lists start from
-        state[name] = np.concatenate([state[name], np.zeros(F.C_SIZE, np.int32)])
     heads, strength, arcs, idx, ref = F.share_arcs(sources, index, indptr, indices, w, arc0)
     inputs = (heads, strength, np.full(len(arcs), price), arcs, idx, ref)
     want = _run_eval(F.evaluate, inputs, state, F.CH_FRIEND, TRANSMIT, day)
