@@ -138,7 +138,7 @@ def _evaluate_owned(lo, hi, order, event, targets, strength, price, a, b, ref, s
     n_new_int = 0
     for k in range(lo, hi):
         j = order[k]
-        i = targets[j]
+        i = np.intp(np.uint32(targets[j]))  # a non-negative index: no wraparound test per array read
         if bought[i] or pending[i] >= 0 or cand_day[i] == day:
             continue
         act = activity[i]

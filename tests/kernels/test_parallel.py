@@ -51,10 +51,10 @@ def _eval_case(rng, n, m, rows_off, rows_f, day):
              "cand_day": np.where(rng.random(n) < 0.1, day, -1).astype(np.int64),
              "cand_channel": rng.integers(0, 6, n).astype(np.int8), "cand_price": rng.random(n),
              "cand_ref": rng.integers(-1, n, n).astype(np.int64), "cand_tag": np.zeros(n, np.int8),
-             "cand_list": np.zeros(n, np.int32),
+             "cand_list": np.zeros(n + F.C_SIZE, np.int32),  # room past the counts the lists start from
              "int_day": np.where(rng.random(n) < 0.1, day, -1).astype(np.int64),
-             "int_list": np.zeros(n, np.int32), "cnt": rng.integers(0, 5, F.C_SIZE).astype(np.int64)}
-    state["cand_list"][:] = rng.integers(0, n, n)  # the lists already hold earlier batches' entries
+             "int_list": np.zeros(n + F.C_SIZE, np.int32), "cnt": rng.integers(0, 5, F.C_SIZE).astype(np.int64)}
+    state["cand_list"][:n] = rng.integers(0, n, n)  # the lists already hold earlier batches' entries
     return inputs, state
 
 

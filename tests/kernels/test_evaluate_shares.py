@@ -1,0 +1,92 @@
+"""``funnel.evaluate_shares`` (friend shares evaluated from the graph) equals ``share_arcs`` then ``evaluate``.
+
+Hypothesis draws small random graphs, sharers and states (people already bought, pending,
+converted earlier today, offline, repeated heads) and both routes run on copies; every
+output array and counter must be equal, bit for bit.
+"""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulation.kernels import funnel as F
+from simulation.kernels.random import TRANSMIT
+
+from .test_parallel import KEY, SETTINGS, _assert_same, _eval_case, _run_eval
+
+
+def _graph(rng, n, max_deg):
+    deg = rng.integers(0, max_deg + 1, n)
+    indptr = np.concatenate([[0], np.cumsum(deg)]).astype(np.int64)
+    return indptr, rng.integers(0, n, indptr[-1]).astype(np.int32)
+
+
+def _both(rng, n, k, max_deg, arc0, price, rows_off, rows_f, day):
+    """The state after ``share_arcs`` + ``evaluate`` and after ``evaluate_shares`` of one random case."""
+    indptr, indices = _graph(rng, n, max_deg)
+    w = rng.random(len(indices))
+    sources = np.unique(rng.integers(0, n, k)).astype(np.int64)
+    index = rng.integers(0, 5, len(sources)).astype(np.int64)
+    _, state = _eval_case(rng, n, 0, rows_off, rows_f, day)
+    heads, strength, arcs, idx, ref = F.share_arcs(sources, index, indptr, indices, w, arc0)
+    inputs = (heads, strength, np.full(len(arcs), price), arcs, idx, ref)
+    want = _run_eval(F.evaluate, inputs, state, F.CH_FRIEND, TRANSMIT, day)
+    got = {key: v.copy() for key, v in state.items()}
+    F.evaluate_shares(sources, index, indptr, indices, w, arc0, price, TRANSMIT, F.CH_FRIEND, 2, day, KEY,
+                      *(got[key] for key in ("activity", "static", "price_sens", "price_off", "buy_factor",
+                                             "bought_nbrs", "indeg_inv", "neg_heard", "bought", "pending", "fp",
+                                             "exposed", "interested", "cand_day", "cand_channel", "cand_price",
+                                             "cand_ref", "cand_tag", "cand_list", "int_day", "int_list", "cnt")))
+    return want, got, state
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), n=st.sampled_from([5, 60, 3000]), k=st.integers(0, 80),
+       max_deg=st.integers(0, 12), arc0=st.sampled_from([0, 12345]), price=st.floats(0, 150),
+       rows_off=st.integers(0, 2), rows_f=st.integers(0, 2))
+def test_evaluate_shares_equals_share_arcs_then_evaluate(seed, n, k, max_deg, arc0, price, rows_off, rows_f):
+    want, got, _ = _both(np.random.default_rng(seed), n, k, max_deg, arc0, price, rows_off, rows_f, 7)
+    _assert_same(got, want)
+
+
+def test_evaluate_shares_converts_and_interests():
+    """Many sharers over a dense graph: both lists and every counter move (the comparison is not vacuous)."""
+    rng = np.random.default_rng(11)
+    want, got, before = _both(rng, 4000, 3000, 30, 500, 80.0, 1, 1, 5)
+    for c in (F.C_CAND, F.C_INTERESTED, F.C_EXPOSURES, F.C_NEW_EXPOSED, F.C_NEW_INTERESTED):
+        assert want["cnt"][c] > before["cnt"][c] + 20, c
+    _assert_same(got, want)
+
+
+def test_engine_shares_from_graph_equal_arc_table(monkeypatch):
+    """A whole run whose friend shares take ``evaluate_shares`` (the large-run threshold lowered, one thread) equals
+    the run through ``share_arcs`` + ``evaluate``: summary, every daily series, every record table."""
+    import numba
+
+    from benchmarks.bench_large import _same
+    from simulation.config.scenario import default_scenario
+    from simulation.engine import simulate
+    from simulation.kernels import parallel as P
+    from simulation.operations import all_on
+
+    sc = default_scenario({**all_on(), "days": 25, "graph": {"generator": "barabasi_albert", "n": 3000, "m": 4},
+                           "seeding.count": 30, "funnel.negative_spread": 0.5})
+    want = simulate(sc, 5)
+    monkeypatch.setattr(P, "MIN_PEOPLE", 0)
+    calls = {"n": 0}
+    fused = F.evaluate_shares
+
+    def counted(*args):
+        calls["n"] += 1
+        return fused(*args)
+
+    monkeypatch.setattr(F, "evaluate_shares", counted)
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        got = simulate(sc, 5)
+    finally:
+        numba.set_num_threads(before)
+    assert calls["n"] >= 10
+    assert _same(got, want)
