@@ -14,6 +14,8 @@ from simulation.kernels import funnel as F
 from simulation.kernels.random import CONTENT, SHARE
 from simulation.record_buffer import RecordBuffer
 
+from .day_cases import purchases
+
 KEY = np.uint64(20240601)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -66,14 +68,7 @@ def _old_book(s, buyers, channel, ref, plat, interested_today, cand_channel, can
 def test_book_buyers_equals_the_numpy_steps(seed, n, k, ki):
     rng = np.random.default_rng(seed)
     indptr, indices = _graph(rng, n)
-    buyers = rng.integers(0, n, k).astype(np.int64)  # repeats allowed
-    channel = rng.integers(0, 6, k).astype(np.int8)
-    # a friend share names a sharer (any person, with or without a root), others a KOL / group / nobody
-    ref = rng.integers(-1, n, k).astype(np.int64)
-    plat = rng.integers(0, 3, k).astype(np.int8)
-    interested_today = rng.permutation(n)[: min(ki, n)].astype(np.int64)
-    cand_channel = rng.integers(0, 6, n).astype(np.int8)
-    cand_ref = rng.integers(-1, n, n).astype(np.int64)
+    buyers, channel, ref, plat, interested_today, cand_channel, cand_ref = purchases(rng, n, k, ki)
     old, new = _state(rng, n), None
     new = {key: v.copy() for key, v in old.items()}
     mask, counts = _old_book(old, buyers, channel, ref, plat, interested_today, cand_channel, cand_ref, 7,

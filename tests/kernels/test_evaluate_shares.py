@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from simulation.kernels import funnel as F
 from simulation.kernels.random import TRANSMIT
 
+from .day_cases import count_calls, every_model_scenario
 from .test_parallel import KEY, SETTINGS, _assert_same, _eval_case, _run_eval
 
 
@@ -65,23 +66,13 @@ def test_engine_shares_from_graph_equal_arc_table(monkeypatch):
     import numba
 
     from benchmarks.bench_large import _same
-    from simulation.config.scenario import default_scenario
     from simulation.engine import simulate
     from simulation.kernels import parallel as P
-    from simulation.operations import all_on
 
-    sc = default_scenario({**all_on(), "days": 25, "graph": {"generator": "barabasi_albert", "n": 3000, "m": 4},
-                           "seeding.count": 30, "funnel.negative_spread": 0.5})
+    sc = every_model_scenario()
     want = simulate(sc, 5)
     monkeypatch.setattr(P, "MIN_PEOPLE", 0)
-    calls = {"n": 0}
-    fused = F.evaluate_shares
-
-    def counted(*args):
-        calls["n"] += 1
-        return fused(*args)
-
-    monkeypatch.setattr(F, "evaluate_shares", counted)
+    calls = count_calls(monkeypatch, F, "evaluate_shares")
     before = numba.get_num_threads()
     numba.set_num_threads(1)
     try:

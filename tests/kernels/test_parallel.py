@@ -16,6 +16,8 @@ from simulation.kernels import funnel as F
 from simulation.kernels import parallel as P
 from simulation.kernels.random import NEGATIVE
 
+from .day_cases import count_calls, every_model_scenario, purchases
+
 KEY = np.uint64(987654321)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 THREADS = [1, 2] if numba.config.NUMBA_NUM_THREADS >= 2 else [1]
@@ -160,13 +162,8 @@ def _threaded_always(monkeypatch):
 def test_book_and_settle_wrappers_equal_serial(seed, n, k, ki, spread):
     rng = np.random.default_rng(seed)
     indptr, indices = _graph(rng, n)
-    buyers = rng.integers(0, n, k).astype(np.int64)  # repeats: counted once in bought friends, spread twice
-    channel = rng.integers(0, 6, k).astype(np.int8)
-    ref = rng.integers(-1, n, k).astype(np.int64)
-    plat = rng.integers(0, 3, k).astype(np.int8)
-    interested_today = rng.permutation(n)[: min(ki, n)].astype(np.int64)
-    cand_channel = rng.integers(0, 6, n).astype(np.int8)
-    cand_ref = rng.integers(-1, n, n).astype(np.int64)
+    # repeated buyers: counted once in bought friends, spread twice
+    buyers, channel, ref, plat, interested_today, cand_channel, cand_ref = purchases(rng, n, k, ki)
     p_sat = rng.random(k)
     state = {"bought": rng.random(n) < 0.3, "bought_nbrs": rng.integers(0, 3, n).astype(np.int32),
              "root_channel": rng.integers(-1, 6, n).astype(np.int8), "root_kol": rng.integers(-1, 4, n),
@@ -197,22 +194,12 @@ def test_engine_threaded_equals_serial(monkeypatch):
     """A whole run (every model on, friend shares, bought friends, negative word of mouth) through the threaded
     kernels on 1 and 2 threads equals the serial run: summary, every daily series, every record table."""
     from simulation.engine import simulate
-    from simulation.operations import all_on
-    from simulation.config.scenario import default_scenario
 
-    sc = default_scenario({**all_on(), "days": 25, "graph": {"generator": "barabasi_albert", "n": 3000, "m": 4},
-                           "seeding.count": 30, "funnel.negative_spread": 0.5})
+    sc = every_model_scenario()
     want = simulate(sc, 11)
     monkeypatch.setattr(P, "THRESHOLD", 0)
     monkeypatch.setattr(P, "MIN_PEOPLE", 0)
-    calls = {"n": 0}
-    evaluate = P.evaluate
-
-    def counted(*args):
-        calls["n"] += 1
-        return evaluate(*args)
-
-    monkeypatch.setattr(P, "evaluate", counted)
+    calls = count_calls(monkeypatch, P, "evaluate")
     for t in THREADS:
         numba.set_num_threads(t)
         got = simulate(sc, 11)
