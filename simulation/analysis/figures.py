@@ -389,7 +389,8 @@ def _frontier_panel(ax, df, ycol, eff_col, confidence, label_max):
         ax.annotate(r["point_name"], (r["spend"], r[ycol]), fontsize=6.5,
                     xytext=(4, 4), textcoords="offset points")
     ax.axhline(0, color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("marketing spend per run (currency: incentives, KOL, partner and content fees, event set-up)")
+    # two lines: side by side, the two panels' one-line labels ran into each other
+    ax.set_xlabel("marketing spend per run (currency)\nincentives, KOL, partner and content fees, event set-up")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
 
