@@ -207,8 +207,9 @@ honours them; the runner dispatches there); every engine honours its ``launch_da
 Threads: with more than one Numba thread, a run of at least 10^5 people evaluates its large batches,
 builds its share and group-buy arcs and counts bought friends and negative messages on every thread
 (``simulation.kernels.parallel``). A run of at least 10^5 people on one platform evaluates the friend shares
-it does not split over threads straight from the graph (``funnel.evaluate_shares``) instead of writing their
-arc table first. Nothing above changes, and results are the same for any thread count and either route.
+straight from the graph (``funnel.evaluate_shares``; on several threads ``parallel.evaluate_shares``: each
+exposure's outcome decided on every thread, applied in batch order) instead of writing their arc table first.
+Nothing above changes, and results are the same for any thread count and either route.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -260,8 +261,8 @@ CH_ADS = CHANNELS.index("ads")
 class _Shares:
     """Phase 1a's friend shares on platform ``layer`` (``platforms.Layer``) as its ``sources`` (int64 sharers,
     increasing) and their share ``index``: the batch ``share_arcs`` would write, evaluated by
-    ``funnel.evaluate_shares`` without it (``Engine._shares_on``; at >= ``parallel.MIN_PEOPLE`` people only,
-    so the default run never compiles it)."""
+    ``funnel.evaluate_shares`` (or ``parallel.evaluate_shares``) without it (``Engine._shares_on``; at >=
+    ``parallel.MIN_PEOPLE`` people only, so the default run never compiles it)."""
 
     sources: np.ndarray
     index: np.ndarray
@@ -564,9 +565,15 @@ class Engine:
     def _evaluate(self, b: Batch | _Shares, day: int) -> None:
         if isinstance(b, _Shares):  # friend shares evaluated straight from the graph (one platform, large run)
             g = b.layer.graph
-            F.evaluate_shares(b.sources, b.index, g.indptr, g.indices, b.layer.w, b.layer.arc0, self.price_today,
-                              TRANSMIT, F.CH_FRIEND, F.TAG_PLAIN, day, self.key, *self._eval_args[0], self.exposed,
-                              self.interested, *self._eval_args[1])
+            # decided on every thread, applied in batch order, when there are many arcs (parallel.evaluate_shares)
+            args = (b.sources, b.index, g.indptr, g.indices, b.layer.w, b.layer.arc0, self.price_today, TRANSMIT,
+                    F.CH_FRIEND, F.TAG_PLAIN, day, self.key, *self._eval_args[0], self.exposed, self.interested,
+                    *self._eval_args[1])
+            threads = threaded.arc_threads(len(b.sources), g.indices, self.n)
+            if threads > 1:
+                threaded.evaluate_shares(*args, threads)
+            else:
+                F.evaluate_shares(*args)
             return
         if len(b.targets) == 0:
             return
@@ -631,8 +638,7 @@ class Engine:
 
     def _shares_on(self, la, day: int) -> list[Batch | _Shares]:
         """Phase 1a on platform ``la``: yesterday's sharers who are members (and share there) reach its arcs (a
-        large run on one platform, shares not split over threads: the sharers, evaluated from the graph without
-        an arc table)."""
+        large run on one platform: the sharers, evaluated from the graph without an arc table)."""
         s, k = self.sharers, self.sharer_k
         if la.member is not None:
             on = la.member[s]
@@ -643,10 +649,9 @@ class Engine:
         if not len(s):
             return []
         g = la.graph
-        threads = threaded.arc_threads(len(s), g.indices, self.n)
-        if threads == 1 and not self.several and self.n >= threaded.MIN_PEOPLE:
+        if not self.several and self.n >= threaded.MIN_PEOPLE:
             return [_Shares(s, k, la)]
-        arcs_of = threaded.share_arcs if threads > 1 else F.share_arcs
+        arcs_of = threaded.share_arcs if threaded.arc_threads(len(s), g.indices, self.n) > 1 else F.share_arcs
         heads, strength, arcs, index, ref = arcs_of(s, k, g.indptr, g.indices, la.w, la.arc0)
         return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index, ref,
                       platform=la.index)]

@@ -231,6 +231,25 @@ def _atomic_add(typingctx, arr, idx, val):
     return sig, codegen
 
 
+@intrinsic
+def _claim(typingctx, flags, idx):
+    """Set ``flags[idx]`` (1-d bool) by one atomic exchange; True iff this call changed it (it was False): of
+    several threads setting one flag, exactly one is told it did."""
+    if not (isinstance(flags, types.Array) and flags.dtype == types.boolean and flags.ndim == 1):
+        return None
+    sig = types.boolean(flags, idx)
+
+    def codegen(context, builder, signature, args):
+        arrty, _ = signature.args
+        ary = context.make_array(arrty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, arrty, ary, [args[1]])
+        byte = context.get_data_type(types.boolean)  # a bool array holds one byte per flag
+        old = builder.atomic_rmw("xchg", ptr, byte(1), "monotonic")
+        return builder.icmp_unsigned("==", old, byte(0))
+
+    return sig, codegen
+
+
 @njit(cache=True)
 def _arc_split(sources, indptr, parts):
     """Boundaries (int64, parts + 1) splitting ``sources`` into runs of about equal out-arc totals, and the
@@ -356,3 +375,132 @@ def group_invites(joiners, indptr, indices, pending, w):
     on = joiners[pending[joiners] >= 0]
     heads, strength, arcs, groups, _ = share_arcs(on, pending[on], indptr, indices, w, 0)
     return heads, strength, arcs, groups
+
+
+_ELIGIBLE = 1  # exposure code: its person was exposed (bought, pending, converted earlier today or offline: 0)
+_INTEREST = 2  # ... and the draw made them interested (not converted) for the first time today
+_CONVERT = 3  # ... and the draw converted them
+_LISTED = 4  # (applied) an _INTEREST exposure that listed its person in int_list
+_CONVERTED = 5  # (applied) a _CONVERT exposure that converted its person (cand_list)
+
+
+@njit(inline="always", cache=True)
+def _bit(bits, i):
+    """Whether bit i of the bitmap ``bits`` (uint8) is set."""
+    return (bits[i >> 3] >> (i & 7)) & 1 != 0
+
+
+@njit(inline="always", cache=True)
+def _set_bit(bits, i):
+    bits[i >> 3] |= np.uint8(1 << (i & 7))
+
+
+@njit(parallel=True, cache=True)
+def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, channel, tag, day, key,
+                    activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
+                    bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
+                    cand_ref, cand_tag, cand_list, int_day, int_list, cnt, threads):
+    """``funnel.evaluate_shares`` (its arguments, then the number of threads; the same effects, bit for bit, for
+    any ``threads``) on every thread.
+
+    Every draw is a function of its key and of the state before the batch, so each exposure's
+    outcome (not exposed, exposed, interested, converted) is decided on any thread (runs of
+    sources of about equal arc totals), and so are the ``exposed`` and ``interested`` marks (a
+    person's first exposure, and first interesting one, are always evaluated). What depends on
+    order is applied by the owner of each person (``_owners``), who walks the batch in order:
+    the first converting exposure wins, later exposures of that person are not evaluated (taken
+    off the count), the first interesting one is listed. ``cand_list`` and ``int_list`` are then
+    extended in batch order.
+    """
+    sp_w = fp[FP_SOCIAL_PROOF]
+    neg_f = fp[FP_NEG_FACTOR]
+    inv_ref = fp[FP_INV_REF_PRICE]
+    qf = fp[FP_QUALITY]
+    ratio = fp[FP_INTEREST_RATIO]
+    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    ks = sources.shape[0]
+    cut, off = _arc_split(sources, indptr, PARTS)
+    code = np.empty(off[ks], np.int8)
+    part = np.zeros((PARTS, 8), np.int64)  # per part: exposures, newly exposed, newly interested (padded rows)
+    for p in prange(PARTS):
+        n_exp = 0
+        n_new = 0
+        n_int = 0
+        for j in range(cut[p], cut[p + 1]):
+            s = np.int64(sources[j])
+            k = np.int64(index[j])
+            o = off[j] - indptr[s]
+            for e in range(indptr[s], indptr[s + 1]):
+                i = np.intp(np.uint32(indices[e]))  # a non-negative index: no wraparound test per array read
+                c = 0
+                if not (bought[i] or pending[i] >= 0 or cand_day[i] == day):
+                    act = activity[i]
+                    if act >= 1.0 or uniform(key, ONLINE, i, day) < act:
+                        n_exp += 1
+                        if not exposed[i] and _claim(exposed, i):
+                            n_new += 1
+                        P = F.chance(i, w[e], price, fdisc, static, price_sens, price_off, buy_factor, bought_nbrs,
+                                     indeg_inv, neg_heard, qf, sp_w, inv_ref, neg_f)
+                        u = uniform(key, stream, np.int64(arc0 + e), k)
+                        c = _ELIGIBLE
+                        if u < P or u < ratio * P:
+                            if not interested[i] and _claim(interested, i):
+                                n_int += 1
+                            if u < P:
+                                c = _CONVERT
+                            elif int_day[i] != day:  # (made interested by an earlier batch today: nothing more)
+                                c = _INTEREST
+                code[o + e] = c
+        part[p, 0] = n_exp
+        part[p, 1] = n_new
+        part[p, 2] = n_int
+    owner = _owners(bought.shape[0], threads)
+    conv = np.zeros((bought.shape[0] >> 3) + 1, np.uint8)  # converted by this batch (bitmaps: blocks of ids
+    listed = np.zeros((bought.shape[0] >> 3) + 1, np.uint8)  # of one owner never share a byte)
+    late = np.zeros((threads, 8), np.int64)  # per owner: exposures after their person's conversion (not evaluated)
+    for t in prange(threads):
+        skipped = 0
+        for j in range(ks):
+            s = np.int64(sources[j])
+            o = off[j] - indptr[s]
+            for e in range(indptr[s], indptr[s + 1]):
+                c = code[o + e]
+                if c == 0:
+                    continue
+                i = np.intp(np.uint32(indices[e]))
+                if owner[i >> OWNER_SHIFT] != t:
+                    continue
+                if _bit(conv, i):
+                    skipped += 1
+                elif c == _CONVERT:
+                    _set_bit(conv, i)
+                    cand_day[i] = day
+                    cand_channel[i] = channel
+                    cand_price[i] = price
+                    cand_ref[i] = s
+                    cand_tag[i] = tag
+                    code[o + e] = _CONVERTED
+                elif c == _INTEREST and not _bit(listed, i):
+                    _set_bit(listed, i)
+                    int_day[i] = day
+                    cand_channel[i] = channel
+                    cand_ref[i] = s
+                    code[o + e] = _LISTED
+        late[t, 0] = skipped
+    for t in range(threads):
+        cnt[C_EXPOSURES] -= late[t, 0]
+    for p in range(PARTS):
+        cnt[C_EXPOSURES] += part[p, 0]
+        cnt[C_NEW_EXPOSED] += part[p, 1]
+        cnt[C_NEW_INTERESTED] += part[p, 2]
+    for j in range(ks):
+        s = np.int64(sources[j])
+        o = off[j] - indptr[s]
+        for e in range(indptr[s], indptr[s + 1]):
+            c = code[o + e]
+            if c == _CONVERTED:
+                cand_list[cnt[C_CAND]] = indices[e]
+                cnt[C_CAND] += 1
+            elif c == _LISTED:
+                int_list[cnt[C_INTERESTED]] = indices[e]
+                cnt[C_INTERESTED] += 1

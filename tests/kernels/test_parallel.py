@@ -200,6 +200,7 @@ def test_engine_threaded_equals_serial(monkeypatch):
     monkeypatch.setattr(P, "THRESHOLD", 0)
     monkeypatch.setattr(P, "MIN_PEOPLE", 0)
     calls = count_calls(monkeypatch, P, "evaluate")
+    share_calls = count_calls(monkeypatch, P, "evaluate_shares")  # friend shares straight from the graph
     for t in THREADS:
         numba.set_num_threads(t)
         got = simulate(sc, 11)
@@ -212,6 +213,7 @@ def test_engine_threaded_equals_serial(monkeypatch):
             for col, v in cols.items():
                 np.testing.assert_array_equal(got.records[table][col], v, err_msg=f"{table}.{col}")
     assert calls["n"] > 0
+    assert share_calls["n"] > 0 or THREADS == [1]
     assert want.summary["purchases"] > 100
 
 
