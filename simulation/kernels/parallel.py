@@ -5,12 +5,16 @@ Every kernel here gives exactly what its serial counterpart gives (``simulation.
 (``uniform``), so only the order in which one person's own exposures are applied matters,
 and the lists the day keeps in batch order.
 
-* ``evaluate``: exposures are grouped by the *owner* of their person (person i belongs to
-  owner ``(i >> OWNER_SHIFT) % threads``: blocks of ids, so no two threads write one cache
-  line of a per-person array) by a counting sort that keeps batch order within each owner
-  (``by_owner``); each owner evaluates its exposures exactly as the serial kernel does and
-  marks those that converted or first made their person interested today; today's
-  converters and newly interested are then listed serially in batch order from the marks.
+* ``evaluate`` / ``evaluate_shares`` (a batch, or friend shares read straight from the graph):
+  every draw is a pure function of its key and of the state before the batch, so each
+  exposure's outcome (not exposed, exposed, interested, converted) is decided on any thread,
+  and so are the ``exposed`` / ``interested`` marks (set by an atomic exchange that says who set
+  them); what depends on order — a person converted by an earlier exposure of the batch
+  ignores the later ones, the first interesting exposure lists them — is applied by the
+  person's *owner* (person i belongs to owner ``(i >> OWNER_SHIFT) % threads``: blocks of ids,
+  so no two threads write one cache line of a per-person array), each owner walking the
+  batch in order; today's converters and newly interested are then listed serially in batch
+  order.
 * ``share_arcs`` / ``group_invites``: the arc table written by runs of sources of about equal
   arc totals, each at its own offsets.
 * ``add_over_arcs``: +1 to a per-person count over out-arcs (bought friends, negative word of
@@ -57,8 +61,6 @@ CHUNK = 16_384
 #: tasks of a parallel loop over arcs (runs of sources of about equal arc totals, dealt to the threads)
 PARTS = 64
 
-_CONVERTED = 1  # exposure j converted its person (cand_list, in batch order)
-_INTERESTED = 2  # exposure j first made its person interested today (int_list, in batch order)
 
 
 def threads_for(size: int, n: int) -> int:
@@ -88,89 +90,22 @@ def _owners(n, threads):
     return owner
 
 
-@njit(parallel=True, cache=True)
-def by_owner(people, n, threads):
-    """Positions 0..len(people)-1 grouped by the owner of ``people[j]``, in increasing order within each owner.
-
-    Returns (order int64, start int64 (threads + 1,)): owner t's positions are
-    ``order[start[t]:start[t + 1]]``. A two-pass counting sort over chunks of ``CHUNK`` positions.
-    """
-    m = people.shape[0]
-    owner = _owners(n, threads)
-    chunks = (m + CHUNK - 1) // CHUNK
-    count = np.zeros((chunks, threads), np.int64)
-    for c in prange(chunks):
-        for j in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
-            count[c, owner[people[j] >> OWNER_SHIFT]] += 1
-    start = np.empty(threads + 1, np.int64)
-    pos = np.empty((chunks, threads), np.int64)
-    total = 0
-    for t in range(threads):
-        start[t] = total
-        for c in range(chunks):
-            pos[c, t] = total
-            total += count[c, t]
-    start[threads] = total
-    order = np.empty(m, np.int64)
-    for c in prange(chunks):
-        for j in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
-            t = owner[people[j] >> OWNER_SHIFT]
-            order[pos[c, t]] = j
-            pos[c, t] += 1
-    return order, start
+_ELIGIBLE = 1  # exposure code: its person was exposed (bought, pending, converted earlier today or offline: 0)
+_INTEREST = 2  # ... and the draw made them interested (not converted) for the first time today
+_CONVERT = 3  # ... and the draw converted them
+_LISTED = 4  # (applied) an _INTEREST exposure that listed its person in int_list
+_CONVERTED = 5  # (applied) a _CONVERT exposure that converted its person (cand_list)
 
 
-@njit(cache=True)
-def _evaluate_owned(lo, hi, order, event, targets, strength, price, a, b, ref, stream, channel, tag, day, key,
-                    activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
-                    bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price, cand_ref, cand_tag,
-                    int_day):
-    """``funnel.evaluate``'s loop over exposures ``order[lo:hi]`` (in that order; one owner's people), marking
-    ``event[j]`` instead of appending to the lists. Returns (exposures evaluated, newly exposed, newly interested)."""
-    sp_w = fp[FP_SOCIAL_PROOF]
-    neg_f = fp[FP_NEG_FACTOR]
-    inv_ref = fp[FP_INV_REF_PRICE]
-    qf = fp[FP_QUALITY]
-    ratio = fp[FP_INTEREST_RATIO]
-    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
-    n_exp = 0
-    n_new_exp = 0
-    n_new_int = 0
-    for k in range(lo, hi):
-        j = order[k]
-        i = np.intp(np.uint32(targets[j]))  # a non-negative index: no wraparound test per array read
-        if bought[i] or pending[i] >= 0 or cand_day[i] == day:
-            continue
-        act = activity[i]
-        if act < 1.0 and uniform(key, ONLINE, i, day) >= act:
-            continue
-        n_exp += 1
-        if not exposed[i]:
-            exposed[i] = True
-            n_new_exp += 1
-        P = F.chance(i, strength[j], price[j], fdisc, static, price_sens, price_off, buy_factor, bought_nbrs,
-                     indeg_inv, neg_heard, qf, sp_w, inv_ref, neg_f)
-        u = uniform(key, stream, a[j], b[j])
-        if u < P:
-            cand_day[i] = day
-            cand_channel[i] = channel
-            cand_price[i] = price[j]
-            cand_ref[i] = ref[j]
-            cand_tag[i] = tag
-            event[j] = _CONVERTED
-            if not interested[i]:
-                interested[i] = True
-                n_new_int += 1
-        elif u < ratio * P:
-            if not interested[i]:
-                interested[i] = True
-                n_new_int += 1
-            if int_day[i] != day:
-                int_day[i] = day
-                event[j] = _INTERESTED
-                cand_channel[i] = channel
-                cand_ref[i] = ref[j]
-    return n_exp, n_new_exp, n_new_int
+@njit(inline="always", cache=True)
+def _bit(bits, i):
+    """Whether bit i of the bitmap ``bits`` (uint8) is set."""
+    return (bits[i >> 3] >> (i & 7)) & 1 != 0
+
+
+@njit(inline="always", cache=True)
+def _set_bit(bits, i):
+    bits[i >> 3] |= np.uint8(1 << (i & 7))
 
 
 @njit(parallel=True, cache=True)
@@ -178,38 +113,99 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
              activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
              bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
              cand_ref, cand_tag, cand_list, int_day, int_list, cnt, threads):
-    """``funnel.evaluate`` split over ``threads`` owners (its arguments, then the number of threads; the same
-    results and effects, bit for bit, for any ``threads``).
-
-    The exposures are grouped by the owner of their person (``by_owner``); each owner
-    evaluates its exposures in batch order, marking the exposures that converted or first
-    made their person interested today; ``cand_list`` and ``int_list`` are then extended in
-    batch order from those marks, and the counters summed.
-    """
+    """``funnel.evaluate`` on every thread (its arguments, then the number of threads; the same results and
+    effects, bit for bit, for any ``threads``): as ``evaluate_shares``, each exposure's outcome decided on any
+    thread (chunks of ``CHUNK`` exposures), the order-dependent effects applied by each person's owner walking
+    the batch in order, the lists extended in batch order."""
+    sp_w = fp[FP_SOCIAL_PROOF]
+    neg_f = fp[FP_NEG_FACTOR]
+    inv_ref = fp[FP_INV_REF_PRICE]
+    qf = fp[FP_QUALITY]
+    ratio = fp[FP_INTEREST_RATIO]
+    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
     m = targets.shape[0]
-    order, start = by_owner(targets, bought.shape[0], threads)
-    event = np.zeros(m, np.int8)
-    part = np.zeros((threads, 8), np.int64)  # per owner: exposures, newly exposed, newly interested (padded rows)
+    chunks = (m + CHUNK - 1) // CHUNK
+    code = np.empty(m, np.int8)
+    part = np.zeros((chunks, 8), np.int64)  # per chunk: exposures, newly exposed, newly interested (padded rows)
+    for q in prange(chunks):
+        n_exp = 0
+        n_new = 0
+        n_int = 0
+        for j in range(q * CHUNK, min(m, (q + 1) * CHUNK)):
+            i = np.intp(np.uint32(targets[j]))  # a non-negative index: no wraparound test per array read
+            c = 0
+            if not (bought[i] or pending[i] >= 0 or cand_day[i] == day):
+                act = activity[i]
+                if act >= 1.0 or uniform(key, ONLINE, i, day) < act:
+                    n_exp += 1
+                    if not exposed[i] and _claim(exposed, i):
+                        n_new += 1
+                    P = F.chance(i, strength[j], price[j], fdisc, static, price_sens, price_off, buy_factor,
+                                 bought_nbrs, indeg_inv, neg_heard, qf, sp_w, inv_ref, neg_f)
+                    u = uniform(key, stream, a[j], b[j])
+                    c = _ELIGIBLE
+                    if u < P or u < ratio * P:
+                        if not interested[i] and _claim(interested, i):
+                            n_int += 1
+                        if u < P:
+                            c = _CONVERT
+                        elif int_day[i] != day:  # (made interested by an earlier batch today: nothing more)
+                            c = _INTEREST
+            code[j] = c
+        part[q, 0] = n_exp
+        part[q, 1] = n_new
+        part[q, 2] = n_int
+    owner = _owners(bought.shape[0], threads)
+    conv = np.zeros((bought.shape[0] >> 3) + 1, np.uint8)
+    listed = np.zeros((bought.shape[0] >> 3) + 1, np.uint8)
+    late = np.zeros((threads, 8), np.int64)
     for t in prange(threads):
-        e, x, y = _evaluate_owned(start[t], start[t + 1], order, event, targets, strength, price, a, b, ref, stream,
-                                  channel, tag, day, key, activity, static, price_sens, price_off, buy_factor,
-                                  bought_nbrs, indeg_inv, neg_heard, bought, pending, fp, exposed, interested,
-                                  cand_day, cand_channel, cand_price, cand_ref, cand_tag, int_day)
-        part[t, 0] = e
-        part[t, 1] = x
-        part[t, 2] = y
-    for t in range(threads):
-        cnt[C_EXPOSURES] += part[t, 0]
-        cnt[C_NEW_EXPOSED] += part[t, 1]
-        cnt[C_NEW_INTERESTED] += part[t, 2]
+        skipped = 0
+        for j in range(m):
+            c = code[j]
+            if c == 0:
+                continue
+            i = np.intp(np.uint32(targets[j]))
+            if owner[i >> OWNER_SHIFT] != t:
+                continue
+            if _bit(conv, i):
+                skipped += 1
+            elif c == _CONVERT:
+                _set_bit(conv, i)
+                cand_day[i] = day
+                cand_channel[i] = channel
+                cand_price[i] = price[j]
+                cand_ref[i] = ref[j]
+                cand_tag[i] = tag
+                code[j] = _CONVERTED
+            elif c == _INTEREST and not _bit(listed, i):
+                _set_bit(listed, i)
+                int_day[i] = day
+                cand_channel[i] = channel
+                cand_ref[i] = ref[j]
+                code[j] = _LISTED
+        late[t, 0] = skipped
+    _count(cnt, part, late)
     for j in range(m):
-        e = event[j]
-        if e == _CONVERTED:
+        c = code[j]
+        if c == _CONVERTED:
             cand_list[cnt[C_CAND]] = targets[j]
             cnt[C_CAND] += 1
-        elif e == _INTERESTED:
+        elif c == _LISTED:
             int_list[cnt[C_INTERESTED]] = targets[j]
             cnt[C_INTERESTED] += 1
+
+
+@njit(inline="always", cache=True)
+def _count(cnt, part, late):
+    """Add the decided exposures, newly exposed and newly interested (``part`` rows) less the exposures not
+    evaluated (``late`` rows) to the day's counters."""
+    for r in range(part.shape[0]):
+        cnt[C_EXPOSURES] += part[r, 0]
+        cnt[C_NEW_EXPOSED] += part[r, 1]
+        cnt[C_NEW_INTERESTED] += part[r, 2]
+    for r in range(late.shape[0]):
+        cnt[C_EXPOSURES] -= late[r, 0]
 
 
 @intrinsic
@@ -377,24 +373,6 @@ def group_invites(joiners, indptr, indices, pending, w):
     return heads, strength, arcs, groups
 
 
-_ELIGIBLE = 1  # exposure code: its person was exposed (bought, pending, converted earlier today or offline: 0)
-_INTEREST = 2  # ... and the draw made them interested (not converted) for the first time today
-_CONVERT = 3  # ... and the draw converted them
-_LISTED = 4  # (applied) an _INTEREST exposure that listed its person in int_list
-_CONVERTED = 5  # (applied) a _CONVERT exposure that converted its person (cand_list)
-
-
-@njit(inline="always", cache=True)
-def _bit(bits, i):
-    """Whether bit i of the bitmap ``bits`` (uint8) is set."""
-    return (bits[i >> 3] >> (i & 7)) & 1 != 0
-
-
-@njit(inline="always", cache=True)
-def _set_bit(bits, i):
-    bits[i >> 3] |= np.uint8(1 << (i & 7))
-
-
 @njit(parallel=True, cache=True)
 def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, channel, tag, day, key,
                     activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
@@ -487,12 +465,7 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
                     cand_ref[i] = s
                     code[o + e] = _LISTED
         late[t, 0] = skipped
-    for t in range(threads):
-        cnt[C_EXPOSURES] -= late[t, 0]
-    for p in range(PARTS):
-        cnt[C_EXPOSURES] += part[p, 0]
-        cnt[C_NEW_EXPOSED] += part[p, 1]
-        cnt[C_NEW_INTERESTED] += part[p, 2]
+    _count(cnt, part, late)
     for j in range(ks):
         s = np.int64(sources[j])
         o = off[j] - indptr[s]
