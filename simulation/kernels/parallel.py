@@ -95,6 +95,7 @@ _INTEREST = 2  # ... and the draw made them interested (not converted) for the f
 _CONVERT = 3  # ... and the draw converted them
 _LISTED = 4  # (applied) an _INTEREST exposure that listed its person in int_list
 _CONVERTED = 5  # (applied) a _CONVERT exposure that converted its person (cand_list)
+_LATE = 6  # (applied) an exposure after its person's conversion by the batch: not evaluated (not counted)
 
 
 @njit(inline="always", cache=True)
@@ -106,6 +107,31 @@ def _bit(bits, i):
 @njit(inline="always", cache=True)
 def _set_bit(bits, i):
     bits[i >> 3] |= np.uint8(1 << (i & 7))
+
+
+@njit(inline="always", cache=True)
+def _apply(c, i, price, ref, day, channel, tag, conv, listed, cand_day, cand_channel, cand_price, cand_ref, cand_tag,
+           int_day):
+    """Apply decided exposure code ``c`` (> 0) of person i (price, ref: the exposure's) in batch order, on i's
+    owner; ``conv`` / ``listed`` are bitmaps of the people converted / listed by earlier exposures of the batch.
+    Returns the exposure's code: ``_LATE`` (i converted earlier: not evaluated), ``_CONVERTED``, ``_LISTED`` or c."""
+    if _bit(conv, i):
+        return _LATE
+    if c == _CONVERT:
+        _set_bit(conv, i)
+        cand_day[i] = day
+        cand_channel[i] = channel
+        cand_price[i] = price
+        cand_ref[i] = ref
+        cand_tag[i] = tag
+        return _CONVERTED
+    if c == _INTEREST and not _bit(listed, i):
+        _set_bit(listed, i)
+        int_day[i] = day
+        cand_channel[i] = channel
+        cand_ref[i] = ref
+        return _LISTED
+    return c
 
 
 @njit(parallel=True, cache=True)
@@ -168,22 +194,10 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
             i = np.intp(np.uint32(targets[j]))
             if owner[i >> OWNER_SHIFT] != t:
                 continue
-            if _bit(conv, i):
-                skipped += 1
-            elif c == _CONVERT:
-                _set_bit(conv, i)
-                cand_day[i] = day
-                cand_channel[i] = channel
-                cand_price[i] = price[j]
-                cand_ref[i] = ref[j]
-                cand_tag[i] = tag
-                code[j] = _CONVERTED
-            elif c == _INTEREST and not _bit(listed, i):
-                _set_bit(listed, i)
-                int_day[i] = day
-                cand_channel[i] = channel
-                cand_ref[i] = ref[j]
-                code[j] = _LISTED
+            c = _apply(c, i, price[j], ref[j], day, channel, tag, conv, listed, cand_day, cand_channel, cand_price,
+                       cand_ref, cand_tag, int_day)
+            code[j] = c
+            skipped += c == _LATE
         late[t, 0] = skipped
     _count(cnt, part, late)
     for j in range(m):
@@ -400,6 +414,8 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
     cut, off = _arc_split(sources, indptr, PARTS)
     code = np.empty(off[ks], np.int8)
     part = np.zeros((PARTS, 8), np.int64)  # per part: exposures, newly exposed, newly interested (padded rows)
+    # evaluate's decision written out again over the graph's arcs (see funnel.evaluate_shares: an inlined helper
+    # for the whole rule measured slower in this loop)
     for p in prange(PARTS):
         n_exp = 0
         n_new = 0
@@ -448,22 +464,10 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
                 i = np.intp(np.uint32(indices[e]))
                 if owner[i >> OWNER_SHIFT] != t:
                     continue
-                if _bit(conv, i):
-                    skipped += 1
-                elif c == _CONVERT:
-                    _set_bit(conv, i)
-                    cand_day[i] = day
-                    cand_channel[i] = channel
-                    cand_price[i] = price
-                    cand_ref[i] = s
-                    cand_tag[i] = tag
-                    code[o + e] = _CONVERTED
-                elif c == _INTEREST and not _bit(listed, i):
-                    _set_bit(listed, i)
-                    int_day[i] = day
-                    cand_channel[i] = channel
-                    cand_ref[i] = s
-                    code[o + e] = _LISTED
+                c = _apply(c, i, price, s, day, channel, tag, conv, listed, cand_day, cand_channel, cand_price,
+                           cand_ref, cand_tag, int_day)
+                code[o + e] = c
+                skipped += c == _LATE
         late[t, 0] = skipped
     _count(cnt, part, late)
     for j in range(ks):
