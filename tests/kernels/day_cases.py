@@ -41,3 +41,22 @@ def count_calls(monkeypatch, module, name: str) -> dict[str, int]:
 
     monkeypatch.setattr(module, name, counted)
     return calls
+
+
+def threaded_cases() -> dict:
+    """Whole runs the threaded kernels must reproduce (name -> scenario): every model on; the same with persistent
+    word of mouth and interested people sharing (sharers on several days, many interested exposures); and three
+    declared platforms (``experiments/channel_mix.toml``'s first point, 25 days: batches per platform)."""
+    from pathlib import Path
+
+    from simulation.config.experiment import load_experiment
+    from simulation.config.scenario import apply_overrides, load_scenario
+
+    every = every_model_scenario()
+    talk = apply_overrides(every.model_dump(mode="json"), {"funnel.wom_days": 3, "funnel.wom_decay": 0.3,
+                                                          "funnel.interested_share_rate": 0.5,
+                                                          "funnel.interest_ratio": 4.0})
+    exp = load_experiment(Path(__file__).resolve().parents[2] / "experiments" / "channel_mix.toml",
+                          check_memory=False)
+    platforms = apply_overrides(exp.scenarios[0], {"days": 25})
+    return {"every_model": every, "talk_and_interest": load_scenario(talk), "platforms": load_scenario(platforms)}
