@@ -410,6 +410,8 @@ class Engine:
         self.first_platform = np.full(n, -1, np.int8)
         self.ads_spent = np.zeros(len(self.layers))
         self.cnt = np.zeros(F.C_SIZE, np.int64)
+        # below ``parallel.MIN_PEOPLE`` every threaded wrapper calls the serial kernel: call it directly
+        self._serial = n < threaded.MIN_PEOPLE
         self.fp = np.zeros(F.FP_SIZE)
         self.fp[F.FP_SOCIAL_PROOF] = fn.social_proof_weight
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
@@ -424,7 +426,8 @@ class Engine:
         self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
                                            pop)
-        self._purchases = RecordBuffer(PURCHASE_COLUMNS)
+        # "kol" is a function of channel and ref: derived when the table is read (``result``), not booked each day
+        self._purchases = RecordBuffer({k: t for k, t in PURCHASE_COLUMNS.items() if k != "kol"})
         self._payments = RecordBuffer(PAYMENT_COLUMNS)
         # the per-group daily series as (groups, days + 1) blocks per readout axis (``simulation.segments``)
         self._group_blocks = segments.bind_blocks(self.daily, pop)
@@ -562,6 +565,11 @@ class Engine:
         self.p_satisfied = fn.quality_share * self.quality + (1 - fn.quality_share) * self.service
 
     def _evaluate(self, b: Batch | _Shares, day: int) -> None:
+        if self._serial and not self.several:  # a small one-platform run: one kernel call, arguments gathered once
+            if len(b.targets):
+                F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
+                           *self._eval_flat)
+            return
         if isinstance(b, _Shares):  # friend shares evaluated straight from the graph (one platform, large run)
             g = b.layer.graph
             F.evaluate_shares(b.sources, b.index, g.indptr, g.indices, b.layer.w, b.layer.arc0, self.price_today,
@@ -643,6 +651,10 @@ class Engine:
         if not len(s):
             return []
         g = la.graph
+        if self._serial:
+            heads, strength, arcs, index, ref = F.share_arcs(s, k, g.indptr, g.indices, la.w, la.arc0)
+            return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index,
+                          ref, platform=la.index)]
         threads = threaded.arc_threads(len(s), g.indices, self.n)
         if threads == 1 and not self.several and self.n >= threaded.MIN_PEOPLE:
             return [_Shares(s, k, la)]
@@ -704,6 +716,7 @@ class Engine:
                             self.bought_nbrs, self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp),
                            (self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag,
                             self.cand_list, self.int_day, self.int_list, self.cnt))
+        self._eval_flat = self._eval_args[0] + (self.exposed, self.interested) + self._eval_args[1]
         for b in self._builtin_exposures(day):
             self._evaluate(b, day)
         for op in self.hooked["exposures"]:
@@ -784,10 +797,11 @@ class Engine:
         ref = p["ref"].astype(np.int64)
         is_new = np.empty(k, bool)
         counts = self._book_counts
-        threaded.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
-                             g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
-                             self.first_day, self.first_channel, self.first_kol, self.first_platform,
-                             self.purchase_day, self.exposed, self.interested, is_new, counts)
+        kernels = F if self._serial else threaded
+        kernels.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+                            g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
+                            self.first_day, self.first_channel, self.first_kol, self.first_platform,
+                            self.purchase_day, self.exposed, self.interested, is_new, counts)
         self.marked["bought"] += int(counts[0])
         self.marked["exposed"] += int(counts[1])
         self.marked["interested"] += int(counts[2])
@@ -800,7 +814,7 @@ class Engine:
                 self.exposed_on[plat, buyers] = True
                 self.interested_on[plat, buyers] = True
             self._purchases.append(k, day=day, buyer=buyers, channel=channel, price=p["price"],
-                                   discount=p["discount"], ref=ref, kol=np.where(channel == F.CH_KOL, ref, -1),
+                                   discount=p["discount"], ref=ref,
                                    root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
                                    platform=plat)
             # 3. satisfaction: known before the buyer decides what to say
@@ -808,10 +822,10 @@ class Engine:
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
-            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count,
-                                                      self.satisfied, self.negative, self.pool, self.pool_where,
-                                                      self.pool_size, g.indptr, g.indices,
-                                                      sc.funnel.negative_spread, self.neg_heard, sat)
+            self.pool_size, unhappy = kernels.settle(buyers, p_sat, self.key, day, self.purchase_count,
+                                                     self.satisfied, self.negative, self.pool, self.pool_where,
+                                                     self.pool_size, g.indptr, g.indices,
+                                                     sc.funnel.negative_spread, self.neg_heard, sat)
         else:
             sat = np.empty(0, bool)  # writable, as every array handed to a kernel (a read-only one is another type)
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
@@ -903,7 +917,9 @@ class Engine:
 
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
-        records = {"purchases": self._purchases.table(), "payments": self._payments.table()}
+        bought = self._purchases.table()
+        bought["kol"] = np.where(bought["channel"] == F.CH_KOL, bought["ref"], -1)
+        records = {"purchases": {k: bought[k] for k in PURCHASE_COLUMNS}, "payments": self._payments.table()}
         for name, cls in REGISTRY.items():
             op = self.op(name)
             records.update(op.records() if op is not None else cls.empty_records())
@@ -937,7 +953,7 @@ _NO_PURCHASES: Purchases = {"buyer": _read_only(np.empty(0, np.int64)), "channel
 
 
 def _concat(a: Purchases, b: Purchases) -> Purchases:
-    return {k: np.concatenate([a[k], b[k].astype(a[k].dtype)]) for k in a}
+    return {k: np.concatenate([a[k], b[k].astype(a[k].dtype, copy=False)]) for k in a}
 
 
 def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,
