@@ -808,15 +808,14 @@ class Engine:
         n_new = int(np.count_nonzero(is_new))
         unhappy = 0
         sharers = np.empty(0, np.int64)
-        mult = self.share_mult * self.novelty(day)
+        mult = self.share_mult * self.novelty(day) if self.scenario.product.novelty else self.share_mult  # x 1.0
         if k:
             if self.several:
                 self.exposed_on[plat, buyers] = True
                 self.interested_on[plat, buyers] = True
-            self._purchases.append(k, day=day, buyer=buyers, channel=channel, price=p["price"],
-                                   discount=p["discount"], ref=ref,
-                                   root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
-                                   platform=plat)
+            # day, buyer, channel, price, discount, ref, root_channel, root_kol, platform (the buffer's columns)
+            self._purchases.append_columns(k, day, buyers, channel, p["price"], p["discount"], ref,
+                                           self.root_channel[buyers], self.root_kol[buyers], plat)
             # 3. satisfaction: known before the buyer decides what to say
             p_sat = filled(k, self.p_satisfied)
             for op in self.hooked["satisfaction"]:
@@ -878,6 +877,8 @@ class Engine:
 
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
+        if not self.kols.count:  # no KOL: no purchase is credited to one
+            return
         mine = p["channel"] == F.CH_KOL
         if not mine.any():  # most days: no purchase through a KOL post
             return

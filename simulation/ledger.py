@@ -114,17 +114,18 @@ def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchas
     """
     if spend_rows is None:
         spend_rows = [daily[k] for k in SPEND_SERIES]
-    # subtracting a 0.0 return line leaves every value as it was without returns
-    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"][day]
+    # in Python floats (the same IEEE doubles as numpy's scalars, without their call costs); subtracting a 0.0
+    # return line leaves every value as it was without returns
+    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"].item(day)
     daily["revenue"][day] = revenue
     daily["discount_cost"][day] = float(np.add.reduce(discount)) if purchases else 0.0
-    cogs = daily["cogs"]
-    cogs[day] = unit_cost * purchases - daily["cogs_recovered"][day]
+    cogs = unit_cost * purchases - daily["cogs_recovered"].item(day)
+    daily["cogs"][day] = cogs
     spend = 0  # summed in SPEND_SERIES order, from 0, as ``sum`` does
     for row in spend_rows:
-        spend = spend + row[day]
+        spend = spend + row.item(day)
     daily["spend"][day] = spend
-    daily["profit"][day] = daily["revenue"][day] - cogs[day] - daily["spend"][day]
+    daily["profit"][day] = revenue - cogs - spend
 
 
 def ratio(num: float, den: float) -> float:

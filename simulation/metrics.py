@@ -142,7 +142,7 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int, is
                       eng.spend_rows)
     d["negative_wom"][day] = unhappy
     if k > 8:  # the attribution series are 0 on a day without purchases already
-        counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
+        counts = np.bincount(purchases["channel"], minlength=len(CHANNELS))  # int8 ids: bincount casts them itself
         for c in np.flatnonzero(counts):  # the others stay 0
             d[_ATTR_SERIES[c]][day] = counts[c]
     elif k:  # a few purchases: counted one by one (whole numbers, exact in either order)
