@@ -412,6 +412,7 @@ class Engine:
         self.cnt = np.zeros(F.C_SIZE, np.int64)
         # below ``parallel.MIN_PEOPLE`` every threaded wrapper calls the serial kernel: call it directly
         self._serial = n < threaded.MIN_PEOPLE
+        self._kol_slots: np.ndarray | None = None  # 0 .. follower slots - 1 (made on the first KOL post)
         self.fp = np.zeros(F.FP_SIZE)
         self.fp[F.FP_SOCIAL_PROOF] = fn.social_proof_weight
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
@@ -607,28 +608,31 @@ class Engine:
                 out.extend(self._shares_on(la, day))
         k, kols = sc.kol, self.kols
         if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
-            slots = np.arange(len(kols.followers), dtype=np.int64)
-            slots = F.keep_below(slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
+            if self._kol_slots is None:  # every follower slot (read only: keep_below returns the kept ones)
+                self._kol_slots = np.arange(len(kols.followers), dtype=np.int64)
+            slots = F.keep_below(self._kol_slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
             if self.kol_mask is not None:
                 slots = slots[self.kol_mask[kols.followers[slots]]]
+            kol_of = self.kol_of_slot[slots]
+            counts = np.bincount(kol_of, minlength=kols.count)  # followers reached per KOL
             if k.target.cost_per_exposure > 0 and len(slots):
-                per_kol = np.bincount(self.kol_of_slot[slots], minlength=kols.count) * k.target.cost_per_exposure
+                per_kol = counts * k.target.cost_per_exposure
                 self.pay(day, "kol_target", np.flatnonzero(per_kol), per_kol[per_kol > 0])
                 self.kol_stats["fees"] += per_kol
-            reached = np.bincount(self.kol_of_slot[slots], minlength=kols.count).astype(np.float64)
-            who = np.arange(kols.count)
+            reached = counts.astype(np.float64)
             flat, cpm = kols.terms["fee_per_post"], kols.terms["cpm"] * reached / 1000.0
-            if (flat > 0).any():
-                self.pay(day, "kol_fee", who[flat > 0], flat[flat > 0])
-            if (cpm > 0).any():
-                self.pay(day, "kol_cpm", who[cpm > 0], cpm[cpm > 0])
+            paid = flat > 0
+            if paid.any():
+                self.pay(day, "kol_fee", np.flatnonzero(paid), flat[paid])
+            paid = cpm > 0
+            if paid.any():
+                self.pay(day, "kol_cpm", np.flatnonzero(paid), cpm[paid])
             self.kol_stats["posts"] += 1
             self.kol_stats["reached"] += reached
             self.kol_stats["fees"] += flat + cpm
             out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
                              filled(len(slots), self.price_today), slots,
-                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
-                             platform=self.kol_platform))
+                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), kol_of, platform=self.kol_platform))
         for la in self.layers:
             if la.feed_rate > 0:
                 out.append(self._feed_on(la, day))
