@@ -442,6 +442,9 @@ class Engine:
         self.hooked = {h: [op for op in self.ops if overrides(op, h, Operation)] for h in HOOKS}
         self.fp[F.FP_FRIEND_DISCOUNT] = sum(op.friend_discount() for op in self.ops)
         self.share_mult = float(np.prod([op.share_multiplier() for op in self.ops])) if self.ops else 1.0
+        # phase 4 in one kernel call in a run with models and in the paired run of one (whose kernel the run with
+        # models has loaded already); a run without either (the default run) keeps the numpy steps (``_book``)
+        self._fused_sharers = bool(self.ops) or (like is not None and bool(like.ops))
         # per-person evaluation terms: one row per model that asks (no row, no work in the kernel)
         self.price_off = np.zeros((len(self.hooked["price_reduction"]), n))
         self.buy_factor = np.ones((len(self.hooked["purchase_factor"]), n))
@@ -834,10 +837,10 @@ class Engine:
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
         # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        # one kernel call where no model scales a person's share propensity; a run without models (the default
-        # run, a paired counterfactual) keeps the numpy steps, so its cold start compiles no kernel more
+        # one kernel call where no model scales a person's share propensity; a run without models that is not
+        # the paired run of one (the default run) keeps the numpy steps, so its cold start compiles no kernel more
         # (identical results either way)
-        if self.ops and not self.hooked["share_factor"]:
+        if self._fused_sharers and not self.hooked["share_factor"]:
             sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
                                     self.pending, rate, self.key, day)
         else:
