@@ -729,11 +729,12 @@ class Engine:
         for op in self.hooked["exposures"]:
             for b in op.exposures(day):
                 self._evaluate(b, day)
+        cnt = self.cnt.tolist()  # the day's counters as Python ints (the later phases only read them)
         if not self.several:  # the kernel set the population's marks itself (else _evaluate counted them)
-            self.marked["exposed"] += int(self.cnt[F.C_NEW_EXPOSED])
-            self.marked["interested"] += int(self.cnt[F.C_NEW_INTERESTED])
+            self.marked["exposed"] += cnt[F.C_NEW_EXPOSED]
+            self.marked["interested"] += cnt[F.C_NEW_INTERESTED]
         # 2. purchase
-        c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
+        c = self.cand_list[: cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
         if sc.product.repeat_rate > 0 and self.pool_size:  # an empty pool draws nothing
@@ -744,7 +745,7 @@ class Engine:
             p = op.route(day, p)
         if day == self.launch:
             p = _concat(self._seed_purchases(), p)
-        interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
+        interested_today = self.int_list[: cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
 
     def _repeats(self, day: int) -> Purchases:
@@ -762,7 +763,8 @@ class Engine:
         pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
         if not len(pos):
             return _NO_PURCHASES  # no candidate: nothing to thin or draw
-        pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
+        pool = self.pool[pos].astype(np.int64)  # positions < pool_size
+        pool.sort()  # in place (np.sort's copy and Python layer are not needed)
         keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
             p = np.full(len(pool), rate)
@@ -809,9 +811,10 @@ class Engine:
                             g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
                             self.first_day, self.first_channel, self.first_kol, self.first_platform,
                             self.purchase_day, self.exposed, self.interested, is_new, counts)
-        self.marked["bought"] += int(counts[0])
-        self.marked["exposed"] += int(counts[1])
-        self.marked["interested"] += int(counts[2])
+        new_bought, new_exposed, new_interested = counts.tolist()
+        self.marked["bought"] += new_bought
+        self.marked["exposed"] += new_exposed
+        self.marked["interested"] += new_interested
         n_new = int(np.count_nonzero(is_new))
         unhappy = 0
         sharers = np.empty(0, np.int64)
