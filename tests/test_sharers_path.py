@@ -45,3 +45,31 @@ def test_both_paths_give_the_same_run(monkeypatch):
         np.testing.assert_array_equal(a.daily[k], b.daily[k])
     for k in a.records["purchases"]:
         np.testing.assert_array_equal(a.records["purchases"][k], b.records["purchases"][k])
+
+
+def test_the_paired_run_of_a_run_with_models_takes_the_fused_path_with_the_same_result(monkeypatch):
+    from simulation import counterfactual as cf
+
+    sc = default_scenario({"graph.n": 600, "days": 25, "operations.event.enabled": True,
+                           "funnel.interested_share_rate": 0.5})
+    run = Engine(sc, 5)
+    run.run()
+    organic = cf.organic(sc)
+    fused = Engine(organic, 5, graph=run.graph, like=run)
+    assert not fused.ops and fused._fused_sharers  # no models of its own, the fused path for its pair's sake
+    steps = Engine(organic, 5, graph=run.graph, like=run)
+    steps._fused_sharers = False
+    calls = []
+    monkeypatch.setattr(F, "day_sharers", lambda *a, _f=F.day_sharers: calls.append(1) or _f(*a))
+    fused.run()
+    assert calls  # it called the fused kernel
+    calls.clear()
+    steps.run()
+    assert not calls
+    a, b = fused.result(), steps.result()
+    assert a.summary["sharers"] > 20
+    for k in a.daily:
+        np.testing.assert_array_equal(a.daily[k], b.daily[k])
+    for k in a.records["purchases"]:
+        np.testing.assert_array_equal(a.records["purchases"][k], b.records["purchases"][k])
+    assert not Engine(organic, 5, graph=run.graph)._fused_sharers  # alone, a run without models keeps the steps
