@@ -790,7 +790,7 @@ class Engine:
         if k:
             plat = self._purchase_platform(day, buyers)
             # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
-            cut = np.zeros(k)
+            cut = np.zeros(k) if self.hooked["price_cut"] else None  # None: no price cut (nothing to subtract)
             for op in self.hooked["price_cut"]:
                 cut = cut + op.price_cut(p)
             paid = ledger.price_paid(self.list_price, p["price"], cut,

@@ -85,16 +85,17 @@ RETURN_SERIES = ("refunds", "cogs_recovered")
 MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit") + RETURN_SERIES
 
 
-def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray,
+def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray | None,
                balances: Sequence[Callable[[np.ndarray], np.ndarray]] = ()) -> np.ndarray:
     """Return the price paid per purchase, applying discounts in the ledger's order.
 
     list_price : ``product.price`` (currency); offer : price after price rules and the
-    purchase path (currency); cut : price cuts (invitee discount, currency); balances :
-    in order, functions of the price still to pay returning what each buyer redeems
-    from a balance (coupon, points: currency, at most that price).
+    purchase path (currency); cut : price cuts (invitee discount, currency; None: no cut, the
+    same as zeros bit for bit, as x - 0.0 is x); balances : in order, functions of the price
+    still to pay returning what each buyer redeems from a balance (coupon, points: currency,
+    at most that price).
     """
-    left = np.maximum(0.0, offer - cut)
+    left = np.maximum(0.0, offer if cut is None else offer - cut)
     for redeem in balances:
         left = left - redeem(left)
     return np.minimum(list_price, left)

@@ -218,3 +218,9 @@ def test_day_totals_closes_the_day_as_numpy_scalars_did(prices, spends, refund, 
     day_totals(got, day, unit_cost, len(paid), paid, discount, [got[k] for k in SPEND_SERIES])
     for k in want:
         np.testing.assert_array_equal(got[k], want[k], err_msg=k)
+
+
+def test_no_price_cut_is_a_zero_cut_bit_for_bit():
+    offer = np.array([-0.0, 0.0, 5.5, 120.0, -3.0, np.nan])
+    a, b = price_paid(100.0, offer, None), price_paid(100.0, offer, np.zeros(len(offer)))
+    np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))
