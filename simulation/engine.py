@@ -208,7 +208,8 @@ Threads: with more than one Numba thread, a run of at least 10^5 people evaluate
 builds its share and group-buy arcs and counts bought friends and negative messages on every thread
 (``simulation.kernels.parallel``). A run of at least 10^5 people on one platform evaluates the friend shares
 it does not split over threads straight from the graph (``funnel.evaluate_shares``) instead of writing their
-arc table first. Nothing above changes, and results are the same for any thread count and either route.
+arc table first. A smaller run calls the serial kernels directly. Nothing above changes, and results are the
+same for any thread count and either route.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
