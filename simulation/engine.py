@@ -209,7 +209,8 @@ builds its share and group-buy arcs and counts bought friends and negative messa
 (``simulation.kernels.parallel``). A run of at least 10^5 people on one platform evaluates the friend shares
 straight from the graph (``funnel.evaluate_shares``; on several threads ``parallel.evaluate_shares``: each
 exposure's outcome decided on every thread, applied in batch order) instead of writing their arc table first.
-Nothing above changes, and results are the same for any thread count and either route.
+A smaller run calls the serial kernels directly. Nothing above changes, and results are the same for any
+thread count and either route.
 
 Metrics: see ``simulation.metrics`` (the money convention: ``simulation.ledger``).
 ``simulate(..., counterfactual=True)`` also runs the same scenario with every marketing
@@ -411,6 +412,9 @@ class Engine:
         self.first_platform = np.full(n, -1, np.int8)
         self.ads_spent = np.zeros(len(self.layers))
         self.cnt = np.zeros(F.C_SIZE, np.int64)
+        # below ``parallel.MIN_PEOPLE`` every threaded wrapper calls the serial kernel: call it directly
+        self._serial = n < threaded.MIN_PEOPLE
+        self._kol_slots: np.ndarray | None = None  # 0 .. follower slots - 1 (made on the first KOL post)
         self.fp = np.zeros(F.FP_SIZE)
         self.fp[F.FP_SOCIAL_PROOF] = fn.social_proof_weight
         self.fp[F.FP_NEG_FACTOR] = 1.0 - fn.negative_impact
@@ -425,7 +429,8 @@ class Engine:
         self.returns_by_group: dict[str, float] = {}  # goods cost recovered per group (``simulation.segments``)
         self.daily = metrics_mod.new_daily(self.days, [la.name for la in self.layers] if self.per_platform else (),
                                            pop)
-        self._purchases = RecordBuffer(PURCHASE_COLUMNS)
+        # "kol" is a function of channel and ref: derived when the table is read (``result``), not booked each day
+        self._purchases = RecordBuffer({k: t for k, t in PURCHASE_COLUMNS.items() if k != "kol"})
         self._payments = RecordBuffer(PAYMENT_COLUMNS)
         # the per-group daily series as (groups, days + 1) blocks per readout axis (``simulation.segments``)
         self._group_blocks = segments.bind_blocks(self.daily, pop)
@@ -439,6 +444,9 @@ class Engine:
         self.hooked = {h: [op for op in self.ops if overrides(op, h, Operation)] for h in HOOKS}
         self.fp[F.FP_FRIEND_DISCOUNT] = sum(op.friend_discount() for op in self.ops)
         self.share_mult = float(np.prod([op.share_multiplier() for op in self.ops])) if self.ops else 1.0
+        # phase 4 in one kernel call in a run with models and in the paired run of one (whose kernel the run with
+        # models has loaded already); a run without either (the default run) keeps the numpy steps (``_book``)
+        self._fused_sharers = bool(self.ops) or (like is not None and bool(like.ops))
         # per-person evaluation terms: one row per model that asks (no row, no work in the kernel)
         self.price_off = np.zeros((len(self.hooked["price_reduction"]), n))
         self.buy_factor = np.ones((len(self.hooked["purchase_factor"]), n))
@@ -563,6 +571,11 @@ class Engine:
         self.p_satisfied = fn.quality_share * self.quality + (1 - fn.quality_share) * self.service
 
     def _evaluate(self, b: Batch | _Shares, day: int) -> None:
+        if self._serial and not self.several:  # a small one-platform run: one kernel call, arguments gathered once
+            if len(b.targets):
+                F.evaluate(b.targets, b.strength, b.price, b.a, b.b, b.ref, b.stream, b.channel, b.tag, day, self.key,
+                           *self._eval_flat)
+            return
         if isinstance(b, _Shares):  # friend shares evaluated straight from the graph (one platform, large run)
             g = b.layer.graph
             # decided on every thread, applied in batch order, when there are many arcs (parallel.evaluate_shares)
@@ -606,28 +619,31 @@ class Engine:
                 out.extend(self._shares_on(la, day))
         k, kols = sc.kol, self.kols
         if kols.count and k.active(day) and posts_on(day, k.posts_per_week):
-            slots = np.arange(len(kols.followers), dtype=np.int64)
-            slots = F.keep_below(slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
+            if self._kol_slots is None:  # every follower slot (read only: keep_below returns the kept ones)
+                self._kol_slots = np.arange(len(kols.followers), dtype=np.int64)
+            slots = F.keep_below(self._kol_slots, self.slot_engagement, 1.0, self.key, KOL_REACH, day)
             if self.kol_mask is not None:
                 slots = slots[self.kol_mask[kols.followers[slots]]]
+            kol_of = self.kol_of_slot[slots]
+            counts = np.bincount(kol_of, minlength=kols.count)  # followers reached per KOL
             if k.target.cost_per_exposure > 0 and len(slots):
-                per_kol = np.bincount(self.kol_of_slot[slots], minlength=kols.count) * k.target.cost_per_exposure
+                per_kol = counts * k.target.cost_per_exposure
                 self.pay(day, "kol_target", np.flatnonzero(per_kol), per_kol[per_kol > 0])
                 self.kol_stats["fees"] += per_kol
-            reached = np.bincount(self.kol_of_slot[slots], minlength=kols.count).astype(np.float64)
-            who = np.arange(kols.count)
+            reached = counts.astype(np.float64)
             flat, cpm = kols.terms["fee_per_post"], kols.terms["cpm"] * reached / 1000.0
-            if (flat > 0).any():
-                self.pay(day, "kol_fee", who[flat > 0], flat[flat > 0])
-            if (cpm > 0).any():
-                self.pay(day, "kol_cpm", who[cpm > 0], cpm[cpm > 0])
+            paid = flat > 0
+            if paid.any():
+                self.pay(day, "kol_fee", np.flatnonzero(paid), flat[paid])
+            paid = cpm > 0
+            if paid.any():
+                self.pay(day, "kol_cpm", np.flatnonzero(paid), cpm[paid])
             self.kol_stats["posts"] += 1
             self.kol_stats["reached"] += reached
             self.kol_stats["fees"] += flat + cpm
             out.append(Batch(F.CH_KOL, EVALUATE, kols.followers[slots], self.slot_strength[slots],
                              filled(len(slots), self.price_today), slots,
-                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), self.kol_of_slot[slots],
-                             platform=self.kol_platform))
+                             filled(len(slots), 16 * day + SLOT_KOL, np.int64), kol_of, platform=self.kol_platform))
         for la in self.layers:
             if la.feed_rate > 0:
                 out.append(self._feed_on(la, day))
@@ -649,6 +665,10 @@ class Engine:
         if not len(s):
             return []
         g = la.graph
+        if self._serial:
+            heads, strength, arcs, index, ref = F.share_arcs(s, k, g.indptr, g.indices, la.w, la.arc0)
+            return [Batch(F.CH_FRIEND, TRANSMIT, heads, strength, filled(len(arcs), self.price_today), arcs, index,
+                          ref, platform=la.index)]
         if not self.several and self.n >= threaded.MIN_PEOPLE:
             return [_Shares(s, k, la)]
         arcs_of = threaded.share_arcs if threaded.arc_threads(len(s), g.indices, self.n) > 1 else F.share_arcs
@@ -709,16 +729,18 @@ class Engine:
                             self.bought_nbrs, self.indeg_inv, self.neg_heard, self.bought, self.pending, self.fp),
                            (self.cand_day, self.cand_channel, self.cand_price, self.cand_ref, self.cand_tag,
                             self.cand_list, self.int_day, self.int_list, self.cnt))
+        self._eval_flat = self._eval_args[0] + (self.exposed, self.interested) + self._eval_args[1]
         for b in self._builtin_exposures(day):
             self._evaluate(b, day)
         for op in self.hooked["exposures"]:
             for b in op.exposures(day):
                 self._evaluate(b, day)
+        cnt = self.cnt.tolist()  # the day's counters as Python ints (the later phases only read them)
         if not self.several:  # the kernel set the population's marks itself (else _evaluate counted them)
-            self.marked["exposed"] += int(self.cnt[F.C_NEW_EXPOSED])
-            self.marked["interested"] += int(self.cnt[F.C_NEW_INTERESTED])
+            self.marked["exposed"] += cnt[F.C_NEW_EXPOSED]
+            self.marked["interested"] += cnt[F.C_NEW_INTERESTED]
         # 2. purchase
-        c = self.cand_list[: self.cnt[F.C_CAND]].astype(np.int64)
+        c = self.cand_list[: cnt[F.C_CAND]].astype(np.int64)
         p: Purchases = {"buyer": c, "channel": self.cand_channel[c], "price": self.cand_price[c],
                         "ref": self.cand_ref[c], "tag": self.cand_tag[c]}
         if sc.product.repeat_rate > 0 and self.pool_size:  # an empty pool draws nothing
@@ -729,7 +751,7 @@ class Engine:
             p = op.route(day, p)
         if day == self.launch:
             p = _concat(self._seed_purchases(), p)
-        interested_today = self.int_list[: self.cnt[F.C_INTERESTED]].astype(np.int64)
+        interested_today = self.int_list[: cnt[F.C_INTERESTED]].astype(np.int64)
         self._book(day, p, interested_today)
 
     def _repeats(self, day: int) -> Purchases:
@@ -747,7 +769,8 @@ class Engine:
         pos = F.skip_sample(self.key, REPEAT_SKIP, day, self.pool_size, q)
         if not len(pos):
             return _NO_PURCHASES  # no candidate: nothing to thin or draw
-        pool = np.sort(self.pool[pos]).astype(np.int64)  # positions < pool_size
+        pool = self.pool[pos].astype(np.int64)  # positions < pool_size
+        pool.sort()  # in place (np.sort's copy and Python layer are not needed)
         keep = np.empty(0)  # no thinning draw without per-person factors
         if hooked:
             p = np.full(len(pool), rate)
@@ -773,7 +796,7 @@ class Engine:
         if k:
             plat = self._purchase_platform(day, buyers)
             # the price paid: price rules and purchase path (p["price"]), price cuts, balances redeemed
-            cut = np.zeros(k)
+            cut = np.zeros(k) if self.hooked["price_cut"] else None  # None: no price cut (nothing to subtract)
             for op in self.hooked["price_cut"]:
                 cut = cut + op.price_cut(p)
             paid = ledger.price_paid(self.list_price, p["price"], cut,
@@ -789,43 +812,44 @@ class Engine:
         ref = p["ref"].astype(np.int64)
         is_new = np.empty(k, bool)
         counts = self._book_counts
-        threaded.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
-                             g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
-                             self.first_day, self.first_channel, self.first_kol, self.first_platform,
-                             self.purchase_day, self.exposed, self.interested, is_new, counts)
-        self.marked["bought"] += int(counts[0])
-        self.marked["exposed"] += int(counts[1])
-        self.marked["interested"] += int(counts[2])
+        kernels = F if self._serial else threaded
+        kernels.book_buyers(buyers, channel, ref, plat, interested_today, self.cand_channel, self.cand_ref, day,
+                            g.indptr, g.indices, self.bought, self.bought_nbrs, self.root_channel, self.root_kol,
+                            self.first_day, self.first_channel, self.first_kol, self.first_platform,
+                            self.purchase_day, self.exposed, self.interested, is_new, counts)
+        new_bought, new_exposed, new_interested = counts.tolist()
+        self.marked["bought"] += new_bought
+        self.marked["exposed"] += new_exposed
+        self.marked["interested"] += new_interested
         n_new = int(np.count_nonzero(is_new))
         unhappy = 0
         sharers = np.empty(0, np.int64)
-        mult = self.share_mult * self.novelty(day)
+        mult = self.share_mult * self.novelty(day) if self.scenario.product.novelty else self.share_mult  # x 1.0
         if k:
             if self.several:
                 self.exposed_on[plat, buyers] = True
                 self.interested_on[plat, buyers] = True
-            self._purchases.append(k, day=day, buyer=buyers, channel=channel, price=p["price"],
-                                   discount=p["discount"], ref=ref, kol=np.where(channel == F.CH_KOL, ref, -1),
-                                   root_channel=self.root_channel[buyers], root_kol=self.root_kol[buyers],
-                                   platform=plat)
+            # day, buyer, channel, price, discount, ref, root_channel, root_kol, platform (the buffer's columns)
+            self._purchases.append_columns(k, day, buyers, channel, p["price"], p["discount"], ref,
+                                           self.root_channel[buyers], self.root_kol[buyers], plat)
             # 3. satisfaction: known before the buyer decides what to say
             p_sat = filled(k, self.p_satisfied)
             for op in self.hooked["satisfaction"]:
                 p_sat = op.satisfaction(day, p, p_sat)
             sat = np.empty(k, bool)
-            self.pool_size, unhappy = threaded.settle(buyers, p_sat, self.key, day, self.purchase_count,
-                                                      self.satisfied, self.negative, self.pool, self.pool_where,
-                                                      self.pool_size, g.indptr, g.indices,
-                                                      sc.funnel.negative_spread, self.neg_heard, sat)
+            self.pool_size, unhappy = kernels.settle(buyers, p_sat, self.key, day, self.purchase_count,
+                                                     self.satisfied, self.negative, self.pool, self.pool_where,
+                                                     self.pool_size, g.indptr, g.indices,
+                                                     sc.funnel.negative_spread, self.neg_heard, sat)
         else:
             sat = np.empty(0, bool)  # writable, as every array handed to a kernel (a read-only one is another type)
         # 4. sharing: satisfied purchasers share a positive review (dissatisfied ones only spread negative word),
         # and so do some of today's newly interested
         rate = sc.funnel.interested_share_rate
-        # one kernel call where no model scales a person's share propensity; a run without models (the default
-        # run, a paired counterfactual) keeps the numpy steps, so its cold start compiles no kernel more
+        # one kernel call where no model scales a person's share propensity; a run without models that is not
+        # the paired run of one (the default run) keeps the numpy steps, so its cold start compiles no kernel more
         # (identical results either way)
-        if self.ops and not self.hooked["share_factor"]:
+        if self._fused_sharers and not self.hooked["share_factor"]:
             sharers = F.day_sharers(buyers, sat, self.pop.share_propensity, mult, interested_today, self.bought,
                                     self.pending, rate, self.key, day)
         else:
@@ -869,6 +893,8 @@ class Engine:
 
     def _kol_purchases(self, day: int, p: Purchases) -> None:
         """Pay KOL commissions on the purchases credited to a KOL (last touch) and count them per KOL."""
+        if not self.kols.count:  # no KOL: no purchase is credited to one
+            return
         mine = p["channel"] == F.CH_KOL
         if not mine.any():  # most days: no purchase through a KOL post
             return
@@ -908,7 +934,9 @@ class Engine:
 
     def result(self, keep_state: bool = False) -> RunResult:
         """Summary, daily series and records of the run so far."""
-        records = {"purchases": self._purchases.table(), "payments": self._payments.table()}
+        bought = self._purchases.table()
+        bought["kol"] = np.where(bought["channel"] == F.CH_KOL, bought["ref"], -1)
+        records = {"purchases": {k: bought[k] for k in PURCHASE_COLUMNS}, "payments": self._payments.table()}
         for name, cls in REGISTRY.items():
             op = self.op(name)
             records.update(op.records() if op is not None else cls.empty_records())
@@ -942,7 +970,7 @@ _NO_PURCHASES: Purchases = {"buyer": _read_only(np.empty(0, np.int64)), "channel
 
 
 def _concat(a: Purchases, b: Purchases) -> Purchases:
-    return {k: np.concatenate([a[k], b[k].astype(a[k].dtype)]) for k in a}
+    return {k: np.concatenate([a[k], b[k].astype(a[k].dtype, copy=False)]) for k in a}
 
 
 def simulate(scenario: Scenario, seed: SeedLike, *, keep_state: bool = False, graph: CSRGraph | None = None,

@@ -85,16 +85,17 @@ RETURN_SERIES = ("refunds", "cogs_recovered")
 MONEY_SERIES = ("revenue", "cogs", "discount_cost") + SPEND_SERIES + ("spend", "profit") + RETURN_SERIES
 
 
-def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray,
+def price_paid(list_price: float, offer: np.ndarray, cut: np.ndarray | None,
                balances: Sequence[Callable[[np.ndarray], np.ndarray]] = ()) -> np.ndarray:
     """Return the price paid per purchase, applying discounts in the ledger's order.
 
     list_price : ``product.price`` (currency); offer : price after price rules and the
-    purchase path (currency); cut : price cuts (invitee discount, currency); balances :
-    in order, functions of the price still to pay returning what each buyer redeems
-    from a balance (coupon, points: currency, at most that price).
+    purchase path (currency); cut : price cuts (invitee discount, currency; None: no cut, the
+    same as zeros bit for bit, as x - 0.0 is x); balances : in order, functions of the price
+    still to pay returning what each buyer redeems from a balance (coupon, points: currency,
+    at most that price).
     """
-    left = np.maximum(0.0, offer - cut)
+    left = np.maximum(0.0, offer if cut is None else offer - cut)
     for redeem in balances:
         left = left - redeem(left)
     return np.minimum(list_price, left)
@@ -114,17 +115,18 @@ def day_totals(daily: dict[str, np.ndarray], day: int, unit_cost: float, purchas
     """
     if spend_rows is None:
         spend_rows = [daily[k] for k in SPEND_SERIES]
-    # subtracting a 0.0 return line leaves every value as it was without returns
-    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"][day]
+    # in Python floats (the same IEEE doubles as numpy's scalars, without their call costs); subtracting a 0.0
+    # return line leaves every value as it was without returns
+    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"].item(day)
     daily["revenue"][day] = revenue
     daily["discount_cost"][day] = float(np.add.reduce(discount)) if purchases else 0.0
-    cogs = daily["cogs"]
-    cogs[day] = unit_cost * purchases - daily["cogs_recovered"][day]
+    cogs = unit_cost * purchases - daily["cogs_recovered"].item(day)
+    daily["cogs"][day] = cogs
     spend = 0  # summed in SPEND_SERIES order, from 0, as ``sum`` does
     for row in spend_rows:
-        spend = spend + row[day]
+        spend = spend + row.item(day)
     daily["spend"][day] = spend
-    daily["profit"][day] = daily["revenue"][day] - cogs[day] - daily["spend"][day]
+    daily["profit"][day] = revenue - cogs - spend
 
 
 def ratio(num: float, den: float) -> float:

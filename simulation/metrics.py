@@ -141,12 +141,13 @@ def record_day(eng, day: int, purchases: dict, new_buyers: int, unhappy: int, is
     ledger.day_totals(d, day, eng.scenario.product.unit_cost, k, purchases["price"], purchases["discount"],
                       eng.spend_rows)
     d["negative_wom"][day] = unhappy
+    rows = eng.attr_rows
     if k > 8:  # the attribution series are 0 on a day without purchases already
-        counts = np.bincount(purchases["channel"].astype(np.int64), minlength=len(CHANNELS))
-        for c in np.flatnonzero(counts):  # the others stay 0
-            d[_ATTR_SERIES[c]][day] = counts[c]
+        counts = np.bincount(purchases["channel"], minlength=len(CHANNELS))  # int8 ids: bincount casts them itself
+        for c, v in enumerate(counts.tolist()):
+            if v:  # the others stay 0
+                rows[c][day] = v
     elif k:  # a few purchases: counted one by one (whole numbers, exact in either order)
-        rows = eng.attr_rows
         for c in purchases["channel"].tolist():
             rows[c][day] += 1.0
     segments.record_blocks(eng._group_blocks, day, buyers, purchases["price"], purchases["discount"], is_new)

@@ -36,19 +36,31 @@ class RecordBuffer:
         self._col_list = list(self.cols.values())
         self.used = 0
 
+    def _claim(self, k: int) -> tuple[int, int]:
+        """Room for ``k`` more rows: their (start, end) in the current block's columns."""
+        if self.used + k > self.capacity:
+            self._next_block(k)
+        start = self.used
+        self.used = start + k
+        self.size += k
+        return start, start + k
+
     def append(self, k: int, **values) -> None:
         """Append ``k`` rows: each column's value is an array of length ``k`` or a scalar (every row)."""
         if k == 0:
             return
-        if self.used + k > self.capacity:
-            self._next_block(k)
-        start = self.used
-        end = start + k
-        self.used = end
-        self.size += k
+        start, end = self._claim(k)
         cols = self.cols
         for name, v in values.items():
             cols[name][start:end] = v
+
+    def append_columns(self, k: int, *values) -> None:
+        """Append ``k`` rows given one value per column in column order (each as in ``append``)."""
+        if k == 0:
+            return
+        start, end = self._claim(k)
+        for col, v in zip(self._col_list, values):
+            col[start:end] = v
 
     def append_row(self, *values) -> None:
         """Append one row: one scalar per column, in column order."""

@@ -179,3 +179,48 @@ def test_coupons_go_only_to_people_they_can_still_move():
         assert (coupon[eng.bought | (eng.pending >= 0)] == 0).all()
         assert (coupon[~eng.bought] > 0).sum() > 0
     assert early > 0
+
+
+def _day_totals_in_numpy_scalars(daily, day, unit_cost, purchases, paid, discount, spend_rows):
+    """``ledger.day_totals`` as it was written before it closed the day in Python floats (the reference)."""
+    revenue = (float(np.add.reduce(paid)) if purchases else 0.0) - daily["refunds"][day]
+    daily["revenue"][day] = revenue
+    daily["discount_cost"][day] = float(np.add.reduce(discount)) if purchases else 0.0
+    cogs = daily["cogs"]
+    cogs[day] = unit_cost * purchases - daily["cogs_recovered"][day]
+    spend = 0
+    for row in spend_rows:
+        spend = spend + row[day]
+    daily["spend"][day] = spend
+    daily["profit"][day] = daily["revenue"][day] - cogs[day] - daily["spend"][day]
+
+
+money = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(money, max_size=12), st.lists(money, min_size=len(SPEND_SERIES), max_size=len(SPEND_SERIES)),
+       money, money, money, st.integers(1, 3))
+def test_day_totals_closes_the_day_as_numpy_scalars_did(prices, spends, refund, recovered, unit_cost, day):
+    from simulation.ledger import day_totals
+
+    def daily():
+        d = {k: np.zeros(5) for k in ("revenue", "discount_cost", "cogs", "spend", "profit") + SPEND_SERIES}
+        d["refunds"], d["cogs_recovered"] = np.full(5, refund), np.full(5, recovered)
+        for k, v in zip(SPEND_SERIES, spends):
+            d[k][day] = v
+        return d
+
+    paid = np.array(prices, np.float64)
+    discount = paid[::-1] * 0.5
+    want, got = daily(), daily()
+    _day_totals_in_numpy_scalars(want, day, unit_cost, len(paid), paid, discount, [want[k] for k in SPEND_SERIES])
+    day_totals(got, day, unit_cost, len(paid), paid, discount, [got[k] for k in SPEND_SERIES])
+    for k in want:
+        np.testing.assert_array_equal(got[k], want[k], err_msg=k)
+
+
+def test_no_price_cut_is_a_zero_cut_bit_for_bit():
+    offer = np.array([-0.0, 0.0, 5.5, 120.0, -3.0, np.nan])
+    a, b = price_paid(100.0, offer, None), price_paid(100.0, offer, np.zeros(len(offer)))
+    np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))

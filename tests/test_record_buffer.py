@@ -39,3 +39,20 @@ def test_a_table_is_a_copy():
     t = buf.table()
     t["amount"][:] = 0.0
     np.testing.assert_array_equal(buf.table()["amount"], [4.0, 8.0])
+
+
+def test_columns_appended_in_order_read_back_as_by_name():
+    rng = np.random.default_rng(5)
+    by_name, in_order = RecordBuffer(DTYPES, capacity=3), RecordBuffer(DTYPES, capacity=3)
+    for day in range(30):
+        k = int(rng.integers(0, 6))
+        payee, amount = rng.integers(-1, 50, k), rng.random(k)
+        kind = int(rng.integers(0, 9))  # a scalar fills every row, as in ``append``
+        by_name.append(k, day=day, kind=kind, payee=payee, amount=amount)
+        in_order.append_columns(k, day, kind, payee, amount)
+    a, b = by_name.table(), in_order.table()
+    assert in_order.size == by_name.size > 0 and len(in_order._full) > 1
+    assert list(b) == list(DTYPES)
+    for key in DTYPES:
+        assert b[key].dtype == a[key].dtype
+        np.testing.assert_array_equal(b[key], a[key])

@@ -15,6 +15,16 @@ from simulation.kernels import funnel as F
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _assert_same_run(fused: Engine, steps: Engine) -> None:
+    """The two runs (each stepped to its horizon) have the same daily series and purchases, with sharers."""
+    a, b = fused.result(), steps.result()
+    assert a.summary["sharers"] > 20
+    for k in a.daily:
+        np.testing.assert_array_equal(a.daily[k], b.daily[k])
+    for k in a.records["purchases"]:
+        np.testing.assert_array_equal(a.records["purchases"][k], b.records["purchases"][k])
+
+
 def test_a_run_without_models_does_not_load_the_fused_kernel():
     code = ("from simulation.config.scenario import default_scenario\nfrom simulation.engine import simulate\n"
             "from simulation.kernels import funnel as F\n"
@@ -39,9 +49,27 @@ def test_both_paths_give_the_same_run(monkeypatch):
     monkeypatch.setattr(type(op), "share_factor", numpy_path)
     steps.hooked["share_factor"] = [op]
     steps.run()
-    a, b = fused.result(), steps.result()
-    assert a.summary["sharers"] > 20
-    for k in a.daily:
-        np.testing.assert_array_equal(a.daily[k], b.daily[k])
-    for k in a.records["purchases"]:
-        np.testing.assert_array_equal(a.records["purchases"][k], b.records["purchases"][k])
+    _assert_same_run(fused, steps)
+
+
+def test_the_paired_run_of_a_run_with_models_takes_the_fused_path_with_the_same_result(monkeypatch):
+    from simulation import counterfactual as cf
+
+    sc = default_scenario({"graph.n": 600, "days": 25, "operations.event.enabled": True,
+                           "funnel.interested_share_rate": 0.5})
+    run = Engine(sc, 5)
+    run.run()
+    organic = cf.organic(sc)
+    fused = Engine(organic, 5, graph=run.graph, like=run)
+    assert not fused.ops and fused._fused_sharers  # no models of its own, the fused path for its pair's sake
+    steps = Engine(organic, 5, graph=run.graph, like=run)
+    steps._fused_sharers = False
+    calls = []
+    monkeypatch.setattr(F, "day_sharers", lambda *a, _f=F.day_sharers: calls.append(1) or _f(*a))
+    fused.run()
+    assert calls  # it called the fused kernel
+    calls.clear()
+    steps.run()
+    assert not calls
+    _assert_same_run(fused, steps)
+    assert not Engine(organic, 5, graph=run.graph)._fused_sharers  # alone, a run without models keeps the steps
