@@ -58,6 +58,8 @@ class ContentOperation(Operation):
         self.layer = engine.layers[layer_index(engine.scenario, cfg.platform)]
         self._on = days_on(cfg.active, engine.days)  # the window, by day
         self._batch = PersonBatch(CH_PLATFORM, EVALUATE)
+        self._rate = self.rate()  # kept current as the posts add up (on_purchases)
+        self._strength = cfg.strength * cfg.quality
 
     def rate(self) -> float:
         """Today's recommendation probability per person."""
@@ -68,17 +70,20 @@ class ContentOperation(Operation):
         """The day's recommendations (its cost booked); ``[]`` outside the window."""
         if not self._on[day]:
             return []
-        c, eng = self.cfg, self.engine
-        if c.cost_per_day > 0:
-            eng.pay(day, "content_cost", -1, c.cost_per_day)
-        people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate()))
-        return [self._batch(people, c.strength * c.quality, eng.price_today, 16 * day + SLOT, self.layer.index)]
+        eng, cost = self.engine, self.cfg.cost_per_day
+        if cost > 0:
+            eng.pay(day, "content_cost", -1, cost)
+        people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self._rate))
+        return [self._batch(people, self._strength, eng.price_today, 16 * day + SLOT, self.layer.index)]
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         """Count the posts today's buyers make (nothing to draw when ``ugc_rate`` is 0)."""
         buyers = purchases["buyer"]
         if self.cfg.ugc_rate > 0 and len(buyers):
-            self.ugc += len(pick_below(buyers, self.cfg.ugc_rate, self.engine.key, CONTENT, day))
+            posts = len(pick_below(buyers, self.cfg.ugc_rate, self.engine.key, CONTENT, day))
+            if posts:
+                self.ugc += posts
+                self._rate = self.rate()
 
 
 #: This module's model (``simulation.operations.MODULES``).

@@ -385,18 +385,15 @@ def route_table(buyer, channel, price, ref, tag, day, key, initiate_prob, group_
 
 
 @njit(cache=True)
-def bargain_day(bargainers, indptr, indices, w, key, b, help_prob, price, step, floor, shared):
+def bargain_day(bargainers, indptr, indices, w, key, b, help_prob, price, step, floor, shared, cut, ids):
     """``bargain_help`` and what the bargainers then see, the bargainers marked ``shared`` (they asked their friends).
 
-    Returns the helping arcs (heads int32, tie strength, arcs int64), each bargainer's price
-    ``min(price, max(floor, price - step * helpers))`` (currency), the bargainers as int32 ids and how many of
-    them were newly marked.
+    Writes each bargainer j's price ``min(price, max(floor, price - step * helpers))`` (currency) to ``cut[j]`` and
+    its id to ``ids[j]`` (int32; both with room for the bargainers); returns the helping arcs (heads int32, tie
+    strength, arcs int64) and how many bargainers were newly marked.
     """
     heads, strength, arcs, helpers = bargain_help(bargainers, indptr, indices, w, key, b, help_prob)
-    k = bargainers.shape[0]
-    cut = np.empty(k)
-    ids = np.empty(k, np.int32)
-    for j in range(k):
+    for j in range(bargainers.shape[0]):
         c = price - step * helpers[j]
         if c < floor:
             c = floor
@@ -404,7 +401,7 @@ def bargain_day(bargainers, indptr, indices, w, key, b, help_prob, price, step, 
             c = price
         cut[j] = c
         ids[j] = bargainers[j]
-    return heads, strength, arcs, cut, ids, mark(shared, bargainers)
+    return heads, strength, arcs, mark(shared, bargainers)
 
 
 @njit(cache=True)
@@ -492,6 +489,8 @@ class EventOperation(Operation):
         self._rows = {name: Row(np.int64 if name in ("invite_b", "help_b", "help_ref") else np.float64)
                       for name in ("invite_price", "invite_b", "help_price", "help_b", "help_ref")}
         self._no_redeem = None  # the zeros redeem returns while nobody holds a coupon (reused)
+        self._group = 1.0 - cfg.groupbuy.discount  # the group price's factor of today's price
+        self._cut, self._ids = np.empty(0), np.empty(0, np.int32)  # the bargainers' prices and ids (bargain_day)
 
     def price_reduction(self, row: np.ndarray) -> None:
         self.coupon = row  # a coupon held lowers the price its holder sees
@@ -551,9 +550,10 @@ class EventOperation(Operation):
             people = keep(skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach), self.eligible["flash_sale"])
             out.append(self._targeted(day, "flash_sale", people, c.flash_sale.strength, SLOT_FLASH))
         if self._coupon_on[day]:
-            people = coupon_day(key, 4 * day + 2, n, c.coupon.reach, self._coupon_allowed, self.coupon, eng.bought,
-                                eng.pending, eng.cand_day, day, c.coupon.value)
-            out.append(self._targeted(day, "coupon", people, c.coupon.strength, SLOT_COUPON))
+            cp = c.coupon
+            people = coupon_day(key, 4 * day + 2, n, cp.reach, self._coupon_allowed, self.coupon, eng.bought,
+                                eng.pending, eng.cand_day, day, cp.value)
+            out.append(self._targeted(day, "coupon", people, cp.strength, SLOT_COUPON))
         price = eng.price_today
         if len(self.joiners):
             g = eng.graph
@@ -561,24 +561,24 @@ class EventOperation(Operation):
             threads = parallel.arc_threads(len(self.joiners), g.indices, n) if n >= parallel.MIN_PEOPLE else 1
             invites = parallel.group_invites if threads > 1 else group_invites
             heads, strength, arcs, groups = invites(self.joiners, g.indptr, g.indices, eng.pending, eng.w)
-            eng.mark("shared", self.joiners)
+            eng.marked["shared"] += mark(eng.shared, self.joiners)  # ``Engine.mark`` without its conversions
             h, rows = len(arcs), self._rows
-            out.append(Batch(self.channel, GROUP, heads, strength,
-                             rows["invite_price"].of(h, price * (1.0 - c.groupbuy.discount)), arcs,
-                             rows["invite_b"].of(h, 2 * day), groups, TAG_GROUP))
+            out.append(Batch(self.channel, GROUP, heads, strength, rows["invite_price"].of(h, price * self._group),
+                             arcs, rows["invite_b"].of(h, 2 * day), groups, TAG_GROUP))
             self.joiners = _NOBODY
         if len(self.bargainers):
-            b, g, rows = self.bargainers, eng.graph, self._rows
-            heads, strength, arcs, cut, ids, marked = bargain_day(b, g.indptr, g.indices, eng.w, key, 3 * day,
-                                                                  c.bargain.help_prob, price, c.bargain.step,
-                                                                  c.bargain.floor, eng.shared)
+            b, g, rows, bg = self.bargainers, eng.graph, self._rows, c.bargain
+            k = len(b)
+            if len(self._cut) < k:
+                self._cut, self._ids = np.empty(2 * k), np.empty(2 * k, np.int32)
+            heads, strength, arcs, marked = bargain_day(b, g.indptr, g.indices, eng.w, key, 3 * day, bg.help_prob,
+                                                        price, bg.step, bg.floor, eng.shared, self._cut, self._ids)
             eng.marked["shared"] += marked  # (``Engine.mark``'s count, the marks set by the kernel)
             h = len(arcs)
             out.append(Batch(self.channel, BARGAIN, heads, strength, rows["help_price"].of(h, price), arcs,
                              rows["help_b"].of(h, 3 * day + 1), rows["help_ref"].of(h, -1)))
             e = self._bargain_eval
-            k = len(b)
-            out.append(Batch(self.channel, EVALUATE, ids, e.strength.of(k, c.bargain.strength), cut, b,
+            out.append(Batch(self.channel, EVALUATE, self._ids[:k], e.strength.of(k, bg.strength), self._cut[:k], b,
                              e.b.of(k, 16 * day + SLOT_BARGAIN), e.ref.of(k, -1), TAG_BARGAIN))
             self.bargainers = _NOBODY
         return out

@@ -1,0 +1,213 @@
+"""The operation models' fused day kernels and per-run rows equal the steps they replace, on random inputs:
+``route_table`` (``route_day``, then the kept rows and the completed members' rows), ``bargain_day``,
+``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``PersonBatch`` / ``Row`` (``Batch.per_person``) and
+the models' per-day tables (``days_on``)."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulation.kernels.funnel import CH_FRIEND, TAG_GROUP, TAG_PLAIN, coupon_takers, draw_below, mark, skip_sample
+from simulation.kernels.random import BARGAIN, EVENT
+from simulation.operations.base import Batch
+from simulation.operations.event import bargain_day, bargain_help, coupon_day, redeem_coupons, route_day, route_table
+from simulation.operations.per_run import PersonBatch, Row, days_on
+from simulation.operations.relationship import via_share_rows
+
+KEY = np.uint64(91)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GROUP_ARRAYS = ("g_open", "g_close", "g_members", "g_status", "g_head")
+PERSON_ARRAYS = ("pending", "pend_channel", "pend_price", "pend_ref", "next_member")
+
+
+def _state(n, cap):
+    return {"pending": np.full(n, -1, np.int64), "pend_channel": np.zeros(n, np.int8), "pend_price": np.zeros(n),
+            "pend_ref": np.full(n, -1, np.int64), "next_member": np.full(n, -1, np.int64),
+            **{g: np.zeros(cap, np.int64) for g in GROUP_ARRAYS}}
+
+
+def _graph(rng, n):
+    deg = rng.integers(0, 6, n)
+    indptr = np.concatenate([[0], np.cumsum(deg)]).astype(np.int64)
+    return indptr, rng.integers(0, n, indptr[-1]).astype(np.int32)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(5, 60), prob=st.sampled_from([0.0, 0.3, 1.0]),
+       size=st.integers(2, 4), window=st.integers(1, 3))
+def test_route_table_equals_route_day_then_the_table_steps(seed, n, prob, size, window):
+    """Day after day: the kept rows in order, then the completed members (sorted) at their pending channel, price
+    and ref with tag TAG_GROUP; the state (groups, open ids, joiners) as ``route_day`` leaves it."""
+    rng = np.random.default_rng(seed)
+    cap = 40 * n
+    old, new = _state(n, cap), _state(n, cap)
+    n_groups, open_ids = 0, np.empty(0, np.int64)
+    open_buf, joined, state = np.zeros(cap, np.int64), np.empty(n, np.int64), np.zeros(3, np.int64)
+    for day in range(1, 30):
+        free = np.flatnonzero(old["pending"] < 0)
+        buyers = rng.permutation(free)[: rng.integers(0, min(len(free), 8) + 1)].astype(np.int64)
+        k = len(buyers)
+        tag = np.where(rng.random(k) < 0.5, TAG_GROUP, TAG_PLAIN).astype(np.int8)
+        ref = rng.integers(-1, n, k).astype(np.int64)
+        if n_groups:
+            ref = np.where(tag == TAG_GROUP, rng.integers(0, n_groups, k), ref)
+        else:
+            tag[:] = TAG_PLAIN
+        p = (buyers, rng.integers(0, 5, k).astype(np.int8), rng.random(k) * 100, ref, tag)
+        keep, joiners, n_groups, done, open_ids = route_day(
+            *p, day, KEY, prob, 0.8, size, window, *(old[a] for a in PERSON_ARRAYS), *(old[g] for g in GROUP_ARRAYS),
+            n_groups, open_ids)
+        done = np.sort(done)
+        want = [np.concatenate([c[keep], extra]) for c, extra in zip(p, (
+            done, old["pend_channel"][done], old["pend_price"][done], old["pend_ref"][done],
+            np.full(len(done), TAG_GROUP, np.int8)))]
+        got = route_table(*p, day, KEY, prob, 0.8, size, window, *(new[a] for a in PERSON_ARRAYS),
+                          *(new[g] for g in GROUP_ARRAYS), open_buf, joined, state)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype
+            np.testing.assert_array_equal(g, w)
+        assert state[0] == n_groups
+        np.testing.assert_array_equal(open_buf[: state[1]], open_ids)
+        np.testing.assert_array_equal(joined[: state[2]], joiners)
+        for key in old:
+            np.testing.assert_array_equal(new[key], old[key])
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 40), k=st.integers(0, 15), prob=st.floats(0.0, 1.0),
+       price=st.floats(1.0, 150.0), step=st.floats(0.0, 40.0), floor=st.floats(0.0, 120.0))
+def test_bargain_day_equals_help_then_the_numpy_prices(seed, n, k, prob, price, step, floor):
+    rng = np.random.default_rng(seed)
+    indptr, indices = _graph(rng, n)
+    w = rng.random(len(indices))
+    people = np.unique(rng.integers(0, n, k)).astype(np.int64)
+    shared = rng.random(n) < 0.3
+    want_shared = shared.copy()
+    heads, strength, arcs, helpers = bargain_help(people, indptr, indices, w, KEY, 12, prob)
+    if len(people) and rng.random() < 0.7:  # a floor near the first bargainer's price, on either side
+        floor = max(0.0, price - step * helpers[0] + rng.uniform(-1.0, 1.0))
+    want_cut = np.minimum(np.maximum(floor, price - step * helpers), price)
+    want_new = mark(want_shared, people)
+    cut, ids = np.full(len(people) + 2, -7.0), np.zeros(len(people) + 2, np.int32)
+    got = bargain_day(people, indptr, indices, w, KEY, 12, prob, price, step, floor, shared, cut, ids)
+    for g, x in zip(got[:3], (heads, strength, arcs)):
+        assert g.dtype == x.dtype
+        np.testing.assert_array_equal(g, x)
+    assert got[3] == want_new
+    np.testing.assert_array_equal(shared, want_shared)
+    np.testing.assert_array_equal(cut[: len(people)], want_cut)
+    np.testing.assert_array_equal(ids[: len(people)], people.astype(np.int32))
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 300), reach=st.sampled_from([0.0, 0.01, 0.2, 1.0]),
+       masked=st.booleans())
+def test_coupon_day_equals_the_picks_kept_then_the_takers(seed, n, reach, masked):
+    rng = np.random.default_rng(seed)
+    allowed = rng.random(n) < 0.6
+    coupon = np.where(rng.random(n) < 0.2, 10.0, 0.0)
+    bought, pending = rng.random(n) < 0.2, np.where(rng.random(n) < 0.1, 3, -1).astype(np.int64)
+    cand_day = rng.integers(0, 4, n).astype(np.int64)
+    picks = skip_sample(KEY, EVENT, 9, n, reach)
+    if masked:
+        picks = picks[allowed[picks]]
+    want_coupon = coupon.copy()
+    want = coupon_takers(picks, want_coupon, bought, pending, cand_day, 3, 7.5)
+    got = coupon_day(KEY, 9, n, reach, allowed if masked else np.empty(0, np.bool_), coupon, bought, pending,
+                     cand_day, 3, 7.5)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(coupon, want_coupon)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 50), k=st.integers(0, 30))
+def test_redeem_coupons_equals_the_numpy_steps(seed, n, k):
+    rng = np.random.default_rng(seed)
+    coupon = np.where(rng.random(n) < 0.5, rng.choice([5.0, 10.0, 80.0], n), 0.0)
+    buyers = rng.integers(0, n, k).astype(np.int64)  # repeats allowed: every read comes before any use
+    left = np.where(rng.random(k) < 0.2, 0.0, rng.random(k) * 60)
+    want_coupon = coupon.copy()
+    want = np.minimum(want_coupon[buyers], left)
+    want_coupon[buyers[want > 0]] = 0.0
+    got = redeem_coupons(buyers, coupon, left)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(coupon, want_coupon)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), k=st.integers(0, 40))
+def test_via_share_rows_are_the_friend_rows_with_a_sharer(seed, k):
+    rng = np.random.default_rng(seed)
+    channel = rng.integers(0, 4, k).astype(np.int8)
+    ref = rng.integers(-2, 5, k).astype(np.int64)
+    want = np.flatnonzero((channel == CH_FRIEND) & (ref >= 0))
+    got = via_share_rows(channel, ref, CH_FRIEND)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, want)
+
+
+def _same_batch(got: Batch, want: Batch) -> None:
+    for f in ("channel", "stream", "tag", "platform"):
+        assert getattr(got, f) == getattr(want, f), f
+    for f in ("targets", "strength", "price", "a", "b", "ref"):
+        g, w = getattr(got, f), getattr(want, f)
+        assert g.dtype == w.dtype and g.flags.c_contiguous and g.flags.writeable, f
+        np.testing.assert_array_equal(g, w)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), sizes=st.lists(st.integers(0, 70), min_size=1, max_size=12))
+def test_person_batch_equals_batch_per_person_day_after_day(seed, sizes):
+    """Lengths growing and shrinking, values changing or not: each batch equals ``Batch.per_person``'s."""
+    rng = np.random.default_rng(seed)
+    make = PersonBatch(5, 2)
+    for day, k in enumerate(sizes, 1):
+        people = np.sort(rng.choice(500, k, replace=False)).astype(np.int64)
+        strength = float(rng.choice([0.05, 0.3]))
+        price = float(rng.choice([100.0, 85.0]))
+        ref = int(rng.choice([-1, 4]))
+        want = Batch.per_person(5, 2, people, strength, price, 16 * day + 3, ref=ref, platform=day % 2)
+        _same_batch(make(people, strength, price, 16 * day + 3, day % 2, ref), want)
+
+
+def test_row_refills_on_a_new_value_or_length():
+    row = Row(np.int64)
+    a = row.of(3, 7)
+    np.testing.assert_array_equal(a, [7, 7, 7])
+    np.testing.assert_array_equal(row.of(40, 7), np.full(40, 7))
+    np.testing.assert_array_equal(row.of(2, -1), [-1, -1])
+    assert row.of(0, 5).shape == (0,)
+
+
+def test_days_on_is_the_switch_by_day():
+    assert days_on(lambda d: d % 3 == 0, 7) == [True, False, False, True, False, False, True, False]
+    assert days_on(lambda d: 0, 0) == [False]
+
+
+def test_event_day_tables_equal_the_config():
+    """Price factors and set-up costs by day equal the rules of the config, flash days, windows and stock."""
+    from simulation.config.scenario import default_scenario
+    from simulation.engine import Engine
+    from simulation.operations import all_on
+
+    over = {**all_on(["event"]), "days": 40, "graph": {"generator": "barabasi_albert", "n": 300, "m": 3},
+            "operations.event.coupon.start_day": 5, "operations.event.coupon.end_day": 20,
+            "operations.event.flash_sale.days": [3, 30], "operations.event.flash_sale.stock": 0}
+    eng = Engine(default_scenario(over), 1)
+    ev = eng.op("event")
+    c = ev.cfg
+    for day in range(41):
+        m = 1.0
+        if c.campaign.enabled and c.campaign.active(day):
+            m *= 1.0 - c.campaign.discount
+        if day in (3, 30):
+            m *= 1.0 - c.flash_sale.discount
+        assert ev.price_multiplier(day) == m
+        cost = 0.0
+        for b, first in [(c.campaign, c.campaign.start_day), (c.coupon, 5), (c.groupbuy, 1), (c.bargain, 1)]:
+            cost += b.setup_cost if b.enabled and first == day else 0.0
+        cost += c.flash_sale.setup_cost if day in (3, 30) else 0.0
+        assert ev.setup_cost(day) == cost
+        assert ev._coupon_on[day] == (5 <= day <= 20)
