@@ -241,6 +241,9 @@ class ServiceOperation(Operation):
         # the contacts that end today: returns, learning, inquiry boosts
         pend = self._pending
         due = pend["end_day"] == day
+        if not due.any():  # no contact ends today: no return, no learning, no boost, the same contacts pending
+            self.today["returns"] = 0
+            return
         ret = due & pend["returned"]
         count = int(ret.sum())
         if count:

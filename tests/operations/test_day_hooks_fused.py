@@ -1,6 +1,6 @@
 """The operation models' fused day kernels and per-run rows equal the steps they replace, on random inputs:
 ``route_table`` (``route_day``, then the kept rows and the completed members' rows), ``bargain_day``,
-``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``PersonBatch`` / ``Row`` (``Batch.per_person``) and
+``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``union_sorted``, ``PersonBatch`` / ``Row`` (``Batch.per_person``) and
 the models' per-day tables (``days_on``)."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from simulation.operations.base import Batch
 from simulation.operations.event import bargain_day, bargain_help, coupon_day, redeem_coupons, route_day, route_table
 from simulation.operations.per_run import PersonBatch, Row, days_on
 from simulation.operations.relationship import via_share_rows
+from simulation.operations.store import union_sorted
 
 KEY = np.uint64(91)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -145,6 +146,17 @@ def test_via_share_rows_are_the_friend_rows_with_a_sharer(seed, k):
     want = np.flatnonzero((channel == CH_FRIEND) & (ref >= 0))
     got = via_share_rows(channel, ref, CH_FRIEND)
     assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, want)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 200), p=st.floats(0.0, 1.0), q=st.floats(0.0, 1.0))
+def test_union_sorted_equals_union1d_of_sorted_distinct_runs(seed, n, p, q):
+    rng = np.random.default_rng(seed)
+    a, b = np.flatnonzero(rng.random(n) < p), np.flatnonzero(rng.random(n) < q)  # overlapping or not
+    got = union_sorted(a, b)
+    want = np.union1d(a, b)
+    assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
 
 
