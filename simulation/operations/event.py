@@ -491,9 +491,23 @@ class EventOperation(Operation):
         self._no_redeem = None  # the zeros redeem returns while nobody holds a coupon (reused)
         self._group = 1.0 - cfg.groupbuy.discount  # the group price's factor of today's price
         self._cut, self._ids = np.empty(0), np.empty(0, np.int32)  # the bargainers' prices and ids (bargain_day)
+        g, gb = engine.graph, cfg.groupbuy
+        # the kernels' arguments that stay the same all run (arrays filled in place), gathered once
+        self._route_rules = (gb.initiate_prob, 1.0 - gb.discount, gb.size, gb.window_days)
+        self._route_state()
+        self.price_reduction(self.coupon)  # (coupon_day's arguments; the engine hands its row at set-up)
+        self._arcs = (g.indptr, g.indices)
+
+    def _route_state(self) -> None:
+        """Gather ``route_table``'s state arguments (again after ``_grow`` replaced an array)."""
+        self._route_args = (self.engine.pending, self.pend_channel, self.pend_price, self.pend_ref, self.next_member,
+                            self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self._open,
+                            self._joined, self._state)
 
     def price_reduction(self, row: np.ndarray) -> None:
         self.coupon = row  # a coupon held lowers the price its holder sees
+        eng = self.engine
+        self._coupon_args = (self._coupon_allowed, row, eng.bought, eng.pending, eng.cand_day)
 
     # -- price rules -------------------------------------------------------------------
     def _flash(self, day: int) -> bool:
@@ -551,28 +565,27 @@ class EventOperation(Operation):
             out.append(self._targeted(day, "flash_sale", people, c.flash_sale.strength, SLOT_FLASH))
         if self._coupon_on[day]:
             cp = c.coupon
-            people = coupon_day(key, 4 * day + 2, n, cp.reach, self._coupon_allowed, self.coupon, eng.bought,
-                                eng.pending, eng.cand_day, day, cp.value)
+            people = coupon_day(key, 4 * day + 2, n, cp.reach, *self._coupon_args, day, cp.value)
             out.append(self._targeted(day, "coupon", people, cp.strength, SLOT_COUPON))
         price = eng.price_today
         if len(self.joiners):
-            g = eng.graph
+            indptr, indices = self._arcs
             # below MIN_PEOPLE threads_for is 1 whatever the size: no call to ask
-            threads = parallel.arc_threads(len(self.joiners), g.indices, n) if n >= parallel.MIN_PEOPLE else 1
+            threads = parallel.arc_threads(len(self.joiners), indices, n) if n >= parallel.MIN_PEOPLE else 1
             invites = parallel.group_invites if threads > 1 else group_invites
-            heads, strength, arcs, groups = invites(self.joiners, g.indptr, g.indices, eng.pending, eng.w)
+            heads, strength, arcs, groups = invites(self.joiners, indptr, indices, eng.pending, eng.w)
             eng.marked["shared"] += mark(eng.shared, self.joiners)  # ``Engine.mark`` without its conversions
             h, rows = len(arcs), self._rows
             out.append(Batch(self.channel, GROUP, heads, strength, rows["invite_price"].of(h, price * self._group),
                              arcs, rows["invite_b"].of(h, 2 * day), groups, TAG_GROUP))
             self.joiners = _NOBODY
         if len(self.bargainers):
-            b, g, rows, bg = self.bargainers, eng.graph, self._rows, c.bargain
+            b, rows, bg = self.bargainers, self._rows, c.bargain
             k = len(b)
             if len(self._cut) < k:
                 self._cut, self._ids = np.empty(2 * k), np.empty(2 * k, np.int32)
-            heads, strength, arcs, marked = bargain_day(b, g.indptr, g.indices, eng.w, key, 3 * day, bg.help_prob,
-                                                        price, bg.step, bg.floor, eng.shared, self._cut, self._ids)
+            heads, strength, arcs, marked = bargain_day(b, *self._arcs, eng.w, key, 3 * day, bg.help_prob, price,
+                                                        bg.step, bg.floor, eng.shared, self._cut, self._ids)
             eng.marked["shared"] += marked  # (``Engine.mark``'s count, the marks set by the kernel)
             h = len(arcs)
             out.append(Batch(self.channel, BARGAIN, heads, strength, rows["help_price"].of(h, price), arcs,
@@ -593,6 +606,7 @@ class EventOperation(Operation):
         """Room for ``need`` more groups and joiners."""
         if len(self._joined) < need:
             self._joined = np.empty(max(need, 2 * len(self._joined), 16), np.int64)
+            self._route_state()
         cap = len(self.g_open)
         if self.n_groups + need <= cap:
             return
@@ -602,21 +616,19 @@ class EventOperation(Operation):
             grown = np.zeros(new, arr.dtype)
             grown[:cap] = arr
             setattr(self, name, grown)
+        self._route_state()
 
     def route(self, day: int, purchases: Purchases) -> Purchases:
         """Group-buy routing (every day while group-buy is on: deadlines pass on days without purchases), then the
         flash sale's stock on a sale day; ``purchases`` itself when neither applies."""
-        c, eng = self.cfg, self.engine
+        c = self.cfg
         if c.groupbuy.enabled:
             self._grow(len(purchases["buyer"]))
             # joiners join open groups (already listed) or the groups opened today (ids from the old count up, each
             # with its initiator among the joiners): the sorted union of the two is the list extended
             buyer, channel, price, ref, tag = route_table(
                 purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
-                day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount, c.groupbuy.size,
-                c.groupbuy.window_days, eng.pending, self.pend_channel, self.pend_price, self.pend_ref,
-                self.next_member, self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self._open,
-                self._joined, self._state)
+                day, self.engine.key, *self._route_rules, *self._route_args)
             purchases = {"buyer": buyer, "channel": channel, "price": price, "ref": ref, "tag": tag}
             # a view, read by tomorrow's exposures before the next route writes the buffer again
             self.joiners = self._joined[: self._state[2]]
