@@ -1,78 +1,29 @@
 """The operation models' fused day kernels and per-run rows equal the steps they replace, on random inputs:
-``route_table`` (``route_day``, then the kept rows and the completed members' rows), ``bargain_day``,
-``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``union_sorted``, ``PersonBatch`` / ``Row`` (``Batch.per_person``) and
-the models' per-day tables (``days_on``)."""
+``bargain_day``, ``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``union_sorted``, ``PersonBatch`` /
+``Row`` (``Batch.per_person``) and the models' per-day tables (``days_on``); ``route_table``'s test is beside
+``route_day``'s (``test_event_day_kernels``)."""
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulation.kernels.funnel import CH_FRIEND, TAG_GROUP, TAG_PLAIN, coupon_takers, draw_below, mark, skip_sample
-from simulation.kernels.random import BARGAIN, EVENT
+from simulation.kernels.funnel import CH_FRIEND, coupon_takers, mark, skip_sample
+from simulation.kernels.random import EVENT
 from simulation.operations.base import Batch
-from simulation.operations.event import bargain_day, bargain_help, coupon_day, redeem_coupons, route_day, route_table
+from simulation.operations.event import bargain_day, bargain_help, coupon_day, redeem_coupons
 from simulation.operations.per_run import PersonBatch, Row, days_on
 from simulation.operations.relationship import via_share_rows
 from simulation.operations.store import union_sorted
 
 KEY = np.uint64(91)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-GROUP_ARRAYS = ("g_open", "g_close", "g_members", "g_status", "g_head")
-PERSON_ARRAYS = ("pending", "pend_channel", "pend_price", "pend_ref", "next_member")
-
-
-def _state(n, cap):
-    return {"pending": np.full(n, -1, np.int64), "pend_channel": np.zeros(n, np.int8), "pend_price": np.zeros(n),
-            "pend_ref": np.full(n, -1, np.int64), "next_member": np.full(n, -1, np.int64),
-            **{g: np.zeros(cap, np.int64) for g in GROUP_ARRAYS}}
 
 
 def _graph(rng, n):
     deg = rng.integers(0, 6, n)
     indptr = np.concatenate([[0], np.cumsum(deg)]).astype(np.int64)
     return indptr, rng.integers(0, n, indptr[-1]).astype(np.int32)
-
-
-@SETTINGS
-@given(seed=st.integers(0, 2**31), n=st.integers(5, 60), prob=st.sampled_from([0.0, 0.3, 1.0]),
-       size=st.integers(2, 4), window=st.integers(1, 3))
-def test_route_table_equals_route_day_then_the_table_steps(seed, n, prob, size, window):
-    """Day after day: the kept rows in order, then the completed members (sorted) at their pending channel, price
-    and ref with tag TAG_GROUP; the state (groups, open ids, joiners) as ``route_day`` leaves it."""
-    rng = np.random.default_rng(seed)
-    cap = 40 * n
-    old, new = _state(n, cap), _state(n, cap)
-    n_groups, open_ids = 0, np.empty(0, np.int64)
-    open_buf, joined, state = np.zeros(cap, np.int64), np.empty(n, np.int64), np.zeros(3, np.int64)
-    for day in range(1, 30):
-        free = np.flatnonzero(old["pending"] < 0)
-        buyers = rng.permutation(free)[: rng.integers(0, min(len(free), 8) + 1)].astype(np.int64)
-        k = len(buyers)
-        tag = np.where(rng.random(k) < 0.5, TAG_GROUP, TAG_PLAIN).astype(np.int8)
-        ref = rng.integers(-1, n, k).astype(np.int64)
-        if n_groups:
-            ref = np.where(tag == TAG_GROUP, rng.integers(0, n_groups, k), ref)
-        else:
-            tag[:] = TAG_PLAIN
-        p = (buyers, rng.integers(0, 5, k).astype(np.int8), rng.random(k) * 100, ref, tag)
-        keep, joiners, n_groups, done, open_ids = route_day(
-            *p, day, KEY, prob, 0.8, size, window, *(old[a] for a in PERSON_ARRAYS), *(old[g] for g in GROUP_ARRAYS),
-            n_groups, open_ids)
-        done = np.sort(done)
-        want = [np.concatenate([c[keep], extra]) for c, extra in zip(p, (
-            done, old["pend_channel"][done], old["pend_price"][done], old["pend_ref"][done],
-            np.full(len(done), TAG_GROUP, np.int8)))]
-        got = route_table(*p, day, KEY, prob, 0.8, size, window, *(new[a] for a in PERSON_ARRAYS),
-                          *(new[g] for g in GROUP_ARRAYS), open_buf, joined, state)
-        for g, w in zip(got, want):
-            assert g.dtype == w.dtype
-            np.testing.assert_array_equal(g, w)
-        assert state[0] == n_groups
-        np.testing.assert_array_equal(open_buf[: state[1]], open_ids)
-        np.testing.assert_array_equal(joined[: state[2]], joiners)
-        for key in old:
-            np.testing.assert_array_equal(new[key], old[key])
 
 
 @SETTINGS
