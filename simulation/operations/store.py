@@ -81,7 +81,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import draw_below, skip_sample
+from ..kernels.funnel import coupon_takers, pick_below, skip_sample
 from ..kernels.random import STORE, uniform
 from ..kol import posts_on
 from .base import Batch, Operation, Purchases
@@ -210,6 +210,22 @@ def thin_visits(cand, base, mult, cap, key, b):
 
 
 @njit(cache=True)
+def holder_visits(holders, base, mult, factor, key, b):
+    """The coupon ``holders`` who visit (in order): ``uniform(key, STORE, i, b) < min(1, base[i] * mult * factor)``."""
+    out = np.empty(holders.shape[0], np.int64)
+    k = 0
+    for j in range(holders.shape[0]):
+        i = holders[j]
+        p = base[i] * mult * factor
+        if p > 1.0:
+            p = 1.0
+        if uniform(key, STORE, i, b) < p:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
 def union_sorted(a, b):
     """``np.union1d(a, b)`` of two increasing runs of distinct ids (int64), by one merge pass: O(len(a) + len(b))."""
     out = np.empty(a.shape[0] + b.shape[0], np.int64)
@@ -302,9 +318,8 @@ class StoreOperation(Operation):
         cp, cm = c.coupon, c.community
         if self._coupon_on[day]:
             people = skip_sample(eng.key, STORE, 16 * day + K_COUPON, eng.n, cp.reach)
-            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
-                            & (eng.cand_day[people] != day)]
-            self.coupon[people] = cp.value
+            # who holds none, has not bought, is not pending and has not converted today receives one
+            people = coupon_takers(people, self.coupon, eng.bought, eng.pending, eng.cand_day, day, cp.value)
             if cp.value > 0 and len(people):
                 self.holders = union_sorted(self.holders, people)
             self.coupons += len(people)
@@ -321,13 +336,14 @@ class StoreOperation(Operation):
         visitors = self._visitors(day, mult)
         self.visits[visitors] += 1
         self.today_visits = len(visitors)
-        np.add.at(self.store_visits, self.nearest[visitors], 1)
+        k = len(self.stores)
+        self.store_visits += np.bincount(self.nearest[visitors], minlength=k)  # (integer counts: any order)
         if cm.join_prob > 0:
             cand = visitors[~self.member[visitors]]
-            joins = cand[draw_below(cand, np.full(len(cand), cm.join_prob), eng.key, STORE, 16 * day + K_JOIN)]
+            joins = pick_below(cand, cm.join_prob, eng.key, STORE, 16 * day + K_JOIN)
             self.member[joins] = True
             self.members = union_sorted(self.members, joins)
-            np.add.at(self.store_members, self.nearest[joins], 1)
+            self.store_members += np.bincount(self.nearest[joins], minlength=k)
         strength = min(1.0, c.store_strength * smult)
         held = self.coupon[visitors] > 0
         for ch, who, off in ((self.ch_store, visitors[~held], 0.0), (self.ch_o2o, visitors[held], cp.value)):
@@ -352,14 +368,13 @@ class StoreOperation(Operation):
             plain = thin_visits(cand, self.base, mult, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
         if not self.coupons:
             return plain
-        holders = self.holders
-        p = np.minimum(1.0, self.base[holders] * mult * cp.visit_multiplier)
-        return union_sorted(plain, holders[draw_below(holders, p, eng.key, STORE, 16 * day + K_HOLDER)])
+        return union_sorted(plain, holder_visits(self.holders, self.base, mult, cp.visit_multiplier, eng.key,
+                                                 16 * day + K_HOLDER))
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers, ch, ref = purchases["buyer"], purchases["channel"], purchases["ref"]
         in_store = ((ch == self.ch_store) | (ch == self.ch_o2o)) & (ref >= 0)
-        np.add.at(self.store_purchases, ref[in_store], 1)
+        self.store_purchases += np.bincount(ref[in_store], minlength=len(self.stores))
         self.today_purchases += int(in_store.sum())
         self.purchases += len(buyers)
         self.revenue += float(purchases["price"][in_store].sum())
