@@ -197,29 +197,14 @@ def visit_base(cfg: StoreConfig, xy: np.ndarray, stores: np.ndarray) -> tuple[np
 
 
 @njit(cache=True)
-def thin_visits(cand, base, mult, cap, key, b):
-    """Keep the candidates i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult) / cap``."""
+def thin_visits(cand, base, mult, factor, cap, key, b):
+    """Keep the candidates i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult * factor) / cap`` (in order):
+    the day's visitors among the candidates (factor 1) or among the coupon holders (the coupon's factor, cap 1)."""
     out = np.empty(cand.shape[0], np.int64)
     k = 0
     for j in range(cand.shape[0]):
         i = cand[j]
-        if uniform(key, STORE, i, b) < min(1.0, base[i] * mult) / cap:
-            out[k] = i
-            k += 1
-    return out[:k]
-
-
-@njit(cache=True)
-def holder_visits(holders, base, mult, factor, key, b):
-    """The coupon ``holders`` who visit (in order): ``uniform(key, STORE, i, b) < min(1, base[i] * mult * factor)``."""
-    out = np.empty(holders.shape[0], np.int64)
-    k = 0
-    for j in range(holders.shape[0]):
-        i = holders[j]
-        p = base[i] * mult * factor
-        if p > 1.0:
-            p = 1.0
-        if uniform(key, STORE, i, b) < p:
+        if uniform(key, STORE, i, b) < min(1.0, base[i] * mult * factor) / cap:
             out[k] = i
             k += 1
     return out[:k]
@@ -365,11 +350,11 @@ class StoreOperation(Operation):
                 cand = union_sorted(cand, extra)
             if self.coupons:
                 cand = cand[self.coupon[cand] == 0]
-            plain = thin_visits(cand, self.base, mult, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
+            plain = thin_visits(cand, self.base, mult, 1.0, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
         if not self.coupons:
             return plain
-        return union_sorted(plain, holder_visits(self.holders, self.base, mult, cp.visit_multiplier, eng.key,
-                                                 16 * day + K_HOLDER))
+        return union_sorted(plain, thin_visits(self.holders, self.base, mult, cp.visit_multiplier, 1.0, eng.key,
+                                               16 * day + K_HOLDER))
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers, ch, ref = purchases["buyer"], purchases["channel"], purchases["ref"]

@@ -1,5 +1,5 @@
 """The operation models' fused day kernels and per-run rows equal the steps they replace, on random inputs:
-``bargain_day``, ``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``union_sorted``, ``holder_visits``, ``PersonBatch`` /
+``bargain_day``, ``coupon_day``, ``redeem_coupons``, ``via_share_rows``, ``union_sorted``, ``thin_visits``, ``PersonBatch`` /
 ``Row`` (``Batch.per_person``) and the models' per-day tables (``days_on``); ``route_table``'s test is beside
 ``route_day``'s (``test_event_day_kernels``)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from simulation.operations.base import Batch
 from simulation.operations.event import bargain_day, bargain_help, coupon_day, redeem_coupons
 from simulation.operations.per_run import PersonBatch, Row, days_on
 from simulation.operations.relationship import via_share_rows
-from simulation.operations.store import holder_visits, union_sorted
+from simulation.operations.store import thin_visits, union_sorted
 
 KEY = np.uint64(91)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -114,15 +114,20 @@ def test_union_sorted_equals_union1d_of_sorted_distinct_runs(seed, n, p, q):
 @SETTINGS
 @given(seed=st.integers(0, 2**31), n=st.integers(1, 300), mult=st.sampled_from([1.0, 3.0, 40.0]),
        factor=st.sampled_from([0.0, 2.0, 7.5]))
-def test_holder_visits_equals_the_numpy_probabilities_and_draws(seed, n, mult, factor):
+def test_thin_visits_equals_the_numpy_probabilities_and_draws(seed, n, mult, factor):
+    """The holders' form (a factor, cap 1: what ``np.minimum`` and ``draw_below`` drew) and the candidates' (factor 1,
+    the day's cap)."""
     rng = np.random.default_rng(seed)
     base = rng.random(n) * 0.2
     holders = np.flatnonzero(rng.random(n) < 0.4)
     p = np.minimum(1.0, base[holders] * mult * factor)
     want = holders[draw_below(holders, p, KEY, STORE, 37)]
-    got = holder_visits(holders, base, mult, factor, KEY, 37)
+    got = thin_visits(holders, base, mult, factor, 1.0, KEY, 37)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+    cap = min(1.0, 0.2 * mult)
+    want = holders[draw_below(holders, np.minimum(1.0, base[holders] * mult) / cap, KEY, STORE, 38)]
+    np.testing.assert_array_equal(thin_visits(holders, base, mult, 1.0, cap, KEY, 38), want)
 
 
 def _same_batch(got: Batch, want: Batch) -> None:
