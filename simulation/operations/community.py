@@ -52,6 +52,7 @@ from ..kernels.funnel import draw_below, out_arcs
 from ..kernels.random import COMMUNITY
 from .base import Batch, Operation, Purchases, concat_purchases, select
 from .community_reference import CommunityReference
+from .per_run import Row, days_on
 
 
 class CommunityConfig(Window):
@@ -114,17 +115,21 @@ class CommunityOperation(Operation):
         self.commission = np.zeros(n)
         self.value = 0.0
         self.today = 0
+        self._on = days_on(cfg.active, engine.days)  # the window, by day
+        self._reach = np.full(len(self.arcs), cfg.reach)  # each arc's probability of a post reaching it (read only)
+        self._strength, self._price, self._b = Row(), Row(), Row(np.int64)  # the batch's constant rows
 
     def exposures(self, day: int) -> list[Batch]:
+        """The leaders' posts reaching their neighbours today; ``[]`` outside the window or without leaders' arcs."""
         c, eng = self.cfg, self.engine
         self.today = 0
-        if not c.active(day) or not len(self.arcs):
+        if not self._on[day] or not len(self.arcs):
             return []
-        hit = draw_below(self.arcs, np.full(len(self.arcs), c.reach), eng.key, COMMUNITY, 4 * day)
-        k = int(hit.sum())
-        return [Batch(self.channel, COMMUNITY, self.heads[hit], np.full(k, c.strength),
-                      np.full(k, eng.price_today * (1.0 - c.discount)), self.arcs[hit],
-                      np.full(k, 4 * day + 1, np.int64), self.arc_leader[hit])]
+        hit = np.flatnonzero(draw_below(self.arcs, self._reach, eng.key, COMMUNITY, 4 * day))
+        k = len(hit)
+        return [Batch(self.channel, COMMUNITY, self.heads[hit], self._strength.of(k, c.strength),
+                      self._price.of(k, eng.price_today * (1.0 - c.discount)), self.arcs[hit],
+                      self._b.of(k, 4 * day + 1), self.arc_leader[hit])]
 
     def route(self, day: int, purchases: Purchases) -> Purchases:
         eng = self.engine

@@ -25,6 +25,7 @@ from ..kernels.random import CONTENT, EVALUATE, PLATFORM
 from ..platforms import layer_index
 from .content_reference import ContentReference
 from .base import Batch, Operation, Purchases
+from .per_run import PersonBatch, days_on
 
 SLOT = 2  # evaluation counter slot: b = 16 * day + SLOT
 
@@ -55,9 +56,10 @@ class ContentOperation(Operation):
         super().__init__(cfg, engine)
         self.ugc = 0
         self.layer = engine.layers[layer_index(engine.scenario, cfg.platform)]
-
-    def _active(self, day: int) -> bool:
-        return self.cfg.active(day)
+        self._on = days_on(cfg.active, engine.days)  # the window, by day
+        self._batch = PersonBatch(CH_PLATFORM, EVALUATE)
+        self._rate = self.rate()  # kept current as the posts add up (on_purchases)
+        self._strength = cfg.strength * cfg.quality
 
     def rate(self) -> float:
         """Today's recommendation probability per person."""
@@ -65,19 +67,23 @@ class ContentOperation(Operation):
         return min(1.0, self.cfg.recommend_rate * (1.0 + self.cfg.ugc_boost * self.ugc / n))
 
     def exposures(self, day: int) -> list[Batch]:
-        if not self._active(day):
+        """The day's recommendations (its cost booked); ``[]`` outside the window."""
+        if not self._on[day]:
             return []
-        eng = self.engine
-        if self.cfg.cost_per_day > 0:
-            eng.pay(day, "content_cost", -1, self.cfg.cost_per_day)
-        people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self.rate()))
-        return [Batch.per_person(CH_PLATFORM, EVALUATE, people, self.cfg.strength * self.cfg.quality,
-                                 eng.price_today, 16 * day + SLOT, platform=self.layer.index)]
+        eng, cost = self.engine, self.cfg.cost_per_day
+        if cost > 0:
+            eng.pay(day, "content_cost", -1, cost)
+        people = self.layer.keep(skip_sample(eng.key, PLATFORM, 2 * day + 1, eng.n, self._rate))
+        return [self._batch(people, self._strength, eng.price_today, 16 * day + SLOT, self.layer.index)]
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
+        """Count the posts today's buyers make (nothing to draw when ``ugc_rate`` is 0)."""
         buyers = purchases["buyer"]
-        if len(buyers) and self.cfg.ugc_rate > 0:
-            self.ugc += len(pick_below(buyers, self.cfg.ugc_rate, self.engine.key, CONTENT, day))
+        if self.cfg.ugc_rate > 0 and len(buyers):
+            posts = len(pick_below(buyers, self.cfg.ugc_rate, self.engine.key, CONTENT, day))
+            if posts:
+                self.ugc += posts
+                self._rate = self.rate()
 
 
 #: This module's model (``simulation.operations.MODULES``).

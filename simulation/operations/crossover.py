@@ -28,6 +28,7 @@ from ..kol import posts_on
 from ..platforms import layer_index
 from .crossover_reference import CrossoverReference
 from .base import Batch, Operation
+from .per_run import PersonBatch, days_on
 
 SLOT = 7
 
@@ -75,16 +76,19 @@ class CrossoverOperation(Operation):
         self.channel = engine.channel("partner")
         self.audience = partner_audience(cfg, engine.graph.indptr, engine.graph.indices, engine.rng("partner"))
         self.layer = engine.layers[layer_index(engine.scenario, cfg.platform)]
+        # the partner's posting days (window and schedule), by day
+        self._posts = days_on(lambda d: cfg.active(d) and posts_on(d, cfg.partner_posts_per_week), engine.days)
+        self._batch = PersonBatch(self.channel, EVALUATE)
 
     def exposures(self, day: int) -> list[Batch]:
-        c, eng = self.cfg, self.engine
-        if not (c.active(day) and posts_on(day, c.partner_posts_per_week)):
+        """The day's post reaching part of the audience (its fee booked); ``[]`` on a day without a post."""
+        if not self._posts[day]:
             return []
+        c, eng = self.cfg, self.engine
         if c.partner_fee > 0:
             eng.pay(day, "partner_fee", -1, c.partner_fee)
         people = self.layer.keep(self.audience[skip_sample(eng.key, PARTNER, day, len(self.audience), c.partner_reach)])
-        return [Batch.per_person(self.channel, EVALUATE, people, c.partner_credibility, eng.price_today, 16 * day + SLOT,
-                                 platform=self.layer.index)]
+        return [self._batch(people, c.partner_credibility, eng.price_today, 16 * day + SLOT, self.layer.index)]
 
 
 #: This module's model (``simulation.operations.MODULES``).

@@ -63,17 +63,19 @@ from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
 from ..kernels import parallel
-from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, skip_sample, sorted_unique
+from ..kernels.funnel import TAG_BARGAIN, TAG_GROUP, arc_total, coupon_takers, mark, skip_sample, sorted_unique
 from ..kernels.random import BARGAIN, EVALUATE, EVENT, GROUP, uniform
 from ..platforms import layer_index
 from ..targeting import TargetConfig, eligible, keep
 from .event_reference import EventReference
-from .base import Batch, Operation, Purchases, concat_purchases, filled, select
+from .base import Batch, Operation, Purchases
+from .per_run import PersonBatch, Row, days_on
 
 SLOT_CAMPAIGN, SLOT_FLASH, SLOT_COUPON, SLOT_BARGAIN = 3, 4, 5, 6
 #: Sub-blocks with a ``target`` block (``simulation.targeting``).
 TARGETED = ("campaign", "flash_sale", "coupon")
 OPEN, SUCCESS, FAILED = 0, 1, 2
+_NOBODY = np.empty(0, np.int64)  # no joiner / bargainer waiting (shared: only read)
 
 
 class CampaignConfig(Window):
@@ -328,6 +330,110 @@ def bargain_starters(interested, pending, bought, prob, key, b):
     return sorted_unique(out[:k])
 
 
+@njit(cache=True)
+def route_table(buyer, channel, price, ref, tag, day, key, initiate_prob, group_factor, size, window,
+                pending, pend_channel, pend_price, pend_ref, next_member,
+                g_open, g_close, g_members, g_status, g_head, open_ids, joiners, state):
+    """``route_day`` and the purchase table it leaves, in one call: the rows it keeps (in order), then the members
+    of the groups completed today (sorted ids) at their pending channel, group price and ref, tag TAG_GROUP.
+
+    ``state`` int64 [groups so far, groups open, joiners] with ``open_ids[:state[1]]`` the open groups
+    (increasing) before the day and after it, and ``joiners[:state[2]]`` today's joiners still pending (they
+    invite tomorrow), written here (``open_ids`` has the group arrays' room, ``joiners`` room for every row).
+    Returns the table's columns buyer, channel, price, ref, tag (of the input's dtypes); the other arguments are
+    ``route_day``'s.
+    """
+    keep, joined, n_groups, done, still = route_day(buyer, channel, price, ref, tag, day, key, initiate_prob,
+                                                    group_factor, size, window, pending, pend_channel, pend_price,
+                                                    pend_ref, next_member, g_open, g_close, g_members, g_status,
+                                                    g_head, state[0], open_ids[: state[1]])
+    state[0] = n_groups
+    state[1] = still.shape[0]
+    for j in range(still.shape[0]):
+        open_ids[j] = still[j]
+    state[2] = joined.shape[0]
+    for j in range(joined.shape[0]):
+        joiners[j] = joined[j]
+    done = sorted_unique(done)  # distinct ids: a person is pending in one group at a time
+    kept = 0
+    for r in range(keep.shape[0]):
+        if keep[r]:
+            kept += 1
+    total = kept + done.shape[0]
+    o_buyer = np.empty(total, buyer.dtype)
+    o_channel = np.empty(total, channel.dtype)
+    o_price = np.empty(total, price.dtype)
+    o_ref = np.empty(total, ref.dtype)
+    o_tag = np.empty(total, tag.dtype)
+    m = 0
+    for r in range(keep.shape[0]):
+        if keep[r]:
+            o_buyer[m] = buyer[r]
+            o_channel[m] = channel[r]
+            o_price[m] = price[r]
+            o_ref[m] = ref[r]
+            o_tag[m] = tag[r]
+            m += 1
+    for i in done:
+        o_buyer[m] = i
+        o_channel[m] = pend_channel[i]
+        o_price[m] = pend_price[i]
+        o_ref[m] = pend_ref[i]
+        o_tag[m] = TAG_GROUP
+        m += 1
+    return o_buyer, o_channel, o_price, o_ref, o_tag
+
+
+@njit(cache=True)
+def bargain_day(bargainers, indptr, indices, w, key, b, help_prob, price, step, floor, shared, cut, ids):
+    """``bargain_help`` and what the bargainers then see, the bargainers marked ``shared`` (they asked their friends).
+
+    Writes each bargainer j's price ``min(price, max(floor, price - step * helpers))`` (currency) to ``cut[j]`` and
+    its id to ``ids[j]`` (int32; both with room for the bargainers); returns the helping arcs (heads int32, tie
+    strength, arcs int64) and how many bargainers were newly marked.
+    """
+    heads, strength, arcs, helpers = bargain_help(bargainers, indptr, indices, w, key, b, help_prob)
+    for j in range(bargainers.shape[0]):
+        c = price - step * helpers[j]
+        if c < floor:
+            c = floor
+        if c > price:
+            c = price
+        cut[j] = c
+        ids[j] = bargainers[j]
+    return heads, strength, arcs, mark(shared, bargainers)
+
+
+@njit(cache=True)
+def coupon_day(key, b, n, reach, allowed, coupon, bought, pending, cand_day, day, value):
+    """The day's coupons: ``skip_sample(key, EVENT, b, n, reach)``, kept to ``allowed`` (bool (n,); length 0:
+    everybody), then ``coupon_takers`` (who receives one: coupons of ``value`` handed out). Returns them (int64)."""
+    people = skip_sample(key, EVENT, b, n, reach)
+    if allowed.shape[0]:
+        k = 0
+        for j in range(people.shape[0]):
+            if allowed[people[j]]:
+                people[k] = people[j]
+                k += 1
+        people = people[:k]
+    return coupon_takers(people, coupon, bought, pending, cand_day, day, value)
+
+
+@njit(cache=True)
+def redeem_coupons(buyers, coupon, left):
+    """Per purchase the coupon its buyer holds, at most ``left`` (currency: ``np.minimum(coupon[buyers], left)``);
+    the coupons redeemed (> 0) are used up (set to 0) after all are read."""
+    k = buyers.shape[0]
+    out = np.empty(k)
+    for r in range(k):
+        c = coupon[buyers[r]]
+        out[r] = c if c < left[r] else left[r]  # both >= +0.0 (prices, coupon values): no NaN, no signed zero
+    for r in range(k):
+        if out[r] > 0:
+            coupon[buyers[r]] = 0.0
+    return out
+
+
 class EventOperation(Operation):
     """Runtime of the event-driven model for one run."""
 
@@ -357,35 +463,69 @@ class EventOperation(Operation):
         self.g_members = np.zeros(cap, np.int64)
         self.g_status = np.zeros(cap, np.int64)
         self.g_head = np.zeros(cap, np.int64)
-        self.n_groups = 0
-        self.open_ids = np.empty(0, np.int64)
-        self.joiners = np.empty(0, np.int64)  # joined yesterday: invite today
+        self._open = np.zeros(cap, np.int64)  # the open groups' ids: the first ``_state[1]``, increasing
+        self._joined = np.empty(0, np.int64)  # today's joiners: the first ``_state[2]`` (route_table)
+        self._state = np.zeros(3, np.int64)  # groups opened so far, groups open, joiners
+        self.joiners = _NOBODY  # joined yesterday: invite today
         self.bargainers = np.empty(0, np.int64)  # started yesterday: ask friends today
         pop = engine.pop
         # each targeted sub-block's platform (index) and who it may reach: the target's people among its members
         self.platform = {sub: layer_index(engine.scenario, getattr(cfg, sub).platform) for sub in TARGETED}
         self.eligible = {sub: engine.layers[self.platform[sub]].within(
             eligible(getattr(cfg, sub).target, pop.segment, pop.names, pop.interest)) for sub in TARGETED}
+        self.fee = {sub: getattr(cfg, sub).target.cost_per_exposure for sub in TARGETED}
+        allowed = self.eligible["coupon"]
+        self._coupon_allowed = np.empty(0, np.bool_) if allowed is None else allowed  # coupon_day's form of it
+        # what each day does, by day (the run's days are known at set-up): set-up costs, windows, price factors
+        days = engine.days
+        self._cost = [self._setup_cost(d) for d in range(days + 1)]
+        self._campaign_on = days_on(lambda d: cfg.campaign.enabled and cfg.campaign.active(d), days)
+        self._coupon_on = days_on(lambda d: cfg.coupon.enabled and cfg.coupon.active(d), days)
+        self._flash_day = days_on(lambda d: d in self.flash_days, days)
+        self._campaign_mult = [1.0 * (1.0 - cfg.campaign.discount) if on else 1.0 for on in self._campaign_on]
+        # the batches' constant rows (one maker per batch of a day)
+        self._ads = {sub: PersonBatch(self.channel, EVALUATE) for sub in TARGETED}
+        self._bargain_eval = PersonBatch(self.channel, EVALUATE, TAG_BARGAIN)
+        self._rows = {name: Row(np.int64 if name in ("invite_b", "help_b", "help_ref") else np.float64)
+                      for name in ("invite_price", "invite_b", "help_price", "help_b", "help_ref")}
+        self._no_redeem = None  # the zeros redeem returns while nobody holds a coupon (reused)
+        self._group = 1.0 - cfg.groupbuy.discount  # the group price's factor of today's price
+        self._cut, self._ids = np.empty(0), np.empty(0, np.int32)  # the bargainers' prices and ids (bargain_day)
+        g, gb = engine.graph, cfg.groupbuy
+        # the kernels' arguments that stay the same all run (arrays filled in place), gathered once
+        self._route_rules = (gb.initiate_prob, 1.0 - gb.discount, gb.size, gb.window_days)
+        self._route_state()
+        self.price_reduction(self.coupon)  # (coupon_day's arguments; the engine hands its row at set-up)
+        self._arcs = (g.indptr, g.indices)
+
+    def _route_state(self) -> None:
+        """Gather ``route_table``'s state arguments (again after ``_grow`` replaced an array)."""
+        self._route_args = (self.engine.pending, self.pend_channel, self.pend_price, self.pend_ref, self.next_member,
+                            self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self._open,
+                            self._joined, self._state)
 
     def price_reduction(self, row: np.ndarray) -> None:
         self.coupon = row  # a coupon held lowers the price its holder sees
+        eng = self.engine
+        self._coupon_args = (self._coupon_allowed, row, eng.bought, eng.pending, eng.cand_day)
 
     # -- price rules -------------------------------------------------------------------
     def _flash(self, day: int) -> bool:
         return day in self.flash_days and self.stock_left != 0
 
     def price_multiplier(self, day: int) -> float:
-        c = self.cfg
-        m = 1.0
-        if c.campaign.enabled and c.campaign.active(day):
-            m *= 1.0 - c.campaign.discount
-        if self._flash(day):
-            m *= 1.0 - c.flash_sale.discount
+        """The campaign's and the flash sale's factors of ``day`` (1.0 on a day without either)."""
+        m = self._campaign_mult[day]
+        if self._flash_day[day] and self.stock_left != 0:
+            m *= 1.0 - self.cfg.flash_sale.discount
         return m
 
     # -- costs -------------------------------------------------------------------------
     def setup_cost(self, day: int) -> float:
         """Set-up costs of the event programmes booked on ``day`` (currency)."""
+        return self._cost[day] if 0 <= day < len(self._cost) else self._setup_cost(day)
+
+    def _setup_cost(self, day: int) -> float:
         c = self.cfg
         due = self.__dict__.get("_due")  # day -> programmes' set-up costs, summed in this order (built once)
         if due is None:
@@ -400,93 +540,99 @@ class EventOperation(Operation):
         return cost
 
     # -- exposures ---------------------------------------------------------------------
-    def _pay_targeted(self, day: int, sub: str, delivered: int) -> None:
-        """Book the per-exposure fee of sub-block ``sub``'s target for ``delivered`` exposures."""
-        fee = getattr(self.cfg, sub).target.cost_per_exposure
-        if fee > 0 and delivered:
-            self.engine.pay(day, "event_targeting", -1, fee * delivered)
+    def _targeted(self, day: int, sub: str, people: np.ndarray, strength: float, slot: int) -> Batch:
+        """Sub-block ``sub``'s batch of ``people`` (its target's fee booked for each) at counter 16 day + ``slot``."""
+        fee = self.fee[sub]
+        if fee > 0 and len(people):
+            self.engine.pay(day, "event_targeting", -1, fee * len(people))
+        return self._ads[sub](people, strength, self.engine.price_today, 16 * day + slot, self.platform[sub])
 
     def exposures(self, day: int) -> list[Batch]:
+        """The day's campaign, flash-sale and coupon batches, yesterday's joiners' group invitations, yesterday's
+        bargainers' help and their re-evaluation, in this order (set-up costs and fees booked); ``[]`` on a day
+        without any of them."""
         c, eng = self.cfg, self.engine
-        key, n, price = eng.key, eng.n, eng.price_today
+        key, n = eng.key, eng.n
         out: list[Batch] = []
-        cost = self.setup_cost(day)
+        cost = self._cost[day]
         if cost > 0:
             eng.pay(day, "event_setup", -1, cost)
-        if c.campaign.enabled and c.campaign.active(day):
+        if self._campaign_on[day]:
             people = keep(skip_sample(key, EVENT, 4 * day, n, c.campaign.reach), self.eligible["campaign"])
-            self._pay_targeted(day, "campaign", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.campaign.strength, price, 16 * day + SLOT_CAMPAIGN,
-                                        platform=self.platform["campaign"]))
-        if self._flash(day):
+            out.append(self._targeted(day, "campaign", people, c.campaign.strength, SLOT_CAMPAIGN))
+        if self._flash_day[day] and self.stock_left != 0:
             people = keep(skip_sample(key, EVENT, 4 * day + 1, n, c.flash_sale.reach), self.eligible["flash_sale"])
-            self._pay_targeted(day, "flash_sale", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.flash_sale.strength, price, 16 * day + SLOT_FLASH,
-                                        platform=self.platform["flash_sale"]))
-        if c.coupon.enabled and c.coupon.active(day):
-            people = keep(skip_sample(key, EVENT, 4 * day + 2, n, c.coupon.reach), self.eligible["coupon"])
-            people = coupon_takers(people, self.coupon, eng.bought, eng.pending, eng.cand_day, day, c.coupon.value)
-            self._pay_targeted(day, "coupon", len(people))
-            out.append(Batch.per_person(self.channel, EVALUATE, people, c.coupon.strength, price, 16 * day + SLOT_COUPON,
-                                        platform=self.platform["coupon"]))
+            out.append(self._targeted(day, "flash_sale", people, c.flash_sale.strength, SLOT_FLASH))
+        if self._coupon_on[day]:
+            cp = c.coupon
+            people = coupon_day(key, 4 * day + 2, n, cp.reach, *self._coupon_args, day, cp.value)
+            out.append(self._targeted(day, "coupon", people, cp.strength, SLOT_COUPON))
+        price = eng.price_today
         if len(self.joiners):
-            threads = parallel.arc_threads(len(self.joiners), eng.graph.indices, n)
+            indptr, indices = self._arcs
+            # below MIN_PEOPLE threads_for is 1 whatever the size: no call to ask
+            threads = parallel.arc_threads(len(self.joiners), indices, n) if n >= parallel.MIN_PEOPLE else 1
             invites = parallel.group_invites if threads > 1 else group_invites
-            heads, strength, arcs, groups = invites(self.joiners, eng.graph.indptr, eng.graph.indices, eng.pending,
-                                                    eng.w)
-            eng.mark("shared", self.joiners)
-            gprice = price * (1.0 - c.groupbuy.discount)
-            out.append(Batch(self.channel, GROUP, heads, strength, filled(len(arcs), gprice), arcs,
-                             filled(len(arcs), 2 * day, np.int64), groups, TAG_GROUP))
+            heads, strength, arcs, groups = invites(self.joiners, indptr, indices, eng.pending, eng.w)
+            eng.marked["shared"] += mark(eng.shared, self.joiners)  # ``Engine.mark`` without its conversions
+            h, rows = len(arcs), self._rows
+            out.append(Batch(self.channel, GROUP, heads, strength, rows["invite_price"].of(h, price * self._group),
+                             arcs, rows["invite_b"].of(h, 2 * day), groups, TAG_GROUP))
+            self.joiners = _NOBODY
         if len(self.bargainers):
-            b = self.bargainers
-            heads, strength, arcs, helpers = bargain_help(b, eng.graph.indptr, eng.graph.indices, eng.w, key, 3 * day,
-                                                          c.bargain.help_prob)
-            eng.mark("shared", b)
+            b, rows, bg = self.bargainers, self._rows, c.bargain
+            k = len(b)
+            if len(self._cut) < k:
+                self._cut, self._ids = np.empty(2 * k), np.empty(2 * k, np.int32)
+            heads, strength, arcs, marked = bargain_day(b, *self._arcs, eng.w, key, 3 * day, bg.help_prob, price,
+                                                        bg.step, bg.floor, eng.shared, self._cut, self._ids)
+            eng.marked["shared"] += marked  # (``Engine.mark``'s count, the marks set by the kernel)
             h = len(arcs)
-            out.append(Batch(self.channel, BARGAIN, heads, strength, filled(h, price),
-                             arcs, filled(h, 3 * day + 1, np.int64), filled(h, -1, np.int64)))
-            cut = np.maximum(c.bargain.floor, price - c.bargain.step * helpers)
-            cut = np.minimum(cut, price)
-            out.append(Batch(self.channel, EVALUATE, b.astype(np.int32), filled(len(b), c.bargain.strength), cut, b,
-                             filled(len(b), 16 * day + SLOT_BARGAIN, np.int64), filled(len(b), -1, np.int64),
-                             TAG_BARGAIN))
-            self.bargainers = np.empty(0, np.int64)
-        self.joiners = np.empty(0, np.int64)
+            out.append(Batch(self.channel, BARGAIN, heads, strength, rows["help_price"].of(h, price), arcs,
+                             rows["help_b"].of(h, 3 * day + 1), rows["help_ref"].of(h, -1)))
+            e = self._bargain_eval
+            out.append(Batch(self.channel, EVALUATE, self._ids[:k], e.strength.of(k, bg.strength), self._cut[:k], b,
+                             e.b.of(k, 16 * day + SLOT_BARGAIN), e.ref.of(k, -1), TAG_BARGAIN))
+            self.bargainers = _NOBODY
         return out
 
     # -- purchases ---------------------------------------------------------------------
+    @property
+    def n_groups(self) -> int:
+        """Groups opened so far (ids 0 .. n_groups - 1)."""
+        return int(self._state[0])
+
     def _grow(self, need: int) -> None:
+        """Room for ``need`` more groups and joiners."""
+        if len(self._joined) < need:
+            self._joined = np.empty(max(need, 2 * len(self._joined), 16), np.int64)
+            self._route_state()
         cap = len(self.g_open)
         if self.n_groups + need <= cap:
             return
         new = max(2 * cap, self.n_groups + need)
-        for name in ("g_open", "g_close", "g_members", "g_status", "g_head"):
+        for name in ("g_open", "g_close", "g_members", "g_status", "g_head", "_open"):
             arr = getattr(self, name)
             grown = np.zeros(new, arr.dtype)
             grown[:cap] = arr
             setattr(self, name, grown)
+        self._route_state()
 
     def route(self, day: int, purchases: Purchases) -> Purchases:
-        c, eng = self.cfg, self.engine
+        """Group-buy routing (every day while group-buy is on: deadlines pass on days without purchases), then the
+        flash sale's stock on a sale day; ``purchases`` itself when neither applies."""
+        c = self.cfg
         if c.groupbuy.enabled:
             self._grow(len(purchases["buyer"]))
             # joiners join open groups (already listed) or the groups opened today (ids from the old count up, each
             # with its initiator among the joiners): the sorted union of the two is the list extended
-            keep, self.joiners, self.n_groups, done, self.open_ids = route_day(
+            buyer, channel, price, ref, tag = route_table(
                 purchases["buyer"], purchases["channel"], purchases["price"], purchases["ref"], purchases["tag"],
-                day, eng.key, c.groupbuy.initiate_prob, 1.0 - c.groupbuy.discount, c.groupbuy.size,
-                c.groupbuy.window_days, eng.pending, self.pend_channel, self.pend_price, self.pend_ref,
-                self.next_member, self.g_open, self.g_close, self.g_members, self.g_status, self.g_head, self.n_groups,
-                self.open_ids)
-            if len(keep) and not keep.all():
-                purchases = select(purchases, keep)
-            if len(done):
-                done = np.sort(done)
-                purchases = concat_purchases(purchases, {
-                    "buyer": done, "channel": self.pend_channel[done], "price": self.pend_price[done],
-                    "ref": self.pend_ref[done], "tag": filled(len(done), TAG_GROUP, np.int8)})
-        if day in self.flash_days and self.stock_left > 0:
+                day, self.engine.key, *self._route_rules, *self._route_args)
+            purchases = {"buyer": buyer, "channel": channel, "price": price, "ref": ref, "tag": tag}
+            # a view, read by tomorrow's exposures before the next route writes the buffer again
+            self.joiners = self._joined[: self._state[2]]
+        if self.stock_left > 0 and self._flash_day[day]:
             # completed group-buys keep the price fixed when their group opened and use no stock
             today = np.flatnonzero(purchases["tag"] != TAG_GROUP)
             over = today[self.stock_left:]
@@ -497,12 +643,19 @@ class EventOperation(Operation):
         return purchases
 
     def redeem(self, day: int, purchases: Purchases, left: np.ndarray) -> np.ndarray:
-        buyers = purchases["buyer"]
-        redeemed = np.minimum(self.coupon[buyers], left)
-        self.coupon[buyers[redeemed > 0]] = 0.0
-        return redeemed
+        """The coupons the buyers hold, at most ``left`` (redeemed coupons are used up); zeros while coupons are
+        off."""
+        if not self.cfg.coupon.enabled:
+            k = len(left)
+            z = self._no_redeem
+            if z is None or len(z) < k:
+                z = self._no_redeem = np.zeros(max(k, 64))
+            return z[:k]
+        return redeem_coupons(purchases["buyer"], self.coupon, left)
 
     def after_day(self, day: int, interested_today: np.ndarray) -> None:
+        """Today's bargain starters among ``interested_today`` (they ask friends tomorrow); nothing while bargains
+        are off or nobody became interested."""
         c, eng = self.cfg, self.engine
         if c.bargain.enabled and len(interested_today):
             self.bargainers = bargain_starters(interested_today, eng.pending, eng.bought, c.bargain.start_prob, eng.key,

@@ -149,6 +149,10 @@ class LiveOperation(Operation):
         self.session_of = np.full(engine.n, -1, np.int64)  # the session at which each person last converted
         self.rows: list[dict] = []
         self.today = (0, 0)  # (viewers, buyers) of today's session
+        k = cfg.kol
+        # the host's follower slots and each one's attendance probability (the same every session; read only)
+        self._slots = np.arange(engine.kols.indptr[k], engine.kols.indptr[k + 1], dtype=np.int64)
+        self._attend = np.full(len(self._slots), cfg.attendance)
 
     def exposures(self, day: int):
         """One batch per wave (a generator: each wave is evaluated before the next one's proof factor is set)."""
@@ -162,8 +166,7 @@ class LiveOperation(Operation):
         self.rows.append(row)
         if c.fee_per_session > 0:
             eng.pay(day, "live_fee", k, c.fee_per_session)
-        slots = np.arange(eng.kols.indptr[k], eng.kols.indptr[k + 1], dtype=np.int64)
-        slots = slots[draw_below(slots, np.full(len(slots), c.attendance), eng.key, LIVE, 4 * day)]
+        slots = self._slots[draw_below(self._slots, self._attend, eng.key, LIVE, 4 * day)]
         row["attendees"] = len(slots)
         wave = waves_of(slots, eng.key, day, c.waves)
         price = eng.price_today * (1.0 - c.discount)

@@ -15,12 +15,14 @@ share pay (a repeat purchase has no referrer).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import Field
 
 from ..config.base import Money, Probability, Strict
 from ..kernels.funnel import CH_FRIEND
 from .relationship_reference import RelationshipReference
-from .base import Operation, Purchases, filled
+from .base import Operation, Purchases
+from .per_run import Row
 
 
 class RelationshipConfig(Strict):
@@ -41,8 +43,12 @@ class RelationshipOperation(Operation):
     config = RelationshipConfig
     reference = RelationshipReference
     payments = {"referral_reward": "incentive_spend", "commission": "incentive_spend"}
-    #: the last price_cut's (channel, ref, via share) columns, reused by the same day's on_purchases
+    #: the last price_cut's (channel, ref, rows via share) columns, reused by the same day's on_purchases
     _via: tuple = (None, None, None)
+
+    def __init__(self, cfg: RelationshipConfig, engine):
+        super().__init__(cfg, engine)
+        self._reward = Row()  # the referral reward, once per paid row
 
     def share_multiplier(self) -> float:
         c, eng = self.cfg, self.engine
@@ -53,28 +59,49 @@ class RelationshipOperation(Operation):
         return self.cfg.invitee_discount
 
     def price_cut(self, purchases: Purchases) -> np.ndarray:
-        via = _via_share(purchases)
+        """``invitee_discount`` on each purchase through a friend's share, 0 on the others."""
+        ch, ref = purchases["channel"], purchases["ref"]
+        rows = via_share_rows(ch, ref, CH_FRIEND)
         # the same day's on_purchases sees the same channel and ref columns (the engine adds the price paid)
-        self._via = (purchases["channel"], purchases["ref"], via)
-        return np.where(via, self.cfg.invitee_discount, 0.0)
+        self._via = (ch, ref, rows)
+        cut = np.zeros(len(ch))
+        if len(rows):
+            cut[rows] = self.cfg.invitee_discount
+        return cut
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
+        """Pay the inviters' rewards and commissions; nothing on a day without a purchase through a share."""
         c, eng = self.cfg, self.engine
-        ch, ref, via = self._via
+        ch, ref, rows = self._via
         if purchases["channel"] is not ch or purchases["ref"] is not ref:
-            via = _via_share(purchases)
-        if not np.count_nonzero(via):
+            rows = via_share_rows(purchases["channel"], purchases["ref"], CH_FRIEND)
+        if not len(rows):
             return
-        inviters = purchases["ref"][via]
+        if len(rows) == 1:  # one payment each: ``Engine.pay``'s one-row form books the same row at a sixth of the cost
+            r = int(rows[0])
+            inviter = int(purchases["ref"][r])
+            if c.referral_reward > 0:
+                eng.pay(day, "referral_reward", inviter, float(c.referral_reward))
+            if c.commission_rate > 0:
+                eng.pay(day, "commission", inviter, float(c.commission_rate * purchases["price"][r]))
+            return
+        inviters = purchases["ref"][rows]
         if c.referral_reward > 0:
-            eng.pay(day, "referral_reward", inviters, filled(len(inviters), c.referral_reward))
+            eng.pay(day, "referral_reward", inviters, self._reward.of(len(rows), c.referral_reward))
         if c.commission_rate > 0:
-            eng.pay(day, "commission", inviters, c.commission_rate * purchases["price"][via])
+            eng.pay(day, "commission", inviters, c.commission_rate * purchases["price"][rows])
 
 
-def _via_share(purchases: Purchases) -> np.ndarray:
-    """Rows bought through a friend's share (the sharer is known)."""
-    return (purchases["channel"] == CH_FRIEND) & (purchases["ref"] >= 0)
+@njit(cache=True)
+def via_share_rows(channel, ref, friend):
+    """The rows (int64, increasing) bought through a friend's share: channel ``friend`` and the sharer known (ref >= 0)."""
+    out = np.empty(channel.shape[0], np.int64)
+    k = 0
+    for r in range(channel.shape[0]):
+        if channel[r] == friend and ref[r] >= 0:
+            out[k] = r
+            k += 1
+    return out[:k]
 
 
 #: This module's model (``simulation.operations.MODULES``).

@@ -157,6 +157,7 @@ class ServiceOperation(Operation):
         self.factor = np.ones(engine.n)  # replaced by the engine's evaluation row
         self._rows: list[dict] = []
         self._pending = {k: np.empty(0, t) for k, t in RECORD_DTYPES.items()}
+        self._arrived: list[dict] = []  # today's contacts, joined to ``_pending`` (in order) at the end of the day
         self._complainers = np.empty(0, np.int64)
         self.n = dict.fromkeys(COUNTS, 0)
         self.returns_value = 0.0
@@ -198,7 +199,7 @@ class ServiceOperation(Operation):
                 "outcome": outcome, "wait": wait, "end_day": day + np.maximum(wait, 0), "returned": returned,
                 "refund": np.where(returned, paid, 0.0)}
         self._rows.append(rows)
-        self._pending = {key: np.concatenate([self._pending[key], rows[key]]) for key in RECORD_DTYPES}
+        self._arrived.append(rows)
         answered = wait >= 0
         self.n["contacts"] += k
         self.n["resolved"] += int(resolved.sum())
@@ -239,8 +240,15 @@ class ServiceOperation(Operation):
         if c.agents > 0 and c.cost_per_agent_day > 0:
             e.pay(day, "service_agents", -1, c.agents * c.cost_per_agent_day)
         # the contacts that end today: returns, learning, inquiry boosts
+        if self._arrived:  # the contacts still open, then today's in arrival order (one concatenation a day)
+            parts = [self._pending, *self._arrived]
+            self._pending = {key: np.concatenate([q[key] for q in parts]) for key in RECORD_DTYPES}
+            self._arrived = []
         pend = self._pending
         due = pend["end_day"] == day
+        if not due.any():  # no contact ends today: no return, no learning, no boost, the same contacts pending
+            self.today["returns"] = 0
+            return
         ret = due & pend["returned"]
         count = int(ret.sum())
         if count:

@@ -81,10 +81,11 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from ..config.base import Label, Money, Probability, Strict, Window
-from ..kernels.funnel import draw_below, skip_sample
+from ..kernels.funnel import coupon_takers, pick_below, skip_sample
 from ..kernels.random import STORE, uniform
 from ..kol import posts_on
 from .base import Batch, Operation, Purchases
+from .per_run import days_on
 from .store_reference import StoreReference
 
 #: A coordinate of the unit square.
@@ -196,21 +197,45 @@ def visit_base(cfg: StoreConfig, xy: np.ndarray, stores: np.ndarray) -> tuple[np
 
 
 @njit(cache=True)
-def thin_visits(cand, base, mult, cap, key, b):
-    """Keep the candidates i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult) / cap``."""
+def thin_visits(cand, base, mult, factor, cap, key, b):
+    """Keep the candidates i with ``uniform(key, STORE, i, b) < min(1, base[i] * mult * factor) / cap`` (in order):
+    the day's visitors among the candidates (factor 1) or among the coupon holders (the coupon's factor, cap 1)."""
     out = np.empty(cand.shape[0], np.int64)
     k = 0
     for j in range(cand.shape[0]):
         i = cand[j]
-        if uniform(key, STORE, i, b) < min(1.0, base[i] * mult) / cap:
+        if uniform(key, STORE, i, b) < min(1.0, base[i] * mult * factor) / cap:
             out[k] = i
             k += 1
     return out[:k]
 
 
-def _merged(sorted_ids: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """The sorted union of ``sorted_ids`` and ``new`` (ids not in it): two sorted runs merged by a stable sort."""
-    return np.sort(np.concatenate([sorted_ids, np.asarray(new, np.int64)]), kind="stable")
+@njit(cache=True)
+def union_sorted(a, b):
+    """``np.union1d(a, b)`` of two increasing runs of distinct ids (int64), by one merge pass: O(len(a) + len(b))."""
+    out = np.empty(a.shape[0] + b.shape[0], np.int64)
+    i = j = k = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            out[k] = a[i]
+            i += 1
+        elif b[j] < a[i]:
+            out[k] = b[j]
+            j += 1
+        else:
+            out[k] = a[i]
+            i += 1
+            j += 1
+        k += 1
+    while i < a.shape[0]:
+        out[k] = a[i]
+        i += 1
+        k += 1
+    while j < b.shape[0]:
+        out[k] = b[j]
+        j += 1
+        k += 1
+    return out[:k]
 
 
 class StoreOperation(Operation):
@@ -250,48 +275,60 @@ class StoreOperation(Operation):
         self.redeemed = 0
         self.purchases = 0  # every purchase of the run
         self.revenue = 0.0  # paid in store
+        # what each day does (the run's days are known at set-up): windows, posting days, event factors and costs
+        days = engine.days
+        self._open = days_on(cfg.active, days)
+        self._coupon_on = days_on(lambda d: cfg.coupon.enabled and cfg.coupon.active(d), days)
+        cm = cfg.community
+        self._posts = days_on(lambda d: cm.join_prob > 0 and cm.active(d) and posts_on(d, cm.posts_per_week), days)
+        self._factors = [cfg.event_factors(d) for d in range(days + 1)]
+        self._event_cost = [cfg.event_cost(d) for d in range(days + 1)]
+        k = len(self.stores)
+        self._op_payees, self._op_amounts = np.full(k, -1), np.full(k, cfg.cost_per_store_day)  # (pay copies them)
 
     def _pay_costs(self, day: int) -> None:
         c, eng = self.cfg, self.engine
         if c.cost_per_store_day > 0:
-            k = len(self.stores)
-            eng.pay(day, "store_operation", np.full(k, -1), np.full(k, c.cost_per_store_day))
-        if c.event_cost(day) > 0:
-            eng.pay(day, "store_event", -1, c.event_cost(day))
+            eng.pay(day, "store_operation", self._op_payees, self._op_amounts)
+        cost = self._event_cost[day]
+        if cost > 0:
+            eng.pay(day, "store_event", -1, cost)
 
     def exposures(self, day: int) -> list[Batch]:
+        """The day's community post and store-visit batches (coupons handed out, costs booked); ``[]`` on a day
+        without a post and with the stores closed."""
         c, eng = self.cfg, self.engine
         self.today_visits = self.today_purchases = 0
         out: list[Batch] = []
         cp, cm = c.coupon, c.community
-        if cp.enabled and cp.active(day):
+        if self._coupon_on[day]:
             people = skip_sample(eng.key, STORE, 16 * day + K_COUPON, eng.n, cp.reach)
-            people = people[(self.coupon[people] == 0) & ~eng.bought[people] & (eng.pending[people] < 0)
-                            & (eng.cand_day[people] != day)]
-            self.coupon[people] = cp.value
+            # who holds none, has not bought, is not pending and has not converted today receives one
+            people = coupon_takers(people, self.coupon, eng.bought, eng.pending, eng.cand_day, day, cp.value)
             if cp.value > 0 and len(people):
-                self.holders = _merged(self.holders, people)
+                self.holders = union_sorted(self.holders, people)
             self.coupons += len(people)
-        if cm.join_prob > 0 and cm.active(day) and posts_on(day, cm.posts_per_week):
+        if self._posts[day]:
             if cm.post_cost > 0:
                 eng.pay(day, "store_community_post", -1, cm.post_cost)
             members = self.members[skip_sample(eng.key, STORE, 16 * day + K_POST_REACH, len(self.members), cm.post_reach)]
             out.append(Batch.per_person(self.ch_o2o, STORE, members, cm.post_strength, eng.price_today,
                                         16 * day + K_POST_EVALUATE))
-        if not c.active(day):
+        if not self._open[day]:
             return out
         self._pay_costs(day)
-        mult, smult = c.event_factors(day)
+        mult, smult = self._factors[day]
         visitors = self._visitors(day, mult)
         self.visits[visitors] += 1
         self.today_visits = len(visitors)
-        np.add.at(self.store_visits, self.nearest[visitors], 1)
+        k = len(self.stores)
+        self.store_visits += np.bincount(self.nearest[visitors], minlength=k)  # (integer counts: any order)
         if cm.join_prob > 0:
             cand = visitors[~self.member[visitors]]
-            joins = cand[draw_below(cand, np.full(len(cand), cm.join_prob), eng.key, STORE, 16 * day + K_JOIN)]
+            joins = pick_below(cand, cm.join_prob, eng.key, STORE, 16 * day + K_JOIN)
             self.member[joins] = True
-            self.members = _merged(self.members, joins)
-            np.add.at(self.store_members, self.nearest[joins], 1)
+            self.members = union_sorted(self.members, joins)
+            self.store_members += np.bincount(self.nearest[joins], minlength=k)
         strength = min(1.0, c.store_strength * smult)
         held = self.coupon[visitors] > 0
         for ch, who, off in ((self.ch_store, visitors[~held], 0.0), (self.ch_o2o, visitors[held], cp.value)):
@@ -310,26 +347,26 @@ class StoreOperation(Operation):
             cand = skip_sample(eng.key, STORE, 16 * day + K_VISIT, eng.n, cap0)
             if cap > cap0:
                 extra = skip_sample(eng.key, STORE, 16 * day + K_VISIT_EXTRA, eng.n, (cap - cap0) / (1.0 - cap0))
-                cand = np.union1d(cand, extra)
+                cand = union_sorted(cand, extra)
             if self.coupons:
                 cand = cand[self.coupon[cand] == 0]
-            plain = thin_visits(cand, self.base, mult, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
+            plain = thin_visits(cand, self.base, mult, 1.0, cap, eng.key, 16 * day + K_VISIT_ACCEPT)
         if not self.coupons:
             return plain
-        holders = self.holders
-        p = np.minimum(1.0, self.base[holders] * mult * cp.visit_multiplier)
-        return np.union1d(plain, holders[draw_below(holders, p, eng.key, STORE, 16 * day + K_HOLDER)])
+        return union_sorted(plain, thin_visits(self.holders, self.base, mult, cp.visit_multiplier, 1.0, eng.key,
+                                               16 * day + K_HOLDER))
 
     def on_purchases(self, day: int, purchases: Purchases) -> None:
         buyers, ch, ref = purchases["buyer"], purchases["channel"], purchases["ref"]
         in_store = ((ch == self.ch_store) | (ch == self.ch_o2o)) & (ref >= 0)
-        np.add.at(self.store_purchases, ref[in_store], 1)
+        self.store_purchases += np.bincount(ref[in_store], minlength=len(self.stores))
         self.today_purchases += int(in_store.sum())
         self.purchases += len(buyers)
         self.revenue += float(purchases["price"][in_store].sum())
-        self.redeemed += int(np.count_nonzero(in_store & (ch == self.ch_o2o) & (self.coupon[buyers] > 0)))
-        self.coupon[buyers] = 0.0  # used in store, or lapsed by a purchase elsewhere
-        if len(self.holders) and len(buyers):
+        had = self.coupon[buyers] > 0
+        if had.any():  # (coupons are >= 0: without a holder among the buyers nothing below changes)
+            self.redeemed += int(np.count_nonzero(in_store & (ch == self.ch_o2o) & had))
+            self.coupon[buyers] = 0.0  # used in store, or lapsed by a purchase elsewhere
             self.holders = self.holders[self.coupon[self.holders] > 0]
 
     def share_factor(self, people: np.ndarray) -> np.ndarray:

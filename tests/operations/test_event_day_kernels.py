@@ -1,5 +1,6 @@
 """The event model's day kernels equal the numpy steps they fuse: ``route_day`` (``route_groups``, the open-group
-list extended, ``resolve_groups``, the joiners still pending) over random sequences of days, and
+list extended, ``resolve_groups``, the joiners still pending) and ``route_table`` (``route_day``, then the purchase
+table it leaves) over random sequences of days, and
 ``bargain_starters`` (filter, ``pick_below``, ``np.sort``) on random states."""
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulation.kernels.funnel import TAG_GROUP, TAG_PLAIN, pick_below
 from simulation.kernels.random import BARGAIN
-from simulation.operations.event import bargain_starters, resolve_groups, route_day, route_groups
+from simulation.operations.event import bargain_starters, resolve_groups, route_day, route_groups, route_table
 
 KEY = np.uint64(77)
 GROUP_ARRAYS = ("g_open", "g_close", "g_members", "g_status", "g_head")
@@ -40,30 +41,67 @@ def _new(s, p, day, prob, factor, size, window):
     return keep, joiners, done
 
 
+def _purchases(rng, s, n):
+    """A day's random purchase columns (buyer, channel, price, ref, tag) for the state ``s``: up to 8 people not
+    pending, about half of them invitees of a group (open or already closed) once there is one."""
+    free = np.flatnonzero(s["pending"] < 0)
+    buyers = rng.permutation(free)[: rng.integers(0, min(len(free), 8) + 1)].astype(np.int64)
+    k = len(buyers)
+    tag = np.where(rng.random(k) < 0.5, TAG_GROUP, TAG_PLAIN).astype(np.int8)
+    ref = rng.integers(-1, n, k).astype(np.int64)
+    groups = s["n_groups"]
+    if groups:  # an invitation names a group, open or already closed
+        ref = np.where(tag == TAG_GROUP, rng.integers(0, groups, k), ref)
+    else:
+        tag[:] = TAG_PLAIN
+    return buyers, rng.integers(0, 5, k).astype(np.int8), rng.random(k) * 100, ref, tag
+
+
+ROUTE_CASES = given(seed=st.integers(0, 2**31), n=st.integers(5, 60), prob=st.sampled_from([0.0, 0.3, 1.0]),
+                    size=st.integers(2, 4), window=st.integers(1, 3))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**31), n=st.integers(5, 60), prob=st.sampled_from([0.0, 0.3, 1.0]),
-       size=st.integers(2, 4), window=st.integers(1, 3))
+@ROUTE_CASES
 def test_route_day_equals_the_steps_it_fuses(seed, n, prob, size, window):
     rng = np.random.default_rng(seed)
     cap = 40 * n
     old, new = _state(n, cap), _state(n, cap)
     for day in range(1, 30):
-        free = np.flatnonzero(old["pending"] < 0)
-        buyers = rng.permutation(free)[: rng.integers(0, min(len(free), 8) + 1)].astype(np.int64)
-        k = len(buyers)
-        tag = np.where(rng.random(k) < 0.5, TAG_GROUP, TAG_PLAIN).astype(np.int8)
-        ref = rng.integers(-1, n, k).astype(np.int64)
-        groups = old["n_groups"]
-        if groups:  # an invitation names a group, open or already closed
-            ref = np.where(tag == TAG_GROUP, rng.integers(0, groups, k), ref)
-        else:
-            tag[:] = TAG_PLAIN
-        p = (buyers, rng.integers(0, 5, k).astype(np.int8), rng.random(k) * 100, ref, tag)
+        p = _purchases(rng, old, n)
         want = _old(old, p, day, prob, 0.8, size, window)
         got = _new(new, p, day, prob, 0.8, size, window)
         for w, g in zip(want, got):
             np.testing.assert_array_equal(g, w)
         for key in old:
+            np.testing.assert_array_equal(new[key], old[key])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@ROUTE_CASES
+def test_route_table_equals_route_day_then_the_table_steps(seed, n, prob, size, window):
+    """Day after day: the kept rows in order, then the completed members (sorted) at their pending channel, price
+    and ref with tag TAG_GROUP; the state (groups, open ids, joiners) as ``route_day`` leaves it."""
+    rng = np.random.default_rng(seed)
+    cap = 40 * n
+    old, new = _state(n, cap), _state(n, cap)
+    open_buf, joined, state = np.zeros(cap, np.int64), np.empty(n, np.int64), np.zeros(3, np.int64)
+    for day in range(1, 30):
+        p = _purchases(rng, old, n)
+        keep, joiners, done = _new(old, p, day, prob, 0.8, size, window)
+        done = np.sort(done)
+        want = [np.concatenate([c[keep], extra]) for c, extra in zip(p, (
+            done, old["pend_channel"][done], old["pend_price"][done], old["pend_ref"][done],
+            np.full(len(done), TAG_GROUP, np.int8)))]
+        got = route_table(*p, day, KEY, prob, 0.8, size, window, *(new[a] for a in PERSON_ARRAYS),
+                          *(new[g] for g in GROUP_ARRAYS), open_buf, joined, state)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype
+            np.testing.assert_array_equal(g, w)
+        assert state[0] == old["n_groups"]
+        np.testing.assert_array_equal(open_buf[: state[1]], old["open_ids"])
+        np.testing.assert_array_equal(joined[: state[2]], joiners)
+        for key in PERSON_ARRAYS + GROUP_ARRAYS:
             np.testing.assert_array_equal(new[key], old[key])
 
 
