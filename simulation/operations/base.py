@@ -158,6 +158,9 @@ class Batch:
     decision draw of exposure j is ``uniform(key, stream, a[j], b[j])``; ``ref`` int64
     is the sharer (friend shares) or group id (group invites) or -1; ``platform`` the index
     of the platform the exposures travel on (``simulation.platforms``; 0 = the first).
+    The engine reads a batch's arrays only while it evaluates that batch (before it asks
+    the model for its next one), and never writes them: a model may hand out views of
+    buffers it reuses from day to day (``simulation.operations.per_run``).
     """
 
     channel: int
