@@ -7,7 +7,8 @@ as ``all_models_run``), in a fresh process with one Numba thread after a small w
 CPU seconds of graph generation + set-up + days, peak resident memory, and the CPU of
 days 91–180 against days 1–90 (a day's cost should follow its activity). Target 3 runs
 the day loop of that same run (graph built once, engine set up again before each loop) with
-``numba.set_num_threads`` 1 and 2 (wall time, alternated 3 times, ratio of medians) and checks
+``numba.set_num_threads`` 1 and 2 (wall time, alternated 3 times, ratio of medians; GOMP_SPINCOUNT defaulted as a
+user's threaded run has it, ``parallel.SPINCOUNT``) and checks
 that every run gives the same summary, daily series and record tables; the engine's threaded
 kernels (``simulation.kernels.parallel``) take large batches when more than one thread is set.
 
@@ -89,6 +90,7 @@ def threads_run() -> dict:
     eng, graph, _, _ = prepared(N, M, DAYS, models=ORIGINAL)
     sc, ss = eng.scenario, eng.ss
     del eng
+    parallel._quiet_spin()  # the spin count a user's threaded run gets (read when the threading layer starts)
     numba.set_num_threads(2)
     limits = parallel.THRESHOLD, parallel.MIN_PEOPLE
     parallel.THRESHOLD = parallel.MIN_PEOPLE = 0
