@@ -2,7 +2,7 @@
 
 ``beta_fill`` and ``gamma_fill`` (every step inlined: the fastest loops, ~2 s to compile on a cold
 cache) serve draws of ``MIN_SIZE`` or more; ``draw_fill`` (one loop for both, the PCG64 step
-called rather than inlined: ~0.4 s to compile, ~5 % slower) serves the smaller ones, such as
+called rather than inlined: ~0.4 s to compile, 20-30 % slower) serves the smaller ones, such as
 the default run's, whose cold start cannot pay 2 s (issue 12, target 6).
 """
 from __future__ import annotations
@@ -105,7 +105,7 @@ def _gamma_sampler(next_uint64):
 
 #: everything inlined: the large kernels (~2 s to compile on a cold cache, the fastest loop)
 _standard_gamma = _gamma_sampler(_next_uint64)
-#: the PCG64 step called, not inlined at its five places: ``draw_fill`` compiles in ~0.4 s and runs ~5 % slower
+#: the PCG64 step called, not inlined at its five places: ``draw_fill`` compiles in ~0.4 s and runs 20-30 % slower
 _standard_gamma_called_step = _gamma_sampler(njit(_next_uint64.py_func))
 
 
