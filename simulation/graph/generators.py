@@ -11,6 +11,7 @@ dict for a named generator without building anything (used by ``GraphConfig``).
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from numbers import Integral, Real
 from typing import Callable
@@ -612,7 +613,13 @@ _CHECKS: dict[str, Callable[..., dict]] = {
 def parameters(name: str) -> list[str]:
     """Return the parameter names of generator ``name`` (``seed`` excluded)."""
     _known(name)
-    return list(inspect.signature(_CHECKS[name]).parameters)
+    return list(_signature(name).parameters)
+
+
+@functools.cache
+def _signature(name: str) -> inspect.Signature:
+    """The signature of generator ``name``'s check (``inspect.signature`` once: ~0.1 ms a call, per graph built)."""
+    return inspect.signature(_CHECKS[name])
 
 
 def check_params(name: str, params: dict) -> dict:
@@ -622,7 +629,7 @@ def check_params(name: str, params: dict) -> dict:
     (listing the valid ones), or an out-of-range value.
     """
     _known(name)
-    sig = inspect.signature(_CHECKS[name])
+    sig = _signature(name)
     valid = list(sig.parameters)
     for key in params:
         if key not in sig.parameters:
