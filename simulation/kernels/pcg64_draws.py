@@ -10,7 +10,7 @@ less than NumPy's, whose every uniform goes through a function pointer: a 10^7-a
 graph's tie strengths take 0.35 s instead of 0.85 s.
 
 Fewer than ``MIN_SIZE`` draws go through ``pcg64_kernels.draw_fill``, a leaner loop that
-compiles in ~0.4 s instead of ~2 s on a cold cache (the default scenario's run, whose cold
+compiles in ~0.35 s instead of ~2 s on a cold cache (the default scenario's run, whose cold
 start cannot pay 2 s, uses only it) and runs 20-30 % slower; the results are the same either
 way. Anything else (another bit generator, a shape <= 1) goes to NumPy itself.
 ``tests/kernels/test_pcg64_draws.py`` checks bit identity against NumPy on many seeds,

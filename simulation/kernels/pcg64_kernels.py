@@ -1,9 +1,9 @@
 """The jitted loops of ``simulation.kernels.pcg64_draws`` (NumPy's PCG64, ziggurat normal, Gamma, Beta).
 
 ``beta_fill`` and ``gamma_fill`` (every step inlined: the fastest loops, ~2 s to compile on a cold
-cache) serve draws of ``MIN_SIZE`` or more; ``draw_fill`` (one loop for both, the PCG64 step
-called rather than inlined: ~0.4 s to compile, 20-30 % slower) serves the smaller ones, such as
-the default run's, whose cold start cannot pay 2 s (issue 12, target 6).
+cache) serve draws of ``MIN_SIZE`` or more; ``draw_fill`` (one loop for both, written out in one
+body with the PCG64 step called: ~0.35 s to compile with the step, 20-30 % slower) serves the
+smaller ones, such as the default run's, whose cold start cannot pay 2 s (issue 12, target 6).
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def test_the_rest_goes_to_numpy():
 
 def test_the_default_scenario_run_does_not_load_the_fast_kernels():
     # a cold cache would compile them (~2 s), which the default run's cold start cannot afford (issue 12, target 6);
-    # it does use the lean loop (~0.4 s to compile)
+    # it does use the lean loop (~0.35 s to compile)
     import subprocess
     import sys
     from pathlib import Path
