@@ -135,9 +135,11 @@ def gamma_fill(s, shape, scale, out):
 def draw_fill(s, beta, a, b, out):
     """out[i] = the next Beta(a, b) draw if ``beta`` (a > 1 and b > 1), else b * the next standard Gamma(a) draw
     (a > 1, b the scale): ``beta_fill`` and ``gamma_fill`` in one loop for small sizes, where a cold cache's
-    compile must stay cheap (issue 12, target 6). ``_gamma_sampler``'s Gamma and ziggurat normal are written out
-    here in one body with the PCG64 step called (``_step``): no Numba-level inlining, which cost ~0.3 s of compile
-    (typing each inlined copy). Operation for operation the same draws as the fast loops."""
+    compile must stay cheap (issue 12, target 6). ``_gamma_sampler``'s Gamma and ziggurat normal, operation for
+    operation, written out here in one body with the PCG64 step called (``_step``) rather than built from the
+    sampler's nested inline functions: no Numba-level inlining (each inlined copy is typed again), so ~0.07 s
+    less compile and ~8 % faster than ``_gamma_sampler(_step)``; the fast loops keep the sampler, every step
+    inlined (~13 % faster again on 2·10^6 draws, ~2 s to compile). Tests check both against NumPy."""
     ba = a - 1. / 3.
     ca = 1. / np.sqrt(9 * ba)
     bb = b - 1. / 3. if beta else ba
