@@ -10,6 +10,8 @@ engine and the operation modules.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -61,7 +63,20 @@ def chance(i, strength, price, fdisc, static, price_sens, price_off, buy_factor,
     P = P * np.exp(sp_w * (bought_nbrs[i] * indeg_inv[i]))
     P = P * np.exp(-(price_sens[i] * p_eff) * inv_ref)
     if neg_heard[i] > 0:
-        P = P * neg_f ** neg_heard[i]
+        # neg_f ** neg_heard[i] computed as Numba's ``**`` does (square and multiply, math.pow past 2^16), bit for
+        # bit: the operator compiles a helper function of its own (~0.06 s on a cold cache, issue 12 target 6)
+        e = neg_heard[i]
+        if e > 0x10000:
+            f = math.pow(neg_f, float(e))
+        else:
+            f = 1.0
+            base = neg_f
+            while e != 0:
+                if e & 1:
+                    f *= base
+                e >>= 1
+                base *= base
+        P = P * f
     for r in range(buy_factor.shape[0]):
         P = P * buy_factor[r, i]
     return P
@@ -243,7 +258,7 @@ def skip_sample(key, stream, b, n, rate):
             every[i] = i
         return every
     cap = int(n * rate + 10.0 * np.sqrt(n * rate + 1.0) + 16)
-    out = np.empty(min(cap, n), np.int64)
+    out = np.empty(cap if cap < n else n, np.int64)  # not min(): one overload fewer to compile (cold cache)
     lq = np.log1p(-rate)
     pos = -1
     j = 0
@@ -255,7 +270,7 @@ def skip_sample(key, stream, b, n, rate):
         if pos >= n:
             break
         if k == out.shape[0]:
-            grown = np.empty(min(2 * k + 1, n), np.int64)
+            grown = np.empty(2 * k + 1 if 2 * k + 1 < n else n, np.int64)
             # an explicit loop: a slice assignment costs ~2 s of compile time on a cold cache
             for m in range(k):
                 grown[m] = out[m]
@@ -436,7 +451,7 @@ def book_buyers(buyers, channel, ref, plat, interested_today, cand_channel, cand
             new_r[m] = ref[j]
             new_p[m] = plat[j]
             m += 1
-    cap = max(nb, interested_today.shape[0])
+    cap = nb if nb > interested_today.shape[0] else interested_today.shape[0]  # not max(): one overload fewer to compile
     tmp_c = np.empty(cap, np.int8)
     tmp_k = np.empty(cap, np.int64)
     fresh = np.empty(cap, np.bool_)

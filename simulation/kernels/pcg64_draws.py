@@ -9,16 +9,18 @@ its state read from and written back to ``rng.bit_generator``. Each draw costs ~
 less than NumPy's, whose every uniform goes through a function pointer: a 10^7-arc
 graph's tie strengths take 0.35 s instead of 0.85 s.
 
-Anything else (another bit generator, a shape <= 1, fewer than ``MIN_SIZE`` draws) goes
-to NumPy itself: below ``MIN_SIZE`` the kernels would not pay their compile time on a
-cold cache (the default scenario's run stays off them; the results are the same either way). ``tests/kernels/test_pcg64_draws.py``
-checks bit identity against NumPy on many seeds, sizes and parameters.
+Fewer than ``MIN_SIZE`` draws go through ``pcg64_kernels.draw_fill``, a leaner loop that
+compiles in ~0.35 s instead of ~2 s on a cold cache (the default scenario's run, whose cold
+start cannot pay 2 s, uses only it) and runs 20-30 % slower; the results are the same either
+way. Anything else (another bit generator, a shape <= 1) goes to NumPy itself.
+``tests/kernels/test_pcg64_draws.py`` checks bit identity against NumPy on many seeds,
+sizes and parameters, through both loops.
 """
 from __future__ import annotations
 
 import numpy as np
 
-#: fewer draws than this go to NumPy: the kernels compile in ~2 s on a cold cache, which the
+#: fewer draws than this go to the lean loop: the fast ones compile in ~2 s on a cold cache, which the
 #: default scenario's run (2·10^4 people, 1.6·10^5 arcs) must not pay (issue 12, target 6)
 MIN_SIZE = 1 << 18
 
@@ -40,27 +42,32 @@ def _put_state(rng: np.random.Generator, s: np.ndarray) -> None:
     rng.bit_generator.state = full
 
 
-def _fill(rng: np.random.Generator, size: int, fits: bool, kernel: str, *params: float) -> np.ndarray | None:
-    """``size`` draws of ``pcg64_kernels.<kernel>(state, *params, out)`` from ``rng`` (its state advanced), or
-    None when they go to NumPy (``fits`` False, fewer than ``MIN_SIZE``, not PCG64)."""
-    s = _state(rng) if size >= MIN_SIZE and fits else None
+def _fill(rng: np.random.Generator, size: int, fits: bool, beta: bool, a: float, b: float) -> np.ndarray | None:
+    """``size`` Beta(a, b) draws if ``beta``, else Gamma(shape a, scale b) draws, from ``rng`` by the kernels (its
+    state advanced), or None when they go to NumPy (``fits`` False, not PCG64)."""
+    s = _state(rng) if fits else None
     if s is None:
         return None
-    from . import pcg64_kernels
+    from . import pcg64_kernels as K
 
     out = np.empty(size)
-    getattr(pcg64_kernels, kernel)(s, *params, out)
+    if size < MIN_SIZE:
+        K.draw_fill(s, beta, a, b, out)
+    elif beta:
+        K.beta_fill(s, a, b, out)
+    else:
+        K.gamma_fill(s, a, b, out)
     _put_state(rng, s)
     return out
 
 
 def beta(rng: np.random.Generator, a: float, b: float, size: int) -> np.ndarray:
     """``rng.beta(a, b, size)`` (float64, shape (size,)), the same numbers and the same state after."""
-    out = _fill(rng, size, a > 1.0 and b > 1.0, "beta_fill", float(a), float(b))
+    out = _fill(rng, size, a > 1.0 and b > 1.0, True, float(a), float(b))
     return rng.beta(a, b, size) if out is None else out
 
 
 def gamma(rng: np.random.Generator, shape: float, scale: float, size: int) -> np.ndarray:
     """``rng.gamma(shape, scale, size)`` (float64, shape (size,)), the same numbers and the same state after."""
-    out = _fill(rng, size, shape > 1.0, "gamma_fill", float(shape), float(scale))
+    out = _fill(rng, size, shape > 1.0, False, float(shape), float(scale))
     return rng.gamma(shape, scale, size) if out is None else out
