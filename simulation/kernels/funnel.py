@@ -83,6 +83,15 @@ def chance(i, strength, price, fdisc, static, price_sens, price_off, buy_factor,
 
 
 @njit(cache=True)
+def batch_factors(fp, channel):
+    """A batch's constants of the evaluation rule, read from ``fp``: the social-proof weight, the negative-word
+    factor, 1 / reference price (1 / currency), the quality factor, the interest ratio, and the friend discount
+    (currency; 0 unless ``channel`` is CH_FRIEND)."""
+    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    return fp[FP_SOCIAL_PROOF], fp[FP_NEG_FACTOR], fp[FP_INV_REF_PRICE], fp[FP_QUALITY], fp[FP_INTEREST_RATIO], fdisc
+
+
+@njit(cache=True)
 def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key,
              activity, static, price_sens, price_off, buy_factor, bought_nbrs, indeg_inv, neg_heard,
              bought, pending, fp, exposed, interested, cand_day, cand_channel, cand_price,
@@ -114,12 +123,7 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
     pending int32 (-1 = not in a group); cand_* / int_* per-person scratch stamped with
     the day; cand_list, int_list int32 lists whose lengths are cnt[C_CAND], cnt[C_INTERESTED].
     """
-    sp_w = fp[FP_SOCIAL_PROOF]
-    neg_f = fp[FP_NEG_FACTOR]
-    inv_ref = fp[FP_INV_REF_PRICE]
-    qf = fp[FP_QUALITY]
-    ratio = fp[FP_INTEREST_RATIO]
-    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    sp_w, neg_f, inv_ref, qf, ratio, fdisc = batch_factors(fp, channel)
     for j in range(targets.shape[0]):
         i = np.intp(np.uint32(targets[j]))  # a non-negative index: no wraparound test per array read
         if bought[i] or pending[i] >= 0 or cand_day[i] == day:
@@ -169,12 +173,7 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
     source; the same effects bit for bit (the other arguments are ``evaluate``'s)."""
     # evaluate's rule written out again: the same rule as an inlined helper (Numba inline="always") measured
     # 25-40 % slower on the large run's share batches
-    sp_w = fp[FP_SOCIAL_PROOF]
-    neg_f = fp[FP_NEG_FACTOR]
-    inv_ref = fp[FP_INV_REF_PRICE]
-    qf = fp[FP_QUALITY]
-    ratio = fp[FP_INTEREST_RATIO]
-    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    sp_w, neg_f, inv_ref, qf, ratio, fdisc = batch_factors(fp, channel)
     for j in range(sources.shape[0]):
         s = np.int64(sources[j])
         k = np.int64(index[j])

@@ -38,9 +38,7 @@ from numba import njit, prange
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from .funnel import (C_CAND, C_EXPOSURES, C_INTERESTED, C_NEW_EXPOSED, C_NEW_INTERESTED, CH_FRIEND,
-                     FP_FRIEND_DISCOUNT, FP_INTEREST_RATIO, FP_INV_REF_PRICE, FP_NEG_FACTOR, FP_QUALITY,
-                     FP_SOCIAL_PROOF)
+from .funnel import C_CAND, C_EXPOSURES, C_INTERESTED, C_NEW_EXPOSED, C_NEW_INTERESTED
 from . import funnel as F
 from .random import NEGATIVE, ONLINE, uniform
 
@@ -143,12 +141,7 @@ def evaluate(targets, strength, price, a, b, ref, stream, channel, tag, day, key
     effects, bit for bit, for any ``threads``): as ``evaluate_shares``, each exposure's outcome decided on any
     thread (chunks of ``CHUNK`` exposures), the order-dependent effects applied by each person's owner walking
     the batch in order, the lists extended in batch order."""
-    sp_w = fp[FP_SOCIAL_PROOF]
-    neg_f = fp[FP_NEG_FACTOR]
-    inv_ref = fp[FP_INV_REF_PRICE]
-    qf = fp[FP_QUALITY]
-    ratio = fp[FP_INTEREST_RATIO]
-    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    sp_w, neg_f, inv_ref, qf, ratio, fdisc = F.batch_factors(fp, channel)
     m = targets.shape[0]
     chunks = (m + CHUNK - 1) // CHUNK
     code = np.empty(m, np.int8)
@@ -404,12 +397,7 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
     off the count), the first interesting one is listed. ``cand_list`` and ``int_list`` are then
     extended in batch order.
     """
-    sp_w = fp[FP_SOCIAL_PROOF]
-    neg_f = fp[FP_NEG_FACTOR]
-    inv_ref = fp[FP_INV_REF_PRICE]
-    qf = fp[FP_QUALITY]
-    ratio = fp[FP_INTEREST_RATIO]
-    fdisc = fp[FP_FRIEND_DISCOUNT] if channel == CH_FRIEND else 0.0
+    sp_w, neg_f, inv_ref, qf, ratio, fdisc = F.batch_factors(fp, channel)
     ks = sources.shape[0]
     cut, off = _arc_split(sources, indptr, PARTS)
     code = np.empty(off[ks], np.int8)
