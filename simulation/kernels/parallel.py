@@ -402,8 +402,9 @@ def evaluate_shares(sources, index, indptr, indices, w, arc0, price, stream, cha
     cut, off = _arc_split(sources, indptr, PARTS)
     code = np.empty(off[ks], np.int8)
     part = np.zeros((PARTS, 8), np.int64)  # per part: exposures, newly exposed, newly interested (padded rows)
-    # evaluate's decision written out again over the graph's arcs (see funnel.evaluate_shares: an inlined helper
-    # for the whole rule measured slower in this loop)
+    # evaluate's decision written out again over the graph's arcs, as in ``evaluate`` above: one shared helper
+    # for the decision measured 5-11 % slower inlined (Numba inline="always") and 2.3-2.7x slower not inlined, on
+    # a 10^6 run's day-8 batches on 1 and 2 threads (28k sharers' arcs, 364k feed targets; 2026-11-30)
     for p in prange(PARTS):
         n_exp = 0
         n_new = 0
